@@ -252,8 +252,7 @@ export const isType = (type: string): type is AttributeType => typeSet.has(type)
  * @category utils
  * @since 0.1.0
  */
-export const isCategory = (category: string): category is Category =>
-  Object.hasOwn(categoryTypes, category)
+export const isCategory = (category: string): category is Category => Object.hasOwn(categoryTypes, category)
 
 /**
  * Whether MISP 2.3's validation accepts this (category, type) pair.
