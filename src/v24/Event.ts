@@ -24,7 +24,7 @@ import { Attribute, ShadowAttribute } from './Attribute.js'
 import { EventDistribution } from './Distribution.js'
 import { EventReport } from './EventReport.js'
 import { Galaxy } from './Galaxy.js'
-import { Object } from './Object.js'
+import { MispObject } from './Object.js'
 import { Org } from './Org.js'
 import { SharingGroup } from './SharingGroup.js'
 import { Tag } from './Tag.js'
@@ -88,7 +88,7 @@ export const Event = wireStruct(
     Tag: wireArray(Tag),
     EventTag: wireArray(EventTag),
     Galaxy: wireArray(Galaxy),
-    Object: wireArray(Object),
+    Object: wireArray(MispObject),
     EventReport: wireArray(EventReport),
     CryptographicKey: wireArray(OpenRecord),
     Note: wireArray(OpenRecord),

@@ -73,10 +73,13 @@ const objectOptional = {
 }
 
 /**
+ * A 2.4 object (exported from `misp-bridge/v24` as `V24.Object`; named `MispObject` here so that
+ * it does not shadow the global `Object`).
+ *
  * @category model
  * @since 0.1.0
  */
-export const Object = wireStruct(
+export const MispObject = wireStruct(
   'V24.Object',
   { uuid: Uuid, name: Str },
   { ...objectOptional, Attribute: wireArray(Attribute) },
@@ -86,7 +89,7 @@ export const Object = wireStruct(
  * @category model
  * @since 0.1.0
  */
-export type Object = t.TypeOf<typeof Object>
+export type MispObject = t.TypeOf<typeof MispObject>
 
 /**
  * An object as a client drafts it (e.g. PyMISP's `event_obj_attr_tag.json`): identifiers may be
