@@ -6,6 +6,8 @@
  * @packageDocumentation
  * @since 0.1.0
  */
+
+export * from './convert/index.js'
 export * from './DecodeFailure.js'
 export * from './decode.js'
 export * as V23 from './v23/index.js'

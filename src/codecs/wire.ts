@@ -28,6 +28,44 @@ import * as t from 'io-ts'
  */
 export type WireC<A> = t.Type<A, A, unknown>
 
+/**
+ * A wire codec of any decoded type.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a codec of any decoded type (WireC is invariant in A)
+export type AnyWireC = WireC<any>
+
+/**
+ * The shape of a wire codec, for code that walks models generically (test generators, docs).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Shape =
+  | { readonly kind: 'leaf'; readonly name: string }
+  | { readonly kind: 'level'; readonly levels: ReadonlyArray<string> }
+  | { readonly kind: 'nullable'; readonly inner: AnyWireC }
+  | { readonly kind: 'orEmpty'; readonly inner: AnyWireC }
+  | { readonly kind: 'either'; readonly members: readonly [AnyWireC, AnyWireC] }
+  | { readonly kind: 'array'; readonly item: AnyWireC }
+  | { readonly kind: 'struct'; readonly required: WireProps; readonly optional: WireProps }
+
+const shapes = new WeakMap<object, Shape>()
+const described = <C extends object>(codec: C, shape: Shape): C => {
+  shapes.set(codec, shape)
+  return codec
+}
+
+/**
+ * The {@link Shape} of a codec built by this module.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export const shapeOf = (codec: AnyWireC): Shape => shapes.get(codec) ?? { kind: 'leaf', name: codec.name }
+
 const isPlainRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === 'object' && u !== null && !Array.isArray(u)
 
@@ -145,15 +183,19 @@ export const Uuid: WireC<string> = new t.Type<string, string, unknown>(
 export const Level = <const L extends string>(name: string, levels: ReadonlyArray<L>): WireC<L> => {
   const set: ReadonlySet<string> = new Set(levels)
   const is = (u: unknown): u is L => typeof u === 'string' && set.has(u)
-  return new t.Type<L, L, unknown>(
-    name,
-    is,
-    (u, c) => {
-      if (is(u)) return t.success(u)
-      if (typeof u === 'number' && Number.isInteger(u) && set.has(String(u))) return t.success(String(u) as L)
-      return t.failure(u, c)
-    },
-    t.identity,
+  return described(
+    new t.Type<L, L, unknown>(
+      name,
+      is,
+      (u, c) => {
+        if (is(u)) return t.success(u)
+        if (typeof u === 'number' && Number.isInteger(u) && set.has(String(u)))
+          return t.success(String(u) as L)
+        return t.failure(u, c)
+      },
+      t.identity,
+    ),
+    { kind: 'level', levels },
   )
 }
 
@@ -193,11 +235,14 @@ export const OpenRecord: WireC<Readonly<Record<string, unknown>>> = new t.Type<
  * @since 0.1.0
  */
 export const nullable = <A>(codec: WireC<A>): WireC<A | null> =>
-  new t.Type<A | null, A | null, unknown>(
-    `${codec.name} | null`,
-    (u): u is A | null => u === null || codec.is(u),
-    (u, c) => (u === null ? t.success(null) : codec.validate(u, c)),
-    t.identity,
+  described(
+    new t.Type<A | null, A | null, unknown>(
+      `${codec.name} | null`,
+      (u): u is A | null => u === null || codec.is(u),
+      (u, c) => (u === null ? t.success(null) : codec.validate(u, c)),
+      t.identity,
+    ),
+    { kind: 'nullable', inner: codec },
   )
 
 /**
@@ -218,11 +263,14 @@ export type EmptyArray = readonly []
  */
 export const orEmpty = <A>(codec: WireC<A>): WireC<A | EmptyArray> => {
   const isEmpty = (u: unknown): u is EmptyArray => Array.isArray(u) && u.length === 0
-  return new t.Type<A | EmptyArray, A | EmptyArray, unknown>(
-    `${codec.name} | []`,
-    (u): u is A | EmptyArray => isEmpty(u) || codec.is(u),
-    (u, c) => (isEmpty(u) ? t.success(u) : codec.validate(u, c)),
-    t.identity,
+  return described(
+    new t.Type<A | EmptyArray, A | EmptyArray, unknown>(
+      `${codec.name} | []`,
+      (u): u is A | EmptyArray => isEmpty(u) || codec.is(u),
+      (u, c) => (isEmpty(u) ? t.success(u) : codec.validate(u, c)),
+      t.identity,
+    ),
+    { kind: 'orEmpty', inner: codec },
   )
 }
 
@@ -276,7 +324,7 @@ export const wireArray = <A>(item: WireC<A>, name = `Array<${item.name}>`): Wire
     },
     t.identity,
   )
-  return Object.assign(codec, { item })
+  return described(Object.assign(codec, { item }), { kind: 'array', item })
 }
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
@@ -287,8 +335,7 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {}
  * @category combinators
  * @since 0.1.0
  */
-// biome-ignore lint/suspicious/noExplicitAny: a props record holds codecs of any decoded type
-export type WireProps = Readonly<Record<string, WireC<any>>>
+export type WireProps = Readonly<Record<string, AnyWireC>>
 
 /**
  * The decoded type of a wire struct: required fields, optional fields (absent, never
@@ -371,11 +418,14 @@ export const wireStruct = <R extends WireProps, O extends WireProps>(
     },
     t.identity,
   )
-  return Object.assign(codec, {
-    required,
-    optional,
-    known: new Set([...Object.keys(required), ...Object.keys(optional)]),
-  })
+  return described(
+    Object.assign(codec, {
+      required,
+      optional,
+      known: new Set([...Object.keys(required), ...Object.keys(optional)]),
+    }),
+    { kind: 'struct', required, optional },
+  )
 }
 
 /**
@@ -402,15 +452,18 @@ export const unknownFields = (
  * @since 0.1.0
  */
 export const either = <A, B>(a: WireC<A>, b: WireC<B>, name = `${a.name} | ${b.name}`): WireC<A | B> =>
-  new t.Type<A | B, A | B, unknown>(
-    name,
-    (u): u is A | B => a.is(u) || b.is(u),
-    (u, c) => {
-      if (a.is(u) || b.is(u)) return t.success(u)
-      const ra = a.validate(u, c)
-      if (ra._tag === 'Right') return ra
-      const rb = b.validate(u, c)
-      return rb._tag === 'Right' ? rb : t.failure(u, c)
-    },
-    t.identity,
+  described(
+    new t.Type<A | B, A | B, unknown>(
+      name,
+      (u): u is A | B => a.is(u) || b.is(u),
+      (u, c) => {
+        if (a.is(u) || b.is(u)) return t.success(u)
+        const ra = a.validate(u, c)
+        if (ra._tag === 'Right') return ra
+        const rb = b.validate(u, c)
+        return rb._tag === 'Right' ? rb : t.failure(u, c)
+      },
+      t.identity,
+    ),
+    { kind: 'either', members: [a, b] },
   )

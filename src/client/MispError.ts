@@ -1,0 +1,428 @@
+/**
+ * Everything that can go wrong when talking to a MISP server, as `_tag`ged data.
+ *
+ * Every error names the request it belongs to (`request: {method, url}`, the URL without
+ * credentials) and never carries request headers. The client removes the API key from every
+ * string it puts into an error, so an error can be logged, serialised or shown as it is.
+ *
+ * @since 0.1.0
+ */
+import { type DecodeFailure, problemLines } from '../DecodeFailure.js'
+
+// ---------------------------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The request an error belongs to: the HTTP method and the absolute URL, without user
+ * information and without the API key.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface RequestInfo {
+  readonly method: string
+  readonly url: string
+}
+
+/**
+ * MISP's JSON error envelope (`{name, message, url, errors}`; late 2.4 adds `saved: false` and
+ * `id`). Every field is optional: servers, proxies and eras differ.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface MispErrorBody {
+  readonly name?: string
+  readonly message?: string
+  readonly url?: string
+  /** a string (`"Event could not be saved: …"`) or a field map (`{Event: {info: ["valueNotEmpty"]}}`) */
+  readonly errors?: unknown
+  readonly saved?: boolean
+  readonly id?: string
+}
+
+/**
+ * Why a request got no HTTP answer: `tls` (certificate or handshake; never retried), `reset`
+ * (connection closed mid-way), `refused`, `dns` (host not found), or another `network` failure.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type TransportReason = 'network' | 'tls' | 'reset' | 'refused' | 'dns'
+
+/**
+ * The request got no HTTP answer. For a write (`create`, `update`) the server may or may not
+ * have applied it: writes are never retried blindly, look the event up before sending again.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface TransportError {
+  readonly _tag: 'TransportError'
+  readonly request: RequestInfo
+  readonly reason: TransportReason
+  /** the underlying error's message chain, e.g. `fetch failed: self-signed certificate` */
+  readonly message: string
+  /** the underlying error code when there is one (`ECONNRESET`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …) */
+  readonly code?: string
+}
+
+/**
+ * The call did not finish within its time budget (`timeoutMs`, retries included).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Timeout {
+  readonly _tag: 'Timeout'
+  readonly request: RequestInfo
+  readonly timeoutMs: number
+}
+
+/**
+ * The call was cancelled through an `AbortSignal` (the client's or the call's).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Aborted {
+  readonly _tag: 'Aborted'
+  readonly request: RequestInfo
+  readonly reason?: string
+}
+
+/**
+ * The server refused the API key: 403 `"Authentication failed…"`, 401, a redirect to
+ * `/users/login`, or a 200 HTML login page (a session-based proxy in front of MISP).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface AuthenticationFailed {
+  readonly _tag: 'AuthenticationFailed'
+  readonly request: RequestInfo
+  readonly status: number
+  readonly message: string
+}
+
+/**
+ * 429: too many requests. `retryAfter` (seconds) is the server's `Retry-After` when it sent one;
+ * the client already waited and retried (for idempotent calls) before giving up.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface RateLimited {
+  readonly _tag: 'RateLimited'
+  readonly request: RequestInfo
+  readonly status: number
+  readonly retryAfter?: number
+  readonly body?: MispErrorBody
+}
+
+/**
+ * 404: the event (or the endpoint) does not exist or is not visible to this user.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface NotFound {
+  readonly _tag: 'NotFound'
+  readonly request: RequestInfo
+  readonly status: number
+  readonly body?: MispErrorBody
+}
+
+/**
+ * The user may not do this: 403 without validation errors, MISP's 405 refusals, or a 2.3
+ * redirect to `/events/index` from an edit by a non-owner.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Forbidden {
+  readonly _tag: 'Forbidden'
+  readonly request: RequestInfo
+  readonly status: number
+  readonly body?: MispErrorBody
+  readonly location?: string
+}
+
+/**
+ * MISP refused the event's content: `"Could not add Event"` / `"Add event failed."` with an
+ * `errors` map (MISP answers 403 since 2.4.103, 200 before).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ValidationFailed {
+  readonly _tag: 'ValidationFailed'
+  readonly request: RequestInfo
+  readonly status: number
+  readonly body: MispErrorBody
+}
+
+/**
+ * The event or its creator organisation is on the server's blocklist (late 2.4 answers 403).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Blocklisted {
+  readonly _tag: 'Blocklisted'
+  readonly request: RequestInfo
+  readonly status: number
+  readonly body: MispErrorBody
+}
+
+/**
+ * An edit by a sync user was refused because the stored event is not `locked` (it was created
+ * on that server, not received by sync): MISP lets sync users edit only synchronised events.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface NotLocked {
+  readonly _tag: 'NotLocked'
+  readonly request: RequestInfo
+  readonly status: number
+  readonly body: MispErrorBody
+}
+
+/**
+ * Any other HTTP failure (5xx after retries, unexpected 4xx or 3xx), with MISP's error body when
+ * there is one.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface HttpError {
+  readonly _tag: 'HttpError'
+  readonly request: RequestInfo
+  readonly status: number
+  readonly body?: MispErrorBody
+  /** a short, key-free excerpt of a body that is not MISP's JSON envelope (e.g. a proxy's HTML) */
+  readonly excerpt?: string
+  readonly location?: string
+}
+
+/**
+ * Why a response could not be used: `not-json` (another content type), `invalid-json`
+ * (truncated or malformed), `empty`, `html` (an HTML page where JSON was expected) or `shape`
+ * (JSON that is not what the model expects; see `failure`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type UnexpectedReason = 'not-json' | 'invalid-json' | 'empty' | 'html' | 'shape'
+
+/**
+ * The server answered, but not with something the client can use.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface UnexpectedResponse {
+  readonly _tag: 'UnexpectedResponse'
+  readonly request: RequestInfo
+  readonly status: number
+  readonly reason: UnexpectedReason
+  readonly detail: string
+  readonly contentType?: string
+  /** the model's decode failure, naming every path, when `reason` is `shape` */
+  readonly failure?: DecodeFailure
+  readonly excerpt?: string
+}
+
+/**
+ * The call was not sent because an argument (or a client option) is not valid, e.g. a uuid that
+ * is not a UUID.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface InvalidArgument {
+  readonly _tag: 'InvalidArgument'
+  readonly request: RequestInfo
+  readonly argument: string
+  readonly message: string
+}
+
+/**
+ * Every failure of a {@link MispClient} call.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type MispError =
+  | TransportError
+  | Timeout
+  | Aborted
+  | AuthenticationFailed
+  | RateLimited
+  | NotFound
+  | Forbidden
+  | ValidationFailed
+  | Blocklisted
+  | NotLocked
+  | HttpError
+  | UnexpectedResponse
+  | InvalidArgument
+
+/**
+ * The tag of each {@link MispError} kind.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type MispErrorTag = MispError['_tag']
+
+// ---------------------------------------------------------------------------------------------
+// refinements
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Narrows a {@link MispError} to one kind.
+ *
+ * @example
+ * if (isMispError('RateLimited')(e)) console.log(e.retryAfter)
+ *
+ * @category refinements
+ * @since 0.1.0
+ */
+export const isMispError =
+  <T extends MispErrorTag>(tag: T) =>
+  (e: MispError): e is Extract<MispError, { readonly _tag: T }> =>
+    e._tag === tag
+
+/**
+ * `true` for failures that a later attempt may not repeat (network, timeout, rate limit, 5xx):
+ * what a sync run may retry on its next pass.
+ *
+ * @category refinements
+ * @since 0.1.0
+ */
+export const isTransient = (e: MispError): boolean => {
+  switch (e._tag) {
+    case 'TransportError':
+      return e.reason !== 'tls' && e.reason !== 'dns'
+    case 'Timeout':
+    case 'RateLimited':
+      return true
+    case 'HttpError':
+      return e.status === 408 || e.status >= 500
+    case 'UnexpectedResponse':
+      return e.reason === 'invalid-json' || e.reason === 'empty'
+    case 'Aborted':
+    case 'AuthenticationFailed':
+    case 'NotFound':
+    case 'Forbidden':
+    case 'ValidationFailed':
+    case 'Blocklisted':
+    case 'NotLocked':
+    case 'InvalidArgument':
+      return false
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// destructors
+// ---------------------------------------------------------------------------------------------
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u)
+
+/**
+ * Renders MISP's `errors` member (a string, a list, or a nested field map such as
+ * `{Event: {info: ["valueNotEmpty"]}}`) as `Event.info: valueNotEmpty` lines.
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const errorsLines = (errors: unknown, path = ''): ReadonlyArray<string> => {
+  const at = (s: string) => (path === '' ? s : `${path}: ${s}`)
+  if (errors === undefined || errors === null) return []
+  if (typeof errors === 'string') return errors === '' ? [] : [at(errors)]
+  if (typeof errors === 'number' || typeof errors === 'boolean') return [at(String(errors))]
+  if (Array.isArray(errors)) {
+    const scalars = errors.filter((x) => !isRecord(x) && !Array.isArray(x)).map(String)
+    const nested = errors.filter((x) => isRecord(x) || Array.isArray(x)).flatMap((x) => errorsLines(x, path))
+    return [...(scalars.length > 0 ? [at(scalars.join(', '))] : []), ...nested]
+  }
+  if (isRecord(errors))
+    return Object.entries(errors).flatMap(([k, v]) => errorsLines(v, path === '' ? k : `${path}.${k}`))
+  return []
+}
+
+const bodyText = (body: MispErrorBody | undefined): string => {
+  if (body === undefined) return ''
+  const head = body.name ?? body.message ?? ''
+  const message = body.message !== undefined && body.message !== head ? ` (${body.message})` : ''
+  const errors = errorsLines(body.errors)
+  return `${head}${message}${errors.length > 0 ? `: ${errors.join('; ')}` : ''}`
+}
+
+const withText = (prefix: string, text: string): string => (text === '' ? prefix : `${prefix}: ${text}`)
+
+/**
+ * Renders an error for people: what happened, the server's own words, and the request.
+ *
+ * @example
+ * formatMispError(e)
+ * // 'MISP refused the event as not newer … (HTTP 403): Could not edit Event … — PUT https://misp/events/edit/4'
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const formatMispError = (e: MispError): string => {
+  const at = ` — ${e.request.method} ${e.request.url}`
+  switch (e._tag) {
+    case 'TransportError':
+      return `network failure (${e.reason}${e.code === undefined ? '' : `, ${e.code}`}): ${e.message}${at}`
+    case 'Timeout':
+      return `no answer within ${e.timeoutMs} ms${at}`
+    case 'Aborted':
+      return `${withText('cancelled', e.reason ?? '')}${at}`
+    case 'AuthenticationFailed':
+      return `${withText(`authentication failed (HTTP ${e.status})`, e.message)}${at}`
+    case 'RateLimited':
+      return `${withText(
+        `rate limited (HTTP ${e.status})${e.retryAfter === undefined ? '' : `, retry after ${e.retryAfter} s`}`,
+        bodyText(e.body),
+      )}${at}`
+    case 'NotFound':
+      return `${withText(`not found (HTTP ${e.status})`, bodyText(e.body))}${at}`
+    case 'Forbidden':
+      return `${withText(
+        `forbidden (HTTP ${e.status}${e.location === undefined ? '' : ` to ${e.location}`})`,
+        bodyText(e.body),
+      )}${at}`
+    case 'ValidationFailed':
+      return `${withText(`MISP rejected the event (HTTP ${e.status})`, bodyText(e.body))}${at}`
+    case 'Blocklisted':
+      return `${withText(`blocklisted (HTTP ${e.status})`, bodyText(e.body))}${at}`
+    case 'NotLocked':
+      return `${withText(
+        `edit refused: the stored event is not locked, a sync user may only edit synchronised events (HTTP ${e.status})`,
+        bodyText(e.body),
+      )}${at}`
+    case 'HttpError':
+      return `${withText(
+        `HTTP ${e.status}${e.location === undefined ? '' : ` to ${e.location}`}`,
+        bodyText(e.body) || (e.excerpt ?? ''),
+      )}${at}`
+    case 'UnexpectedResponse': {
+      const head = `unexpected response (HTTP ${e.status}, ${e.reason}${
+        e.contentType === undefined ? '' : `, ${e.contentType}`
+      }): ${e.detail}${at}`
+      return e.failure === undefined
+        ? head
+        : [head, `  not a valid ${e.failure.model}:`, ...problemLines(e.failure).map((l) => `    ${l}`)].join(
+            '\n',
+          )
+    }
+    case 'InvalidArgument':
+      return `invalid ${e.argument}: ${e.message}${at}`
+  }
+}

@@ -1,0 +1,366 @@
+/**
+ * The HTTP layer of the client: one ky 2 instance, time budgets, retries of idempotent calls,
+ * redirects kept visible, debug lines, and the translation of everything that can be thrown into
+ * a {@link MispError}. Nothing here throws or rejects across its boundary.
+ *
+ * @internal
+ */
+import createDebug from 'debug'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+import ky, { HTTPError, type KyInstance, type Options as KyOptions } from 'ky'
+import type { RetryPolicy } from '../MispClientOptions.js'
+import type { MispError, RequestInfo, TransportReason } from '../MispError.js'
+import { displayUrl, redactDeep } from './redact.js'
+
+// ---------------------------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------------------------
+
+/** The debug namespace of the client: enable with `DEBUG=misp-bridge:*`. */
+export const DEBUG_NAMESPACE = 'misp-bridge:client'
+
+const log = createDebug(DEBUG_NAMESPACE)
+
+/** One HTTP call as the client means it. */
+export interface Call {
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT'
+  /** relative to the base URL, without a leading slash: `events/view/12` */
+  readonly path: string
+  readonly body?: unknown
+  /** may be sent again after a failure (reads, read-only searches); never for writes */
+  readonly idempotent: boolean
+  readonly timeoutMs: number
+  readonly signal?: AbortSignal | undefined
+}
+
+/** What a response body turned out to be. */
+export type Body =
+  | { readonly _tag: 'Json'; readonly value: unknown }
+  | { readonly _tag: 'Text'; readonly text: string }
+  | { readonly _tag: 'InvalidJson'; readonly text: string; readonly detail: string }
+  | { readonly _tag: 'Empty' }
+
+/** Any HTTP answer, whatever its status. */
+export interface Answer {
+  readonly request: RequestInfo
+  readonly status: number
+  readonly headers: Headers
+  readonly contentType: string
+  readonly body: Body
+}
+
+/** The configuration of a transport. */
+export interface TransportConfig {
+  /** absolute, ending in `/` */
+  readonly baseUrl: string
+  readonly key: string
+  readonly userAgent: string
+  readonly retry: Required<RetryPolicy>
+  readonly redact: (s: string) => string
+  readonly dispatcher?: object | undefined
+  readonly fetch?: typeof globalThis.fetch | undefined
+  readonly signal?: AbortSignal | undefined
+}
+
+/** Sends calls; every outcome is a value. */
+export interface Transport {
+  readonly send: (call: Call) => TE.TaskEither<MispError, Answer>
+  readonly requestInfo: (method: string, path: string) => RequestInfo
+  readonly redact: (s: string) => string
+}
+
+// ---------------------------------------------------------------------------------------------
+// constants
+// ---------------------------------------------------------------------------------------------
+
+const RETRY_STATUSES: ReadonlyArray<number> = [408, 429, 500, 502, 503, 504]
+const RETRY_AFTER_STATUSES: ReadonlyArray<number> = [429, 503]
+
+const TLS_CODE =
+  /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|DEPTH_ZERO|ERR_TLS|ERR_SSL|HOSTNAME|ALTNAME/i
+const TLS_MESSAGE = /certificate|self[- ]signed|\bSSL\b|\bTLS\b|handshake/i
+const RESET_CODE = /ECONNRESET|EPIPE|UND_ERR_SOCKET|ECONNABORTED|UND_ERR_CLOSED/
+const RESET_MESSAGE = /other side closed|socket hang up|terminated|ECONNRESET/i
+
+// ---------------------------------------------------------------------------------------------
+// errors as data
+// ---------------------------------------------------------------------------------------------
+
+interface Chain {
+  readonly messages: ReadonlyArray<string>
+  readonly codes: ReadonlyArray<string>
+}
+
+/** The messages and codes down an error's `cause` chain (plain data: never the request). */
+const chainOf = (e: unknown): Chain => {
+  const messages: Array<string> = []
+  const codes: Array<string> = []
+  let u: unknown = e
+  for (let depth = 0; depth < 8 && typeof u === 'object' && u !== null; depth++) {
+    const r = u as { readonly message?: unknown; readonly code?: unknown; readonly cause?: unknown }
+    if (typeof r.message === 'string' && r.message !== '' && !messages.includes(r.message))
+      messages.push(r.message)
+    if (typeof r.code === 'string') codes.push(r.code)
+    u = r.cause
+  }
+  if (typeof e === 'string') messages.push(e)
+  return { messages, codes }
+}
+
+const reasonOf = (c: Chain): TransportReason => {
+  const codes = c.codes.join(' ')
+  const messages = c.messages.join(' ')
+  if (TLS_CODE.test(codes) || TLS_MESSAGE.test(messages)) return 'tls'
+  if (/ECONNREFUSED/.test(codes)) return 'refused'
+  if (/ENOTFOUND|EAI_AGAIN/.test(codes)) return 'dns'
+  if (RESET_CODE.test(codes) || RESET_MESSAGE.test(messages)) return 'reset'
+  return 'network'
+}
+
+/** `true` when an error (anywhere in its cause chain) is a TLS failure: never worth a retry. */
+export const isTlsFailure = (e: unknown): boolean => reasonOf(chainOf(e)) === 'tls'
+
+const isKyNetworkError = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && (e as { readonly name?: unknown }).name === 'NetworkError'
+
+/** The delay a `Retry-After` header asks for, in milliseconds (delay-seconds or an HTTP date). */
+export const retryAfterMs = (value: string | null, now = Date.now()): number | undefined => {
+  if (value === null) return undefined
+  const v = value.trim()
+  if (/^\d+$/.test(v)) return Number(v) * 1000
+  const at = Date.parse(v)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}
+
+// ---------------------------------------------------------------------------------------------
+// bodies
+// ---------------------------------------------------------------------------------------------
+
+const isJsonType = (contentType: string): boolean =>
+  /\/(?:[^;]*[.+-])?json\s*(?:;|$)/i.test(contentType.split(';', 1)[0] ?? '')
+
+/** Classifies a body read as text. */
+export const bodyOf = (text: string, contentType: string): Body => {
+  if (text.trim() === '') return { _tag: 'Empty' }
+  const first = text.trimStart()[0]
+  if (isJsonType(contentType) || first === '{' || first === '[') {
+    try {
+      return { _tag: 'Json', value: JSON.parse(text) }
+    } catch (e) {
+      if (isJsonType(contentType))
+        return { _tag: 'InvalidJson', text, detail: e instanceof Error ? e.message : String(e) }
+    }
+  }
+  return { _tag: 'Text', text }
+}
+
+/** ky pre-reads the body of an HTTPError (`data`: parsed JSON, text, or undefined). */
+const bodyOfData = (data: unknown, contentType: string): Body => {
+  if (data === undefined || data === null || data === '') return { _tag: 'Empty' }
+  if (typeof data === 'string') return bodyOf(data, contentType)
+  return { _tag: 'Json', value: data }
+}
+
+// ---------------------------------------------------------------------------------------------
+// constructors
+// ---------------------------------------------------------------------------------------------
+
+type FetchLike = NonNullable<KyOptions['fetch']>
+type FetchDispatcher = NonNullable<RequestInit['dispatcher']>
+
+const anySignal = (signals: ReadonlyArray<AbortSignal | undefined>): AbortSignal | undefined => {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined)
+  return present.length === 0 ? undefined : present.length === 1 ? present[0] : AbortSignal.any(present)
+}
+
+const abortReason = (signal: AbortSignal): string | undefined => {
+  const r: unknown = signal.reason
+  if (r === undefined) return undefined
+  if (r instanceof Error) return r.message === '' ? r.name : `${r.name}: ${r.message}`
+  return typeof r === 'string' ? r : undefined
+}
+
+/**
+ * Creates the transport of one client.
+ */
+export const makeTransport = (config: TransportConfig): Transport => {
+  const { redact, retry: policy } = config
+  const requestInfo = (method: string, path: string): RequestInfo => ({
+    method,
+    url: displayUrl(new URL(path, config.baseUrl), redact),
+  })
+  const pathOf = (url: string): string => {
+    const rel = url.startsWith(config.baseUrl) ? url.slice(config.baseUrl.length) : url
+    return redact(rel)
+  }
+  const baseFetch: FetchLike = config.fetch ?? ((input, init) => globalThis.fetch(input, init))
+
+  const api: KyInstance = ky.create({
+    baseUrl: config.baseUrl,
+    headers: {
+      Authorization: config.key,
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+      'User-Agent': config.userAgent,
+    },
+    redirect: 'manual',
+    timeout: false,
+    ...(config.dispatcher === undefined
+      ? {}
+      : { dispatcher: config.dispatcher as unknown as FetchDispatcher }),
+    hooks: {
+      beforeRetry: [
+        ({ request, error, retryCount }) => {
+          const why =
+            error instanceof HTTPError
+              ? `HTTP ${error.response.status}`
+              : redact(chainOf(error).messages.join(': ') || error.name)
+          log(redact(`retry ${retryCount} of ${request.method} ${pathOf(request.url)} after ${why}`))
+        },
+      ],
+    },
+  })
+
+  const send =
+    (call: Call): TE.TaskEither<MispError, Answer> =>
+    async () => {
+      const request = requestInfo(call.method, call.path)
+      const started = performance.now()
+      const deadline = started + call.timeoutMs
+      const timeoutSignal = AbortSignal.timeout(call.timeoutMs)
+      const external = anySignal([config.signal, call.signal])
+      const signal = anySignal([external, timeoutSignal])!
+      let attempts = 0
+
+      const fail = (e: unknown): MispError => {
+        if (external?.aborted) {
+          const reason = abortReason(external)
+          return redactDeep(
+            { _tag: 'Aborted', request, ...(reason === undefined ? {} : { reason }) } satisfies MispError,
+            redact,
+          )
+        }
+        if (timeoutSignal.aborted || performance.now() >= deadline)
+          return { _tag: 'Timeout', request, timeoutMs: call.timeoutMs }
+        const chain = chainOf(e)
+        const code = chain.codes.find((c) => c !== '')
+        return redactDeep(
+          {
+            _tag: 'TransportError',
+            request,
+            reason: reasonOf(chain),
+            message: chain.messages.join(': ') || 'unknown failure',
+            ...(code === undefined ? {} : { code }),
+          } satisfies MispError,
+          redact,
+        )
+      }
+
+      if (external?.aborted) return { _tag: 'Left', left: fail(undefined) }
+
+      const countingFetch: FetchLike = async (input, init) => {
+        attempts += 1
+        const t0 = performance.now()
+        const method = input instanceof Request ? input.method : call.method
+        const url = input instanceof Request ? input.url : String(input)
+        try {
+          const res = await baseFetch(input, init)
+          log(
+            redact(
+              `${method} ${pathOf(url)} → ${res.status} in ${Math.round(performance.now() - t0)} ms (attempt ${attempts})`,
+            ),
+          )
+          return res
+        } catch (e) {
+          log(
+            redact(
+              `${method} ${pathOf(url)} → failed in ${Math.round(performance.now() - t0)} ms (attempt ${attempts}): ${chainOf(e).messages.join(': ')}`,
+            ),
+          )
+          throw e
+        }
+      }
+
+      const longestBackoff = (n: number) => Math.min(policy.maxDelay, policy.baseDelay * 2 ** (n - 1))
+      const options: KyOptions = {
+        method: call.method,
+        signal,
+        fetch: countingFetch,
+        ...(call.body === undefined ? {} : { json: call.body }),
+        throwHttpErrors: (status) => call.idempotent && policy.limit > 0 && RETRY_STATUSES.includes(status),
+        retry:
+          call.idempotent && policy.limit > 0
+            ? {
+                limit: policy.limit,
+                methods: ['get', 'head', 'post'],
+                statusCodes: [...RETRY_STATUSES],
+                afterStatusCodes: [...RETRY_AFTER_STATUSES],
+                maxRetryAfter: policy.maxRetryAfter,
+                backoffLimit: policy.maxDelay,
+                delay: longestBackoff,
+                jitter: policy.jitter ? (d: number) => d * (0.5 + Math.random() * 0.5) : undefined,
+                retryOnTimeout: false,
+                shouldRetry: ({ error, retryCount }) => {
+                  if (isTlsFailure(error)) return false
+                  const remaining = deadline - performance.now()
+                  if (error instanceof HTTPError) {
+                    const after = RETRY_AFTER_STATUSES.includes(error.response.status)
+                      ? retryAfterMs(error.response.headers.get('retry-after'))
+                      : undefined
+                    if (after !== undefined) return after <= policy.maxRetryAfter && after < remaining
+                  }
+                  return longestBackoff(retryCount) < remaining ? undefined : false
+                },
+              }
+            : 0,
+      }
+
+      let response: Response
+      try {
+        response = await api(call.path, options)
+      } catch (e) {
+        if (e instanceof HTTPError) {
+          const contentType = e.response.headers.get('content-type') ?? ''
+          const answer: Answer = {
+            request,
+            status: e.response.status,
+            headers: e.response.headers,
+            contentType,
+            body: bodyOfData(e.data, contentType),
+          }
+          log(
+            redact(`${call.method} ${call.path} gave up after ${attempts} attempt(s): HTTP ${answer.status}`),
+          )
+          return { _tag: 'Right', right: answer }
+        }
+        const error = fail(e)
+        if (!isKyNetworkError(e) || attempts > 1)
+          log(redact(`${call.method} ${call.path} failed after ${attempts} attempt(s): ${error._tag}`))
+        return { _tag: 'Left', left: error }
+      }
+      const contentType = response.headers.get('content-type') ?? ''
+      let text: string
+      try {
+        text = call.method === 'HEAD' ? '' : await response.text()
+      } catch (e) {
+        return { _tag: 'Left', left: fail(e) }
+      }
+      log(
+        redact(
+          `${call.method} ${call.path} done: HTTP ${response.status}, ${text.length} chars, ${Math.round(performance.now() - started)} ms, ${attempts} attempt(s)`,
+        ),
+      )
+      return {
+        _tag: 'Right',
+        right: {
+          request,
+          status: response.status,
+          headers: response.headers,
+          contentType,
+          body: bodyOf(text, contentType),
+        },
+      }
+    }
+
+  return { send, requestInfo, redact }
+}

@@ -1,0 +1,432 @@
+/**
+ * How each MISP version writes events, index rows and sharing groups (§2 of misp-versions.md,
+ * field by field with its "since"; key order and 2.5.1 details from the real-server recording).
+ *
+ * @since 0.1.0
+ */
+import type { Profile } from '../profiles.js'
+import type { Attr, Ev, Obj, Org, SharingGroup, Store, TagLink } from './store.js'
+import { allAttributes } from './store.js'
+import { nonCorrelatingTypes } from './validate.js'
+
+type Json = Record<string, unknown>
+
+/**
+ * - `view`: `GET /events/view` (RelatedEvent items carry RelationshipInbound from 2.4.186, rec#2);
+ * - `write`: the add/edit answer (no RelationshipInbound, rec#1, rec#8);
+ * - `metadata`: restSearch/add with metadata (no Attribute/ShadowAttribute/Object/EventReport, rec#20);
+ * - `dump`: the emulator's own `events()` (site-admin view, every event).
+ */
+export type RenderMode = 'view' | 'write' | 'metadata' | 'dump'
+
+export interface RenderContext {
+  readonly store: Store
+  readonly profile: Profile
+  /** 2.5 `numericWire`: ints as JSON numbers (PHP 8 PDO without STRINGIFY_FETCHES, §2.4). */
+  readonly numeric: boolean
+  /** MISP.baseurl (no trailing slash): the url of this instance in SharingGroupServer (rec#29). */
+  readonly baseUrl: string
+}
+
+const numberer =
+  (ctx: RenderContext) =>
+  (n: number): string | number =>
+    ctx.numeric ? n : String(n)
+
+// ---------------------------------------------------------------------------------------------
+// organisations, tags, sharing groups
+// ---------------------------------------------------------------------------------------------
+
+const renderOrg = (ctx: RenderContext, org: Org, withLocal: boolean): Json => {
+  const n = numberer(ctx)
+  const o: Json = { id: n(org.id), name: org.name, uuid: org.uuid }
+  if (withLocal && ctx.profile.has('orgLocal')) o['local'] = org.local
+  return o
+}
+
+const renderTag = (ctx: RenderContext, link: TagLink): Json | undefined => {
+  const n = numberer(ctx)
+  const tag = ctx.store.tag(link.tagId)
+  if (tag === undefined) return undefined
+  const o: Json = { id: n(tag.id), name: tag.name, colour: tag.colour, exportable: tag.exportable }
+  if (ctx.profile.has('fullTagRows')) {
+    o['user_id'] = n(0)
+    o['hide_tag'] = false
+    o['numerical_value'] = null
+    o['is_galaxy'] = tag.is_galaxy
+    o['is_custom_galaxy'] = false
+    o['local_only'] = false
+    o['local'] = link.local
+    o['relationship_type'] = null
+  }
+  return o
+}
+
+const renderTags = (ctx: RenderContext, links: ReadonlyArray<TagLink>): Array<Json> =>
+  links.flatMap((l) => {
+    const t = renderTag(ctx, l)
+    return t === undefined ? [] : [t]
+  })
+
+/** The sharing group columns (rec#28 `SharingGroup`). */
+export const renderSharingGroupRow = (ctx: RenderContext, sg: SharingGroup): Json => {
+  const n = numberer(ctx)
+  return {
+    id: n(sg.id),
+    name: sg.name,
+    releasability: sg.releasability,
+    description: sg.description,
+    uuid: sg.uuid,
+    organisation_uuid: ctx.store.org(sg.org_id).uuid,
+    org_id: n(sg.org_id),
+    sync_user_id: n(sg.sync_user_id),
+    active: sg.active,
+    created: sg.created,
+    modified: sg.modified,
+    local: sg.local,
+    roaming: sg.roaming,
+  }
+}
+
+/** `POST /sharing_groups/add` answer (rec#28). */
+export const renderSharingGroupAdded = (ctx: RenderContext, sg: SharingGroup): Json => {
+  const n = numberer(ctx)
+  return {
+    SharingGroup: renderSharingGroupRow(ctx, sg),
+    SharingGroupOrg: sg.orgs.map((o) => ({
+      id: n(o.id),
+      sharing_group_id: n(sg.id),
+      org_id: n(o.org_id),
+      extend: o.extend,
+    })),
+    SharingGroupServer: sg.servers.map((s) => ({
+      id: n(s.id),
+      sharing_group_id: n(sg.id),
+      server_id: n(s.server_id),
+      all_orgs: s.all_orgs,
+    })),
+    Organisation: renderOrg(ctx, ctx.store.org(sg.org_id), false),
+  }
+}
+
+/**
+ * `SharingGroup` inside an event: the full group for sync users and site admins, the short
+ * `{id,name,releasability,description}` otherwise (§2.2, `Event.php@v2.4.0:1130-1145`; rec#29).
+ */
+const renderEventSharingGroup = (ctx: RenderContext, sg: SharingGroup, full: boolean): Json => {
+  const n = numberer(ctx)
+  if (!full)
+    return { id: n(sg.id), name: sg.name, releasability: sg.releasability, description: sg.description }
+  return {
+    ...renderSharingGroupRow(ctx, sg),
+    Organisation: renderOrg(ctx, ctx.store.org(sg.org_id), false),
+    SharingGroupOrg: sg.orgs.map((o) => ({
+      id: n(o.id),
+      sharing_group_id: n(sg.id),
+      org_id: n(o.org_id),
+      extend: o.extend,
+      Organisation: renderOrg(ctx, ctx.store.org(o.org_id), false),
+    })),
+    SharingGroupServer: sg.servers.map((s) => ({
+      id: n(s.id),
+      sharing_group_id: n(sg.id),
+      server_id: n(s.server_id),
+      all_orgs: s.all_orgs,
+      Server: { id: n(s.server_id), url: ctx.baseUrl, name: ctx.baseUrl },
+    })),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// attributes and objects
+// ---------------------------------------------------------------------------------------------
+
+const visibleAttribute = (ctx: RenderContext, ev: Ev, a: Attr, mode: RenderMode): boolean => {
+  if (a.deleted) return false
+  const u = ctx.store.user
+  if (mode === 'dump' || u.perm.siteAdmin || ev.org_id === u.orgId) return true
+  if (a.distribution === 4) return ctx.store.inSharingGroup(a.sharing_group_id)
+  return a.distribution !== 0
+}
+
+const renderAttribute = (ctx: RenderContext, a: Attr, fullSg: boolean): Json => {
+  const p = ctx.profile
+  const n = numberer(ctx)
+  const o: Json = {
+    id: n(a.id),
+    type: a.type,
+    category: a.category,
+    to_ids: a.to_ids,
+    uuid: a.uuid,
+    event_id: n(a.event_id),
+    distribution: n(a.distribution),
+    timestamp: n(a.timestamp),
+    comment: a.comment,
+  }
+  if (p.era === '2.4') o['sharing_group_id'] = n(a.sharing_group_id)
+  if (p.has('attributeDeleted')) o['deleted'] = a.deleted
+  if (p.has('disableCorrelation')) o['disable_correlation'] = a.disable_correlation
+  if (p.has('objects')) {
+    o['object_id'] = n(a.object_id)
+    o['object_relation'] = a.object_relation
+  }
+  if (p.has('seenFields')) {
+    o['first_seen'] = a.first_seen
+    o['last_seen'] = a.last_seen
+  }
+  o['value'] = a.value
+  if (a.data !== undefined) o['data'] = a.data
+  if (p.has('attributeGalaxy')) o['Galaxy'] = []
+  if (p.has('sharingGroups')) {
+    const sg = a.distribution === 4 ? ctx.store.sharingGroup(a.sharing_group_id) : undefined
+    if (sg !== undefined) o['SharingGroup'] = renderEventSharingGroup(ctx, sg, fullSg)
+    else if (!p.has('attributeEmptySharingGroupRemoved')) o['SharingGroup'] = []
+  }
+  o['ShadowAttribute'] = []
+  if (p.has('attributeTags') && a.tags.length > 0) o['Tag'] = renderTags(ctx, a.tags)
+  return o
+}
+
+const renderObject = (ctx: RenderContext, ev: Ev, obj: Obj, mode: RenderMode, fullSg: boolean): Json => {
+  const n = numberer(ctx)
+  const o: Json = {
+    id: n(obj.id),
+    name: obj.name,
+    'meta-category': obj.meta_category,
+    description: obj.description,
+    template_uuid: obj.template_uuid,
+    template_version: n(obj.template_version),
+    event_id: n(obj.event_id),
+    uuid: obj.uuid,
+    timestamp: n(obj.timestamp),
+    distribution: n(obj.distribution),
+    sharing_group_id: n(obj.sharing_group_id),
+    comment: obj.comment,
+    deleted: obj.deleted,
+  }
+  if (ctx.profile.has('seenFields')) {
+    o['first_seen'] = obj.first_seen
+    o['last_seen'] = obj.last_seen
+  }
+  o['ObjectReference'] = []
+  o['Attribute'] = [...obj.attributes]
+    .filter((a) => visibleAttribute(ctx, ev, a, mode))
+    .sort((x, y) => x.id - y.id)
+    .map((a) => renderAttribute(ctx, a, fullSg))
+  return o
+}
+
+// ---------------------------------------------------------------------------------------------
+// related events (correlations)
+// ---------------------------------------------------------------------------------------------
+
+const correlatingValues = (ev: Ev): Set<string> =>
+  new Set(
+    allAttributes(ev)
+      .filter((a) => !a.deleted && !a.disable_correlation && !nonCorrelatingTypes.has(a.type))
+      .map((a) => a.value),
+  )
+
+/** Other (visible) events sharing a correlating attribute value with `ev`. */
+export const relatedEvents = (ctx: RenderContext, ev: Ev, mode: RenderMode): Array<Ev> => {
+  if (ev.disable_correlation) return []
+  const mine = correlatingValues(ev)
+  if (mine.size === 0) return []
+  return ctx.store.events.filter((other) => {
+    if (other === ev || other.disable_correlation) return false
+    if (mode !== 'dump' && !ctx.store.canSee(other)) return false
+    for (const v of correlatingValues(other)) if (mine.has(v)) return true
+    return false
+  })
+}
+
+const renderRelated = (ctx: RenderContext, other: Ev, mode: RenderMode): Json => {
+  const p = ctx.profile
+  const n = numberer(ctx)
+  const e: Json = {
+    id: n(other.id),
+    date: other.date,
+    threat_level_id: n(other.threat_level_id),
+    info: other.info,
+    published: other.published,
+    uuid: other.uuid,
+    analysis: n(other.analysis),
+    timestamp: n(other.timestamp),
+    distribution: n(other.distribution),
+  }
+  if (p.has('orgObjects')) {
+    e['org_id'] = n(other.org_id)
+    e['orgc_id'] = n(other.orgc_id)
+    e['Org'] = renderOrg(ctx, ctx.store.org(other.org_id), false)
+    e['Orgc'] = renderOrg(ctx, ctx.store.org(other.orgc_id), false)
+  } else {
+    e['org'] = ctx.store.org(other.org_id).name
+    e['orgc'] = ctx.store.org(other.orgc_id).name
+  }
+  const item: Json = { Event: p.has('relatedEventObject') ? e : [e] }
+  if (mode === 'view' && p.has('relationshipInbound')) item['RelationshipInbound'] = []
+  return item
+}
+
+// ---------------------------------------------------------------------------------------------
+// events
+// ---------------------------------------------------------------------------------------------
+
+/** The number of (non-deleted) attributes, object attributes included (rec#1: 2 + 1 → "3"; rec#29). */
+export const attributeCount = (ev: Ev): number => allAttributes(ev).filter((a) => !a.deleted).length
+
+/**
+ * An event as `GET /events/view/{id}` renders it for this version (§2; 2.5.1 key order from rec#1),
+ * bare (without the `{"Event": …}` envelope).
+ */
+export const renderEvent = (ctx: RenderContext, ev: Ev, mode: RenderMode): Json => {
+  const p = ctx.profile
+  const s = ctx.store
+  const n = numberer(ctx)
+  const u = s.user
+  const fullSg = u.perm.sync || u.perm.siteAdmin || mode === 'dump'
+  const o: Json = { id: n(ev.id) }
+  if (p.era === '2.3') {
+    // §2.1: org/orgc name strings, shown when MISP.showorg (default on) or to site admins.
+    o['org'] = s.org(ev.org_id).name
+    o['date'] = ev.date
+    o['threat_level_id'] = n(ev.threat_level_id)
+    o['info'] = ev.info
+    o['published'] = ev.published
+    o['uuid'] = ev.uuid
+    o['attribute_count'] = n(attributeCount(ev))
+    o['analysis'] = n(ev.analysis)
+    o['timestamp'] = n(ev.timestamp)
+    o['distribution'] = n(ev.distribution)
+    o['proposal_email_lock'] = ev.proposal_email_lock
+    o['orgc'] = s.org(ev.orgc_id).name
+    o['locked'] = ev.locked
+    o['publish_timestamp'] = n(ev.publish_timestamp)
+  } else {
+    o['orgc_id'] = n(ev.orgc_id)
+    o['org_id'] = n(ev.org_id)
+    o['date'] = ev.date
+    o['threat_level_id'] = n(ev.threat_level_id)
+    o['info'] = ev.info
+    o['published'] = ev.published
+    o['uuid'] = ev.uuid
+    o['attribute_count'] = n(attributeCount(ev))
+    o['analysis'] = n(ev.analysis)
+    o['timestamp'] = n(ev.timestamp)
+    o['distribution'] = n(ev.distribution)
+    o['proposal_email_lock'] = ev.proposal_email_lock
+    o['locked'] = ev.locked
+    o['publish_timestamp'] = n(ev.publish_timestamp)
+    o['sharing_group_id'] = n(ev.sharing_group_id)
+    if (p.has('disableCorrelation')) o['disable_correlation'] = ev.disable_correlation
+    if (p.has('extendsUuid')) o['extends_uuid'] = ev.extends_uuid
+    if (p.has('protectedEvents')) o['protected'] = ev.protected
+    if (p.has('eventCreatorEmail') && (u.perm.siteAdmin || mode === 'dump'))
+      o['event_creator_email'] = u.email
+    o['Org'] = renderOrg(ctx, s.org(ev.org_id), true)
+    o['Orgc'] = renderOrg(ctx, s.org(ev.orgc_id), true)
+    const sg = ev.distribution === 4 ? s.sharingGroup(ev.sharing_group_id) : undefined
+    if (sg !== undefined) o['SharingGroup'] = renderEventSharingGroup(ctx, sg, fullSg)
+  }
+  const metadata = mode === 'metadata'
+  if (!metadata) {
+    o['Attribute'] = [...ev.attributes]
+      .filter((a) => visibleAttribute(ctx, ev, a, mode))
+      .sort((x, y) => x.id - y.id)
+      .map((a) => renderAttribute(ctx, a, fullSg))
+    o['ShadowAttribute'] = []
+  }
+  o['RelatedEvent'] = relatedEvents(ctx, ev, mode).map((r) => renderRelated(ctx, r, mode))
+  if (p.has('galaxy')) o['Galaxy'] = []
+  if (!metadata && p.has('objects'))
+    o['Object'] = ev.objects.filter((x) => !x.deleted).map((x) => renderObject(ctx, ev, x, mode, fullSg))
+  if (!metadata && p.has('eventReports')) o['EventReport'] = []
+  if (p.has('protectedEvents')) o['CryptographicKey'] = []
+  // §11 / rec#23: `Tag` is omitted when the event has none.
+  if (p.has('eventTags') && ev.tags.length > 0) o['Tag'] = renderTags(ctx, ev.tags)
+  return o
+}
+
+// ---------------------------------------------------------------------------------------------
+// index rows
+// ---------------------------------------------------------------------------------------------
+
+/** `GET /events/index` row: 2.3 bare columns (§5.2, `json/index.ctp@v2.3.178`); 2.4 + Org/Orgc/EventTag (rec#16). */
+export const renderIndexRow = (ctx: RenderContext, ev: Ev): Json => {
+  const p = ctx.profile
+  const s = ctx.store
+  const n = numberer(ctx)
+  if (p.era === '2.3') {
+    return {
+      id: n(ev.id),
+      org: s.org(ev.org_id).name,
+      date: ev.date,
+      info: ev.info,
+      uuid: ev.uuid,
+      published: ev.published,
+      analysis: n(ev.analysis),
+      attribute_count: n(attributeCount(ev)),
+      orgc: s.org(ev.orgc_id).name,
+      timestamp: n(ev.timestamp),
+      distribution: n(ev.distribution),
+      proposal_email_lock: ev.proposal_email_lock,
+      locked: ev.locked,
+      threat_level_id: n(ev.threat_level_id),
+      publish_timestamp: n(ev.publish_timestamp),
+    }
+  }
+  const o: Json = {
+    id: n(ev.id),
+    org_id: n(ev.org_id),
+    date: ev.date,
+    info: ev.info,
+    uuid: ev.uuid,
+    published: ev.published,
+    analysis: n(ev.analysis),
+    attribute_count: n(attributeCount(ev)),
+    orgc_id: n(ev.orgc_id),
+    timestamp: n(ev.timestamp),
+    distribution: n(ev.distribution),
+    sharing_group_id: n(ev.sharing_group_id),
+    proposal_email_lock: ev.proposal_email_lock,
+    locked: ev.locked,
+    threat_level_id: n(ev.threat_level_id),
+    publish_timestamp: n(ev.publish_timestamp),
+  }
+  if (p.has('sightingTimestamp')) o['sighting_timestamp'] = n(ev.sighting_timestamp)
+  if (p.has('disableCorrelation')) o['disable_correlation'] = ev.disable_correlation
+  if (p.has('extendsUuid')) o['extends_uuid'] = ev.extends_uuid
+  if (p.has('protectedEvents')) o['protected'] = ev.protected
+  o['Org'] = renderOrg(ctx, s.org(ev.org_id), false)
+  o['Orgc'] = renderOrg(ctx, s.org(ev.orgc_id), false)
+  const sg = ev.distribution === 4 ? s.sharingGroup(ev.sharing_group_id) : undefined
+  if (sg !== undefined) o['SharingGroup'] = { id: n(sg.id), name: sg.name }
+  const full = p.has('fullTagRows')
+  o['EventTag'] = ev.tags.flatMap((l) => {
+    const tag = s.tag(l.tagId)
+    if (tag === undefined) return []
+    const et: Json = { id: n(l.id), event_id: n(ev.id), tag_id: n(tag.id) }
+    if (full) {
+      et['local'] = l.local
+      et['relationship_type'] = ''
+    }
+    const t: Json = { id: n(tag.id), name: tag.name, colour: tag.colour }
+    if (full) t['is_galaxy'] = tag.is_galaxy
+    et['Tag'] = t
+    return [et]
+  })
+  return o
+}
+
+/** `minimal` index row (2.4.72+; shape of rec#19, §11: `orgc_uuid`, not `Orgc{uuid}`). */
+export const renderMinimalRow = (ctx: RenderContext, ev: Ev): Json => {
+  const n = numberer(ctx)
+  return {
+    id: n(ev.id),
+    timestamp: n(ev.timestamp),
+    sighting_timestamp: n(ev.sighting_timestamp),
+    published: ev.published,
+    uuid: ev.uuid,
+    orgc_uuid: ctx.store.org(ev.orgc_id).uuid,
+  }
+}

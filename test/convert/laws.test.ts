@@ -1,0 +1,261 @@
+/**
+ * The laws of the conversions (issue #2), each a fast-check property over generators derived
+ * from the models: totality, never-widen, conservation, the 2.3 round trip, idempotence, and
+ * "no loss reported ⇒ the round trip is exact". FC_NUM_RUNS sets the number of events per
+ * property (CI: 10,000).
+ */
+import { isDeepStrictEqual } from 'node:util'
+import fc from 'fast-check'
+import { describe, expect, test } from 'vitest'
+import {
+  isNarrowingOrEqual,
+  narrower,
+  presets,
+  type ResolvedLevel,
+} from '../../src/convert/DistributionPolicy.js'
+import { downgrade } from '../../src/convert/downgrade.js'
+import type { Loss } from '../../src/convert/Loss.js'
+import { upgrade } from '../../src/convert/upgrade.js'
+import { decodeEvent23, decodeEvent24 } from '../../src/decode.js'
+import * as V23 from '../../src/v23/index.js'
+import * as V24 from '../../src/v24/index.js'
+import { event23, event24, portable23 } from '../support/arbitraries.js'
+import { at, attributeIndexMap, coveredBy, leaves } from '../support/leaves.js'
+
+const numRuns = Number(process.env['FC_NUM_RUNS'] ?? (process.env['CI'] ? 10_000 : 300))
+const params = { numRuns }
+const preset = fc.constantFrom('organisation-only', 'preserve', 'misp-push', 'misp-pull') as fc.Arbitrary<
+  keyof typeof presets
+>
+
+const decoded24 = event24('lenient', true).map((u) => {
+  const r = decodeEvent24(u)
+  if (r._tag === 'Left') throw new Error(`generator produced an invalid 2.4 event: ${JSON.stringify(r.left)}`)
+  return r.right
+})
+const decoded23 = event23('lenient', true).map((u) => {
+  const r = decodeEvent23(u)
+  if (r._tag === 'Left') throw new Error(`generator produced an invalid 2.3 event: ${JSON.stringify(r.left)}`)
+  return r.right
+})
+
+describe(`laws (${numRuns} events per property)`, { timeout: 900_000 }, () => {
+  test('totality: downgrade returns a valid 2.3 event and never throws', () => {
+    fc.assert(
+      fc.property(decoded24, preset, (e, p) => {
+        const { value } = downgrade(e, { distribution: p })
+        expect(V23.Event.is(value)).toBe(true)
+        expect(decodeEvent23(JSON.parse(JSON.stringify({ Event: value })))._tag).toBe('Right')
+      }),
+      params,
+    )
+  })
+
+  test('totality: upgrade returns a valid 2.4 event and never throws', () => {
+    fc.assert(
+      fc.property(decoded23, preset, (e, p) => {
+        const { value } = upgrade(e, { distribution: p })
+        expect(V24.Event.is(value)).toBe(true)
+        expect(decodeEvent24(JSON.parse(JSON.stringify({ Event: value })))._tag).toBe('Right')
+      }),
+      params,
+    )
+  })
+
+  test('never widen (downgrade): effective sharing of event and every attribute only narrows', () => {
+    fc.assert(
+      fc.property(decoded24, preset, (e, p) => {
+        const { value, losses } = downgrade(e, { distribution: p })
+        const evIn: ResolvedLevel = e.distribution ?? '0'
+        const evOut = value.distribution ?? '0'
+        expect(isNarrowingOrEqual(evIn, evOut)).toBe(true)
+        // the sources of the output attributes, in order: kept event attributes, then moved object attributes
+        const idx = attributeIndexMap(e.Attribute?.length ?? 0, losses)
+        const sources: Array<ResolvedLevel> = []
+        const own = (d: V24.Distribution | undefined, inherit: ResolvedLevel): ResolvedLevel =>
+          d === undefined || d === '5' ? inherit : d
+        ;(e.Attribute ?? []).forEach((a, i) => {
+          if (idx.has(i)) sources.push(narrower(own(a.distribution, evIn), evIn))
+        })
+        for (const l of losses)
+          if (l._tag === 'ObjectFlattened') {
+            const o = at(e, l.path).value as V24.Object
+            const ol = narrower(own(o.distribution, evIn), evIn)
+            for (const m of l.moved)
+              sources.push(narrower(own((at(e, m.from).value as V24.Attribute).distribution, ol), ol))
+          }
+        const out = value.Attribute ?? []
+        expect(out.length).toBe(sources.length)
+        out.forEach((a, k) => {
+          const effectiveOut = narrower(a.distribution, evOut)
+          expect(isNarrowingOrEqual(sources[k]!, effectiveOut)).toBe(true)
+        })
+      }),
+      params,
+    )
+  })
+
+  test('never widen (upgrade): effective sharing of event and every attribute only narrows', () => {
+    fc.assert(
+      fc.property(decoded23, preset, (e, p) => {
+        const { value, losses } = upgrade(e, { distribution: p })
+        const evIn = e.distribution ?? '0'
+        const evOut = value.distribution ?? '0'
+        expect(isNarrowingOrEqual(evIn, evOut)).toBe(true)
+        const idx = attributeIndexMap(e.Attribute?.length ?? 0, losses)
+        ;(e.Attribute ?? []).forEach((a, i) => {
+          const k = idx.get(i)
+          if (k === undefined) return
+          const o = value.Attribute?.[k]
+          expect(o?.uuid).toBe(a.uuid)
+          expect(
+            isNarrowingOrEqual(
+              narrower(a.distribution, evIn),
+              narrower(o!.distribution as ResolvedLevel, evOut),
+            ),
+          ).toBe(true)
+        })
+      }),
+      params,
+    )
+  })
+
+  const conserved = (
+    input: object,
+    output: object,
+    losses: ReadonlyArray<Loss>,
+    mapPath: (p: string) => string,
+  ) => {
+    for (const [path, v] of leaves(input, 'Event')) {
+      if (coveredBy(path, losses)) continue
+      const found = at(output, mapPath(path))
+      expect(found.found, `${path} is neither in the output (at ${mapPath(path)}) nor named by a loss`).toBe(
+        true,
+      )
+      // an empty container has no content to lose: the output may hold more there (flattened attributes)
+      if (Array.isArray(v) && v.length === 0)
+        expect(Array.isArray(found.value), `${path} is no longer an array`).toBe(true)
+      else expect(found.value, `${path} changed without a loss`).toEqual(v)
+    }
+  }
+
+  test('conservation (downgrade): every input leaf is in the output or named by a loss', () => {
+    fc.assert(
+      fc.property(decoded24, preset, (e, p) => {
+        const { value, losses } = downgrade(e, { distribution: p })
+        const idx = attributeIndexMap(e.Attribute?.length ?? 0, losses)
+        const moves = losses.flatMap((l) => (l._tag === 'ObjectFlattened' ? l.moved : []))
+        conserved(e, value, losses, (path) => {
+          if (path === 'Event.Orgc.name') return 'Event.orgc'
+          const m = moves.find((mv) => path.startsWith(`${mv.from}.`) || path.startsWith(`${mv.from}[`))
+          if (m) return m.to + path.slice(m.from.length)
+          return path.replace(
+            /^Event\.Attribute\[(\d+)\]/,
+            (_, i) => `Event.Attribute[${idx.get(Number(i))}]`,
+          )
+        })
+      }),
+      params,
+    )
+  })
+
+  test('conservation (upgrade): every input leaf is in the output or named by a loss', () => {
+    fc.assert(
+      fc.property(decoded23, preset, (e, p) => {
+        const { value, losses } = upgrade(e, { distribution: p })
+        const idx = attributeIndexMap(e.Attribute?.length ?? 0, losses)
+        conserved(e, value, losses, (path) =>
+          path === 'Event.orgc'
+            ? 'Event.Orgc.name'
+            : path.replace(/^Event\.Attribute\[(\d+)\]/, (_, i) => `Event.Attribute[${idx.get(Number(i))}]`),
+        )
+      }),
+      params,
+    )
+  })
+
+  test('2.3 round trip: downgrade(upgrade(e)) = e, except what the losses name (preserve)', () => {
+    fc.assert(
+      fc.property(decoded23, (e) => {
+        const up = upgrade(e, { distribution: 'preserve' })
+        const down = downgrade(up.value, { distribution: 'preserve' })
+        const idx = attributeIndexMap(up.value.Attribute?.length ?? 0, down.losses)
+        conserved(e, down.value, [...up.losses, ...down.losses], (path) =>
+          path.replace(/^Event\.Attribute\[(\d+)\]/, (_, i) => `Event.Attribute[${idx.get(Number(i))}]`),
+        )
+        // and nothing appears that e did not have, apart from what the losses name
+        const back = new Map([...idx].map(([i, k]) => [k, i]))
+        for (const [path] of leaves(down.value, 'Event')) {
+          const source = path.replace(
+            /^Event\.Attribute\[(\d+)\]/,
+            (_, k) => `Event.Attribute[${back.get(Number(k))}]`,
+          )
+          if (!at(e, source).found)
+            expect(coveredBy(source, [...up.losses, ...down.losses]), `${path} appeared`).toBe(true)
+        }
+      }),
+      params,
+    )
+  })
+
+  test('idempotence: downgrade ∘ upgrade ∘ downgrade = downgrade (organisation-only, preserve)', () => {
+    fc.assert(
+      fc.property(
+        decoded24,
+        fc.constantFrom('organisation-only', 'preserve') as fc.Arbitrary<'preserve'>,
+        (e, p) => {
+          const once = downgrade(e, { distribution: p }).value
+          const again = downgrade(upgrade(once, { distribution: p }).value, { distribution: p }).value
+          expect(again).toEqual(once)
+        },
+      ),
+      params,
+    )
+  })
+
+  test('no loss reported ⇒ the round trip is exact (both directions, non-vacuous)', () => {
+    let exactCases = 0
+    fc.assert(
+      fc.property(fc.oneof(portable23, decoded23), (e23) => {
+        const up = upgrade(e23 as V23.Event)
+        if (up.losses.length === 0) {
+          exactCases++
+          expect(downgrade(up.value).value).toEqual(e23)
+          // and from the 2.4 side: the upgraded event downgrades without loss and comes back unchanged
+          const down = downgrade(up.value)
+          expect(down.losses).toEqual([])
+          expect(upgrade(down.value).value).toEqual(up.value)
+        }
+      }),
+      params,
+    )
+    fc.assert(
+      fc.property(decoded24, (e24) => {
+        const down = downgrade(e24)
+        if (down.losses.length === 0) expect(upgrade(down.value).value).toEqual(e24)
+      }),
+      params,
+    )
+    expect(exactCases).toBeGreaterThan(numRuns / 10)
+  })
+
+  test('custom tables that could widen sharing are refused, and organisation-only is used', () => {
+    fc.assert(
+      fc.property(decoded24, fc.constantFrom('1', '2', '3'), (e, to) => {
+        const widening = {
+          ...presets.preserve,
+          name: 'bad',
+          downgrade: {
+            ...presets.preserve.downgrade,
+            event: { ...presets.preserve.downgrade.event, '4': to },
+          },
+        }
+        const r = downgrade(e, { distribution: widening })
+        expect(r.losses[0]?._tag).toBe('PolicyRejected')
+        expect(r.value.distribution).toBe('0')
+        expect(isDeepStrictEqual(r.value, downgrade(e).value)).toBe(true)
+      }),
+      { numRuns: Math.min(numRuns, 500) },
+    )
+  })
+})
