@@ -37,6 +37,8 @@ export const coveredBy = (path: string, losses: ReadonlyArray<Loss>): boolean =>
       case 'ObjectFlattened':
       case 'PolicyRejected':
         return false
+      default:
+        return false
     }
   })
 

@@ -40,7 +40,11 @@ export const applyFates = (
     else if (fate !== 'converted') {
       dropped ??= {}
       const reason = fate as DropReason
-      const group = (dropped[reason] ??= {})
+      let group = dropped[reason]
+      if (group === undefined) {
+        group = {}
+        dropped[reason] = group
+      }
       group[k] = v
     }
   }
