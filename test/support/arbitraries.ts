@@ -42,14 +42,19 @@ const leaf = (codec: AnyWireC, o: ArbOptions): fc.Arbitrary<unknown> | undefined
   if (codec === ValueString)
     return lenient ? fc.oneof(fc.string({ maxLength: 10 }), fc.integer()) : fc.string({ maxLength: 10 })
   if (codec === Uuid) return fc.uuid()
-  if (codec === Json) return fc.jsonValue({ maxDepth: 2 })
+  // through JSON once: what a wire value can be (no -0)
+  if (codec === Json) return fc.jsonValue({ maxDepth: 2 }).map(viaJson)
   if (codec === OpenRecord)
-    return fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 1 }), {
-      maxKeys: 3,
-      noNullPrototype: true,
-    })
+    return fc
+      .dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 1 }), {
+        maxKeys: 3,
+        noNullPrototype: true,
+      })
+      .map(viaJson)
   return undefined
 }
+
+const viaJson = <A>(a: A): A => JSON.parse(JSON.stringify(a))
 
 const EXTRA_KEYS = fc.constantFrom('x_future_field', 'x_client_note', 'x_flag')
 
@@ -96,7 +101,10 @@ export const arbitraryOf = (codec: AnyWireC, o: ArbOptions, depth = 0): fc.Arbit
         arb = fc
           .tuple(
             arb,
-            fc.dictionary(EXTRA_KEYS, fc.jsonValue({ maxDepth: 1 }), { maxKeys: 1, noNullPrototype: true }),
+            fc.dictionary(EXTRA_KEYS, fc.jsonValue({ maxDepth: 1 }).map(viaJson), {
+              maxKeys: 1,
+              noNullPrototype: true,
+            }),
           )
           .map(([r, x]) => ({ ...r, ...x }))
       const wrap = o.structs?.[codec.name]
