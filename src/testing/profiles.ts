@@ -189,7 +189,8 @@ export const behaviours = {
   },
   unpublishOnEdit: {
     since: '2.4.0',
-    source: 'Event::_edit (2.4): a body without `published` saves the event unpublished',
+    source:
+      '§5.5 rule 4 recovers only analysis/threat_level_id/info/distribution/date; Event::_edit (2.4) saves an omitted `published` as false',
   },
 
   // --- §5.2 index --------------------------------------------------------------------------

@@ -16,16 +16,17 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((e) => e.close()))
 })
 
-const attr = (type: string, category: string, value: string, distribution: string | undefined = '3') => ({
+const attr = (type: string, category: string, value: string, distribution: string | null = '3') => ({
   uuid: uuid(),
   type,
   category,
   value,
-  ...(distribution === undefined ? {} : { distribution }),
+  ...(distribution === null ? {} : { distribution }),
   timestamp: '1700000000',
 })
 
-const DIST_OPTIONS = 'Options : Your organisation only, This community only, Connected communities, All communities'
+const DIST_OPTIONS =
+  'Options : Your organisation only, This community only, Connected communities, All communities'
 
 describe('§7 2.3 attribute validation: dropped attributes listed under "errors" (2.3.178)', () => {
   test('§7 invalid type, bad category/type pair, missing or 2.4-only distribution, duplicate value, bad IP', async () => {
@@ -35,7 +36,7 @@ describe('§7 2.3 attribute validation: dropped attributes listed under "errors"
         attr('ip-dst', 'Network activity', '198.51.100.7'), // 0 ok
         attr('sha512', 'Payload delivery', 'a'.repeat(128)), // 1 2.4-only type
         attr('ip-src', 'Internal reference', '198.51.100.8'), // 2 pair not allowed in 2.3
-        attr('comment', 'Other', 'no distribution', undefined), // 3 distribution required in 2.3
+        attr('comment', 'Other', 'no distribution', null), // 3 distribution required in 2.3
         attr('comment', 'Other', 'sharing group', '4'), // 4 distribution 4 does not exist in 2.3
         attr('ip-dst', 'Network activity', '198.51.100.7'), // 5 valueIsUnique
         attr('ip-dst', 'Network activity', 'not-an-ip'), // 6 value format
@@ -61,7 +62,9 @@ describe('§7 2.3 attribute validation: dropped attributes listed under "errors"
 
   test('§7 errors of the first attributes encode as a JSON list (PHP array with keys 0..n-1)', async () => {
     const emu = await start({ version: '2.3.178' })
-    const body = sampleEvent({ Attribute: [attr('btc', 'Financial fraud', 'x'), attr('comment', 'Other', 'ok')] })
+    const body = sampleEvent({
+      Attribute: [attr('btc', 'Financial fraud', 'x'), attr('comment', 'Other', 'ok')],
+    })
     const r = await call(emu, 'POST', '/events', { body: { Event: body } })
     expect(Array.isArray(obj(obj(r.json)['errors'])['Attribute'])).toBe(true)
   })
@@ -107,12 +110,68 @@ describe.each([
 
 describe('§5.3 event-level validation failure by era', () => {
   test.each([
-    ['2.3.178', 200, { name: 'Add event failed.', message: 'The event could not be saved.', url: '/events/add', errors: { info: ['valueNotEmpty'] } }],
-    ['2.4.0', 200, { name: 'Add event failed.', message: 'The event could not be saved.', url: '/events/add', errors: { info: ['valueNotEmpty'] } }],
-    ['2.4.102', 200, { name: 'Add event failed.', message: 'The event could not be saved.', url: '/events/add', errors: { info: ['valueNotEmpty'] } }],
-    ['2.4.103', 403, { name: 'Could not add Event', message: 'Could not add Event', url: '/events/add', errors: { Event: { info: ['valueNotEmpty'] } } }],
-    ['2.4.199', 403, { saved: false, name: 'Could not add Event', message: 'Could not add Event', url: '/events/add', errors: { Event: { info: ['valueNotEmpty'] } } }],
-    ['2.5', 403, { saved: false, name: 'Could not add Event', message: 'Could not add Event', url: '/events/add', errors: { Event: { info: ['valueNotEmpty'] } } }],
+    [
+      '2.3.178',
+      200,
+      {
+        name: 'Add event failed.',
+        message: 'The event could not be saved.',
+        url: '/events/add',
+        errors: { info: ['valueNotEmpty'] },
+      },
+    ],
+    [
+      '2.4.0',
+      200,
+      {
+        name: 'Add event failed.',
+        message: 'The event could not be saved.',
+        url: '/events/add',
+        errors: { info: ['valueNotEmpty'] },
+      },
+    ],
+    [
+      '2.4.102',
+      200,
+      {
+        name: 'Add event failed.',
+        message: 'The event could not be saved.',
+        url: '/events/add',
+        errors: { info: ['valueNotEmpty'] },
+      },
+    ],
+    [
+      '2.4.103',
+      403,
+      {
+        name: 'Could not add Event',
+        message: 'Could not add Event',
+        url: '/events/add',
+        errors: { Event: { info: ['valueNotEmpty'] } },
+      },
+    ],
+    [
+      '2.4.199',
+      403,
+      {
+        saved: false,
+        name: 'Could not add Event',
+        message: 'Could not add Event',
+        url: '/events/add',
+        errors: { Event: { info: ['valueNotEmpty'] } },
+      },
+    ],
+    [
+      '2.5',
+      403,
+      {
+        saved: false,
+        name: 'Could not add Event',
+        message: 'Could not add Event',
+        url: '/events/add',
+        errors: { Event: { info: ['valueNotEmpty'] } },
+      },
+    ],
   ] as const)('§5.3 missing info on %s → %i', async (version, status, body) => {
     const emu = await start({ version })
     const r = await call(emu, 'POST', '/events', { body: { Event: sampleEvent({ info: '' }) } })
@@ -123,10 +182,14 @@ describe('§5.3 event-level validation failure by era', () => {
 
   test('§3 2.4 event distribution 4: needs an existing sharing group', async () => {
     const emu = await start({ version: '2.4.199' })
-    const without = await call(emu, 'POST', '/events', { body: { Event: sampleEvent({ distribution: '4' }) } })
+    const without = await call(emu, 'POST', '/events', {
+      body: { Event: sampleEvent({ distribution: '4' }) },
+    })
     expect(without.status).toBe(403)
     expect(obj(obj(without.json)['errors'])['Event']).toEqual({
-      sharing_group_id: ['If the distribution is set to "Sharing Group", a sharing group has to be selected.'],
+      sharing_group_id: [
+        'If the distribution is set to "Sharing Group", a sharing group has to be selected.',
+      ],
     })
     const sg = await call(emu, 'POST', '/sharing_groups/add', {
       body: { SharingGroup: { name: 'group', releasability: 'r', description: 'd' } },
@@ -143,10 +206,18 @@ describe('§5.3 event-level validation failure by era', () => {
   })
 
   test('§2.2 a plain user sees the short SharingGroup', async () => {
-    const sgEvent = sampleEvent({ distribution: '4', SharingGroup: { name: 'seeded', uuid: uuid(), releasability: 'r', description: 'd' } })
+    const sgEvent = sampleEvent({
+      distribution: '4',
+      SharingGroup: { name: 'seeded', uuid: uuid(), releasability: 'r', description: 'd' },
+    })
     const emu = await start({ version: '2.4.199', role: 'user', events: [sgEvent] })
     const r = await call(emu, 'GET', '/events/1')
-    expect(obj(eventOf(r)['SharingGroup'])).toEqual({ id: '1', name: 'seeded', releasability: 'r', description: 'd' })
+    expect(obj(eventOf(r)['SharingGroup'])).toEqual({
+      id: '1',
+      name: 'seeded',
+      releasability: 'r',
+      description: 'd',
+    })
   })
 })
 
@@ -162,9 +233,11 @@ describe('§4 creator organisation', () => {
     ['2.4.48', 'ELSEWHERE'],
     ['2.4.49', 'ORGNAME'],
     ['2.5', 'ORGNAME'],
-  ] as const)('§4 a non-sync user\'s Orgc on %s → %s (stripped since v2.4.49)', async (version, expected) => {
+  ] as const)("§4 a non-sync user's Orgc on %s → %s (stripped since v2.4.49)", async (version, expected) => {
     const emu = await start({ version, role: 'user' })
-    const r = await call(emu, 'POST', '/events', { body: { Event: sampleEvent({ Orgc: { name: 'ELSEWHERE' } }) } })
+    const r = await call(emu, 'POST', '/events', {
+      body: { Event: sampleEvent({ Orgc: { name: 'ELSEWHERE' } }) },
+    })
     expect(obj(eventOf(r)['Orgc'])['name']).toBe(expected)
   })
 
@@ -174,17 +247,23 @@ describe('§4 creator organisation', () => {
     const orgc = obj(eventOf(r)['Orgc'])
     expect([orgc['id'], orgc['name'], orgc['local']]).toEqual(['2', 'LEGACY', false])
     // the same name again: the same organisation
-    const again = await call(emu, 'POST', '/events', { body: { Event: sampleEvent({ Orgc: { name: 'LEGACY' } }) } })
+    const again = await call(emu, 'POST', '/events', {
+      body: { Event: sampleEvent({ Orgc: { name: 'LEGACY' } }) },
+    })
     expect(obj(eventOf(again)['Orgc'])['id']).toBe('2')
   })
 
   test('§4 Orgc by uuid: 2.4.0 falls back to the name, late 2.4 creates name_<n>', async () => {
     const seeded = sampleEvent({ Orgc: { name: 'PARTNER', uuid: uuid() } })
     const early = await start({ version: '2.4.0', events: [seeded] })
-    const e = await call(early, 'POST', '/events', { body: { Event: sampleEvent({ Orgc: { name: 'PARTNER', uuid: uuid() } }) } })
+    const e = await call(early, 'POST', '/events', {
+      body: { Event: sampleEvent({ Orgc: { name: 'PARTNER', uuid: uuid() } }) },
+    })
     expect(obj(eventOf(e)['Orgc'])['id']).toBe('2')
     const late = await start({ version: '2.4.199', events: [seeded] })
-    const l = await call(late, 'POST', '/events', { body: { Event: sampleEvent({ Orgc: { name: 'PARTNER', uuid: uuid() } }) } })
+    const l = await call(late, 'POST', '/events', {
+      body: { Event: sampleEvent({ Orgc: { name: 'PARTNER', uuid: uuid() } }) },
+    })
     expect(obj(eventOf(l)['Orgc'])['name']).toMatch(/^PARTNER_\d+$/)
   })
 })

@@ -142,7 +142,7 @@ const renderEventSharingGroup = (ctx: RenderContext, sg: SharingGroup, full: boo
 // ---------------------------------------------------------------------------------------------
 
 const visibleAttribute = (ctx: RenderContext, ev: Ev, a: Attr, mode: RenderMode): boolean => {
-  if (a.deleted) return false
+  if (a.deleted) return mode === 'dump'
   const u = ctx.store.user
   if (mode === 'dump' || u.perm.siteAdmin || ev.org_id === u.orgId) return true
   if (a.distribution === 4) return ctx.store.inSharingGroup(a.sharing_group_id)
@@ -339,7 +339,9 @@ export const renderEvent = (ctx: RenderContext, ev: Ev, mode: RenderMode): Json 
   o['RelatedEvent'] = relatedEvents(ctx, ev, mode).map((r) => renderRelated(ctx, r, mode))
   if (p.has('galaxy')) o['Galaxy'] = []
   if (!metadata && p.has('objects'))
-    o['Object'] = ev.objects.filter((x) => !x.deleted).map((x) => renderObject(ctx, ev, x, mode, fullSg))
+    o['Object'] = ev.objects
+      .filter((x) => mode === 'dump' || !x.deleted)
+      .map((x) => renderObject(ctx, ev, x, mode, fullSg))
   if (!metadata && p.has('eventReports')) o['EventReport'] = []
   if (p.has('protectedEvents')) o['CryptographicKey'] = []
   // §11 / rec#23: `Tag` is omitted when the event has none.

@@ -585,14 +585,13 @@ export class Store {
     now: number,
     validate: boolean,
     free: (id: number) => boolean = (id) => this.attributeIdFree(id),
+    objectFree: (id: number) => boolean = (id) =>
+      !this.events.some((e) => e.objects.some((o) => o.id === id)),
   ): Obj {
     const distribution = toInt(raw['distribution']) ?? 5
     const rawId = toInt(raw['id'])
     const obj: Obj = {
-      id:
-        !validate && rawId !== undefined && !this.events.some((e) => e.objects.some((o) => o.id === rawId))
-          ? rawId
-          : this.next('object'),
+      id: !validate && rawId !== undefined && objectFree(rawId) ? rawId : this.next('object'),
       event_id: ev.id,
       uuid: str(raw['uuid']) ?? this.newUuid(),
       name: str(raw['name']) ?? '',
@@ -875,6 +874,9 @@ export class Store {
       objects: [],
     }
     const keep = new Set(replace === undefined ? [] : allAttributes(replace).map((a) => a.id))
+    const keepObjects = new Set(replace === undefined ? [] : replace.objects.map((o) => o.id))
+    const objectFree = (oid: number): boolean =>
+      keepObjects.has(oid) || !this.events.some((e) => e.objects.some((o) => o.id === oid))
     const free = (aid: number): boolean => keep.has(aid) || this.attributeIdFree(aid)
     for (const a of asArray(raw['Attribute'])) {
       if (!isRecord(a)) continue
@@ -889,7 +891,7 @@ export class Store {
       if ('ok' in built) ev.attributes.push(built.ok)
     }
     for (const o of asArray(raw['Object']))
-      if (isRecord(o)) ev.objects.push(this.buildObject(ev, o, now, false, free))
+      if (isRecord(o)) ev.objects.push(this.buildObject(ev, o, now, false, free, objectFree))
     if (replace !== undefined) {
       const i = this.events.indexOf(replace)
       this.events.splice(i, 1, ev)

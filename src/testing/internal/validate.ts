@@ -59,7 +59,6 @@ const hashLengths: Record<string, number> = {
   'sha512/224': 56,
   'sha512/256': 64,
   imphash: 32,
-  impfuzzy: -1,
 }
 
 const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
@@ -80,7 +79,7 @@ const hashMessage = (n: number): string =>
 export const valueFormatError = (type: string, value: string): string | undefined => {
   const checkHash = (t: string, v: string): string | undefined => {
     const n = hashLengths[t]
-    if (n === undefined || n < 0) return undefined
+    if (n === undefined) return undefined
     return hexOf(n).test(v) ? undefined : hashMessage(n)
   }
   if (type in hashLengths) return checkHash(type, value)
