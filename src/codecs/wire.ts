@@ -307,12 +307,12 @@ export const wireArray = <A>(item: WireC<A>, name = `Array<${item.name}>`): Wire
     name,
     is,
     (u, c) => {
-      if (is(u)) return t.success(u)
       if (!Array.isArray(u)) return t.failure(u, c)
       const errors: t.Errors = []
       let out: Array<unknown> | undefined
       for (let i = 0; i < u.length; i++) {
         const v: unknown = u[i]
+        if (item.is(v)) continue // canonical: nothing to do, no context to allocate
         const r = item.validate(v, t.appendContext(c, String(i), item, v))
         if (r._tag === 'Left') errors.push(...r.left)
         else if (r.right !== v) {
@@ -397,11 +397,11 @@ export const wireStruct = <R extends WireProps, O extends WireProps>(
     name,
     is,
     (u, c) => {
-      if (is(u)) return t.success(u)
       if (!isPlainRecord(u)) return t.failure(u, c)
       const errors: t.Errors = []
       let out: Record<string, unknown> | undefined
       const check = (k: string, codec: WireC<unknown>, v: unknown) => {
+        if (codec.is(v)) return // canonical: nothing to do, no context to allocate
         const r = codec.validate(v, t.appendContext(c, k, codec, v))
         if (r._tag === 'Left') errors.push(...r.left)
         else if (r.right !== v) {

@@ -22,7 +22,8 @@ import type { Lossy } from './Lossy.js'
 
 interface Downgrade extends Run {
   readonly attributes: Array<V23.Attribute>
-  readonly seen: Set<string>
+  /** type → category → values already in the output (2.3 `valueIsUnique`) */
+  readonly seen: Map<string, Map<string, Set<string>>>
 }
 
 /** Why 2.3 would refuse this attribute, if it would (§7). */
@@ -32,6 +33,36 @@ const refusal = (a: V24.Attribute): AttributeDropReason | undefined => {
   if (!isCategory(a.category)) return 'category-not-in-2.3'
   if (!isValidPair(a.category, a.type)) return 'category-type-pair-not-in-2.3'
   return undefined
+}
+
+const dropAttribute = (run: Run, a: V24.Attribute, path: string, reason: AttributeDropReason): undefined => {
+  run.losses.push({
+    _tag: 'AttributeDropped',
+    path,
+    reason,
+    uuid: a.uuid,
+    type: a.type,
+    category: a.category,
+    value: a.value,
+  })
+  return undefined
+}
+
+/** Records (type, category, value); false when it was already there. */
+const firstOfItsKind = (run: Downgrade, a: V24.Attribute): boolean => {
+  let byCategory = run.seen.get(a.type)
+  if (byCategory === undefined) {
+    byCategory = new Map()
+    run.seen.set(a.type, byCategory)
+  }
+  let values = byCategory.get(a.category)
+  if (values === undefined) {
+    values = new Set()
+    byCategory.set(a.category, values)
+  }
+  if (values.has(a.value)) return false
+  values.add(a.value)
+  return true
 }
 
 /**
@@ -46,27 +77,13 @@ const attribute = (
   inherit: ResolvedLevel,
   restrict: ResolvedLevel | undefined,
 ): string | undefined => {
-  const drop = (reason: AttributeDropReason) => {
-    run.losses.push({
-      _tag: 'AttributeDropped',
-      path,
-      reason,
-      uuid: a.uuid,
-      type: a.type,
-      category: a.category,
-      value: a.value,
-    })
-    return undefined
-  }
   const refused = refusal(a)
-  if (refused !== undefined) return drop(refused)
+  if (refused !== undefined) return dropAttribute(run, a, path, refused)
   const own = a.distribution === undefined || a.distribution === '5' ? inherit : a.distribution
   const resolved = restrict === undefined ? own : narrower(own, restrict)
   const level = run.table.downgrade.attribute[resolved]
-  if (level === 'drop') return drop('distribution-policy')
-  const key = `${a.type}\u0000${a.category}\u0000${a.value}`
-  if (run.seen.has(key)) return drop('duplicate-in-2.3')
-  run.seen.add(key)
+  if (level === 'drop') return dropAttribute(run, a, path, 'distribution-policy')
+  if (!firstOfItsKind(run, a)) return dropAttribute(run, a, path, 'duplicate-in-2.3')
 
   const out: Record<string, unknown> = {}
   applyFates(a, attributeToV23, path, out, run.losses)
@@ -141,7 +158,7 @@ const notInTarget = (path: string, field: string, value: unknown) =>
  * @since 0.1.0
  */
 export const downgrade = (event: V24.Event, options?: ConvertOptions): Lossy<V23.Event> => {
-  const run: Downgrade = { ...startRun(options), attributes: [], seen: new Set() }
+  const run: Downgrade = { ...startRun(options), attributes: [], seen: new Map() }
   const out: Record<string, unknown> = {}
   applyFates(event, eventToV23, 'Event', out, run.losses)
   shiftTimestamp(run, out, 'Event')

@@ -234,8 +234,8 @@ export const categories: ReadonlyArray<Category> = Object.keys(categoryTypes) as
 // ---------------------------------------------------------------------------------------------
 
 const typeSet: ReadonlySet<string> = new Set(attributeTypes)
-const pairSet: ReadonlySet<string> = new Set(
-  categories.flatMap((c) => categoryTypes[c].map((t) => `${c}\u0000${t}`)),
+const typesByCategory: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  categories.map((c) => [c, new Set<string>(categoryTypes[c])]),
 )
 
 /**
@@ -265,4 +265,4 @@ export const isCategory = (category: string): category is Category => Object.has
  * @since 0.1.0
  */
 export const isValidPair = (category: string, type: string): boolean =>
-  pairSet.has(`${category}\u0000${type}`)
+  typesByCategory.get(category)?.has(type) === true

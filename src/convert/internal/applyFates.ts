@@ -8,11 +8,15 @@ import type { DropReason, Loss } from '../Loss.js'
 
 type Table = Readonly<Record<string, FieldFate>>
 
-const compiled = new WeakMap<Table, ReadonlyMap<string, string>>()
-const compile = (table: Table): ReadonlyMap<string, string> => {
+/** fate by field name, in a prototype-less object (a fast keyed lookup in the hot loop) */
+type Compiled = Readonly<Record<string, string | undefined>>
+const compiled = new WeakMap<Table, Compiled>()
+const compile = (table: Table): Compiled => {
   let m = compiled.get(table)
   if (m === undefined) {
-    m = new Map(Object.entries(table).map(([k, f]) => [k, fateOf(f)]))
+    const o: Record<string, string> = Object.create(null)
+    for (const [k, f] of Object.entries(table)) o[k] = fateOf(f)
+    m = o
     compiled.set(table, m)
   }
   return m
@@ -35,7 +39,7 @@ export const applyFates = (
   for (const k in src) {
     const v = src[k]
     if (v === undefined) continue
-    const fate = fates.get(k) ?? 'unknown'
+    const fate = fates[k] ?? 'unknown'
     if (fate === 'copied') target[k] = v
     else if (fate !== 'converted') {
       dropped ??= {}
