@@ -29,11 +29,11 @@ import {
   isNotNewer,
   jsonOf,
   okWithErrorBody,
+  trailingId,
   unexpected,
 } from './internal/answers.js'
 import { displayUrl, makeRedactor, redactDeep } from './internal/redact.js'
 import { type Answer, type Call, makeTransport, type Transport } from './internal/transport.js'
-import type { MispError, RequestInfo } from './MispError.js'
 import {
   type CallOptions,
   type DetectOptions,
@@ -42,8 +42,15 @@ import {
   resolveTimeouts,
   type Timeouts,
 } from './MispClientOptions.js'
+import type { MispError, RequestInfo } from './MispError.js'
 import type { CreateResult, EventOf, Exists, IndexEntryOf, UpdateResult } from './Results.js'
-import { type ApiVersion, apiVersionOf, capabilities, parseServerVersion, type ServerVersion } from './ServerVersion.js'
+import {
+  type ApiVersion,
+  apiVersionOf,
+  capabilities,
+  parseServerVersion,
+  type ServerVersion,
+} from './ServerVersion.js'
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -130,7 +137,8 @@ const flavour24: Flavour = {
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === 'object' && u !== null && !Array.isArray(u)
-const sameUuid = (a: unknown, b: string): boolean => typeof a === 'string' && a.toLowerCase() === b.toLowerCase()
+const sameUuid = (a: unknown, b: string): boolean =>
+  typeof a === 'string' && a.toLowerCase() === b.toLowerCase()
 
 const normaliseBaseUrl = (url: string | URL): E.Either<string, string> => {
   let u: URL
@@ -171,7 +179,7 @@ const sinceOf = (since: number | string | Date): number | undefined => {
  * returns `V23.Event`s, a `MispClient<'2.4'>` `V24.Event`s (MISP 2.4 and 2.5).
  *
  * Every method returns a `TaskEither<MispError, A>`: nothing runs until it is called, and the
- * returned promise never rejects. Idempotent calls are retried (see {@link RetryPolicy}); writes
+ * returned promise never rejects. Idempotent calls are retried (see `RetryPolicy`); writes
  * never are. The API key never appears in an error or a debug line (`DEBUG=misp-bridge:*`).
  *
  * @example
@@ -199,6 +207,8 @@ export class MispClient<V extends ApiVersion> {
   /**
    * Creates a client. It never throws: invalid options make every call fail with
    * `InvalidArgument`. Nothing is sent until a call runs.
+   *
+   * @since 0.1.0
    */
   constructor(options: MispClientOptions<V>) {
     this.apiVersion = options.version
@@ -308,7 +318,7 @@ export class MispClient<V extends ApiVersion> {
         method: 'GET',
         path: `events/view/${target}`,
         idempotent: true,
-        timeoutMs: options?.timeout ?? this.#timeouts.event,
+        timeoutMs: this.#budget(options, 'event'),
         signal: options?.signal,
       })()
       if (E.isLeft(answer)) return answer
@@ -336,7 +346,7 @@ export class MispClient<V extends ApiVersion> {
         path,
         body: this.#flavour.body(checked.right),
         idempotent: false,
-        timeoutMs: options?.timeout ?? this.#timeouts.event,
+        timeoutMs: this.#budget(options, 'event'),
         signal: options?.signal,
       })()
       if (E.isLeft(answer)) return answer
@@ -374,8 +384,9 @@ export class MispClient<V extends ApiVersion> {
    * @since 0.1.0
    */
   update(event: EventOf<V>, options?: UpdateOptions): TE.TaskEither<MispError, UpdateResult<EventOf<V>>> {
-    return this.#run('PUT', `events/edit/${event.uuid}`, async (t) => {
-      const checked = this.#check('PUT', `events/edit/${String(event.uuid)}`, event)
+    const planned = this.#flavour.editCall(String(event.uuid))
+    return this.#run(planned.method, planned.path, async (t) => {
+      const checked = this.#check(planned.method, planned.path, event)
       if (E.isLeft(checked)) return checked
       const uuid = checked.right.uuid
       const target = await this.#editTarget(t, uuid, options)
@@ -386,21 +397,24 @@ export class MispClient<V extends ApiVersion> {
         path,
         body: this.#flavour.body(checked.right),
         idempotent: false,
-        timeoutMs: options?.timeout ?? this.#timeouts.event,
+        timeoutMs: this.#budget(options, 'event'),
         signal: options?.signal,
       })()
       if (E.isLeft(answer)) return answer
       const a = answer.right
       if (isNotNewer(a)) {
+        const body = errorBodyOf(a.body)
         const id =
-          errorBodyOf(a.body)?.id ?? (/^\d+$/.test(target.right) ? target.right : undefined) ?? undefined
+          body?.id ??
+          (/^\d+$/.test(target.right) ? target.right : undefined) ??
+          (body?.url === undefined ? undefined : trailingId(body.url))
         if (id !== undefined) return E.right({ _tag: 'NotNewer', id })
         const found = await this.#exists(t, uuid, options)
         if (E.isLeft(found)) return found
         return found.right.exists ? E.right({ _tag: 'NotNewer', id: found.right.id }) : E.left(failureOf(a))
       }
-      if (a.status >= 300 && a.status < 400) return E.left(failureOf(a))
-      if (okWithErrorBody(a) !== undefined) return E.left(failureOf(a))
+      if (a.status >= 300 || a.status < 200 || okWithErrorBody(a) !== undefined)
+        return E.left(await this.#refusal(t, a))
       const updated = this.#decodeEvent(a)
       if (E.isLeft(updated)) return updated
       const id = updated.right.id ?? (/^\d+$/.test(target.right) ? target.right : undefined)
@@ -443,7 +457,7 @@ export class MispClient<V extends ApiVersion> {
         path: 'events/index',
         ...(is23 ? {} : { body }),
         idempotent: true,
-        timeoutMs: options?.timeout ?? this.#timeouts.index,
+        timeoutMs: this.#budget(options, 'index'),
         signal: options?.signal,
       })()
       if (E.isLeft(answer)) return answer
@@ -452,7 +466,9 @@ export class MispClient<V extends ApiVersion> {
       const rows = this.#flavour.decodeIndex(json.right)
       if (E.isLeft(rows)) return E.left(this.#shape(answer.right, rows.left))
       const problems = rows.right.flatMap((r, i) =>
-        r.timestamp === undefined ? [{ path: `index[${i}].timestamp`, expected: 'NumericString', actual: undefined }] : [],
+        r.timestamp === undefined
+          ? [{ path: `index[${i}].timestamp`, expected: 'NumericString', actual: undefined }]
+          : [],
       )
       if (problems.length > 0)
         return E.left(this.#shape(answer.right, decodeFailure(is23 ? 'V23.Index' : 'V24.Index', problems)))
@@ -469,7 +485,8 @@ export class MispClient<V extends ApiVersion> {
   #run<A>(method: string, path: string, body: (t: Transport) => Result<A>): TE.TaskEither<MispError, A> {
     return async () => {
       const t = this.#transport
-      if (t === undefined) return this.#invalid(method, path, 'options', this.#configError ?? 'invalid options')
+      if (t === undefined)
+        return this.#invalid(method, path, 'options', this.#configError ?? 'invalid options')
       try {
         const r = await body(t)
         return E.isLeft(r) ? E.left(redactDeep(r.left, this.#redact)) : r
@@ -496,7 +513,13 @@ export class MispClient<V extends ApiVersion> {
     return { method, url: this.#redact(`${this.url}${path}`) }
   }
 
-  #invalid<A>(method: string, path: string, argument: string, message: string, failure?: DecodeFailure): E.Either<MispError, A> {
+  #invalid<A>(
+    method: string,
+    path: string,
+    argument: string,
+    message: string,
+    failure?: DecodeFailure,
+  ): E.Either<MispError, A> {
     return E.left(
       redactDeep(
         {
@@ -509,6 +532,12 @@ export class MispClient<V extends ApiVersion> {
         this.#redact,
       ),
     )
+  }
+
+  /** The call's time budget: its own valid `timeout`, else its class's. */
+  #budget(options: CallOptions | undefined, kind: keyof Timeouts): number {
+    const t = options?.timeout
+    return typeof t === 'number' && Number.isFinite(t) && t > 0 ? t : this.#timeouts[kind]
   }
 
   #check(method: string, path: string, event: unknown): E.Either<MispError, AnyEvent> {
@@ -524,7 +553,10 @@ export class MispClient<V extends ApiVersion> {
   }
 
   #missing(a: Answer, path: string): MispError {
-    return this.#shape(a, decodeFailure(this.#flavour.model, [{ path, expected: 'NumericString', actual: undefined }]))
+    return this.#shape(
+      a,
+      decodeFailure(this.#flavour.model, [{ path, expected: 'NumericString', actual: undefined }]),
+    )
   }
 
   #decodeEvent(a: Answer): E.Either<MispError, AnyEvent> {
@@ -547,19 +579,21 @@ export class MispClient<V extends ApiVersion> {
       method: 'GET',
       path: 'servers/getVersion',
       idempotent: true,
-      timeoutMs: options?.timeout ?? this.#timeouts.lookup,
+      timeoutMs: this.#budget(options, 'lookup'),
       signal: options?.signal,
     })()
     if (E.isLeft(answer)) return answer
     const json = jsonOf(answer.right)
     if (E.isLeft(json)) return json
     const raw = isRecord(json.right) ? json.right['version'] : undefined
-    const parsed = typeof raw === 'string' ? parseServerVersion(raw) : undefined
+    const parsed = typeof raw === 'string' ? parseServerVersion(this.#redact(raw)) : undefined
     if (parsed === undefined)
       return E.left(
         this.#shape(
           answer.right,
-          decodeFailure('ServerVersion', [{ path: 'version', expected: 'a version string like "2.4.199"', actual: raw }]),
+          decodeFailure('ServerVersion', [
+            { path: 'version', expected: 'a version string like "2.4.199"', actual: raw },
+          ]),
         ),
       )
     const permSync = isRecord(json.right) ? json.right['perm_sync'] : undefined
@@ -567,9 +601,10 @@ export class MispClient<V extends ApiVersion> {
   }
 
   /** The server's release, asked once and remembered (a failure is not remembered). */
-  async #knownVersion(t: Transport, options: CallOptions | undefined): Result<ServerVersion> {
+  async #knownVersion(t: Transport): Result<ServerVersion> {
     if (this.#serverVersion === undefined) {
-      const pending = this.#fetchVersion(t, options)
+      // shared by concurrent calls: only the client's own signal and budget apply
+      const pending = this.#fetchVersion(t, undefined)
       this.#serverVersion = pending
       const r = await pending
       if (E.isLeft(r) && this.#serverVersion === pending) this.#serverVersion = undefined
@@ -581,7 +616,7 @@ export class MispClient<V extends ApiVersion> {
   async #exists(t: Transport, uuid: string, options: CallOptions | undefined): Result<Exists> {
     if (!UUID_RE.test(uuid)) return this.#invalid('HEAD', `events/view/${uuid}`, 'uuid', 'expected a UUID')
     if (this.apiVersion === '2.3') return this.#existsByView(t, uuid, options)
-    const v = await this.#knownVersion(t, options)
+    const v = await this.#knownVersion(t)
     if (E.isLeft(v)) return v
     const caps = capabilities(v.right)
     if (caps.head) {
@@ -589,7 +624,7 @@ export class MispClient<V extends ApiVersion> {
         method: 'HEAD',
         path: `events/view/${uuid}`,
         idempotent: true,
-        timeoutMs: options?.timeout ?? this.#timeouts.lookup,
+        timeoutMs: this.#budget(options, 'lookup'),
         signal: options?.signal,
       })()
       if (E.isLeft(head)) return head
@@ -610,7 +645,7 @@ export class MispClient<V extends ApiVersion> {
       path: 'events/restSearch',
       body: { returnFormat: 'json', uuid, metadata: true },
       idempotent: true,
-      timeoutMs: options?.timeout ?? this.#timeouts.lookup,
+      timeoutMs: this.#budget(options, 'lookup'),
       signal: options?.signal,
     })()
     if (E.isLeft(answer)) return answer
@@ -624,14 +659,20 @@ export class MispClient<V extends ApiVersion> {
       return E.left(
         this.#shape(
           a,
-          decodeFailure('RestSearchResponse', [{ path: 'response', expected: 'an array of {Event}', actual: response }]),
+          decodeFailure('RestSearchResponse', [
+            { path: 'response', expected: 'an array of {Event}', actual: response },
+          ]),
         ),
       )
     const match = response.findIndex(
       (item) => isRecord(item) && isRecord(item['Event']) && sameUuid(item['Event']['uuid'], uuid),
     )
     if (match === -1) return E.right({ exists: false })
-    return this.#existsFrom(a, (response[match] as Record<string, unknown>)['Event'], `response[${match}].Event`)
+    return this.#existsFrom(
+      a,
+      (response[match] as Record<string, unknown>)['Event'],
+      `response[${match}].Event`,
+    )
   }
 
   async #existsByView(t: Transport, uuid: string, options: CallOptions | undefined): Result<Exists> {
@@ -639,7 +680,7 @@ export class MispClient<V extends ApiVersion> {
       method: 'GET',
       path: `events/view/${uuid}`,
       idempotent: true,
-      timeoutMs: options?.timeout ?? this.#timeouts.event,
+      timeoutMs: this.#budget(options, 'event'),
       signal: options?.signal,
     })()
     if (E.isLeft(answer)) return answer
@@ -649,9 +690,12 @@ export class MispClient<V extends ApiVersion> {
     const event = unwrapEvent(json.right)
     if (E.isLeft(event))
       return E.left(
-        this.#shape(answer.right, decodeFailure(this.#flavour.model, [{ path: 'Event', expected: event.left, actual: json.right }])),
+        this.#shape(
+          answer.right,
+          decodeFailure(this.#flavour.model, [{ path: 'Event', expected: event.left, actual: json.right }]),
+        ),
       )
-    if (!sameUuid(event.right['uuid'], uuid)) return E.right({ exists: false })
+    if (!isRecord(event.right) || !sameUuid(event.right['uuid'], uuid)) return E.right({ exists: false })
     return this.#existsFrom(answer.right, event.right, 'Event')
   }
 
@@ -677,15 +721,41 @@ export class MispClient<V extends ApiVersion> {
     )
   }
 
+  /**
+   * The error of a refused edit. MISP words a sync user's edit of an event that is not `locked`
+   * like any other "not authorised" refusal; a late 2.4 server says whether the key's user is a
+   * sync user (`perm_sync` in `getVersion`), and for a sync user that refusal can only mean an
+   * event that is not locked (the owner organisation would have been allowed).
+   */
+  async #refusal(t: Transport, a: Answer): Promise<MispError> {
+    const error = failureOf(a)
+    // MISP 2.3 redirects a non-sync, non-owner edit to /events/index before any check (§5.5)
+    if (error._tag === 'HttpError' && error.status >= 300 && error.status < 400)
+      return {
+        _tag: 'Forbidden',
+        request: error.request,
+        status: error.status,
+        ...(error.location === undefined ? {} : { location: error.location }),
+      }
+    if (error._tag !== 'Forbidden' || this.apiVersion !== '2.4') return error
+    if (!/not authori[sz]ed/i.test(errorText(error.body))) return error
+    const v = await this.#knownVersion(t)
+    return E.isRight(v) && v.right.permSync === true && error.body !== undefined
+      ? { _tag: 'NotLocked', request: error.request, status: error.status, body: error.body }
+      : error
+  }
+
   /** The URL id of an edit: the given id, the uuid where MISP takes it, else the looked-up id. */
   async #editTarget(t: Transport, uuid: string, options: UpdateOptions | undefined): Result<string> {
     const path = `events/edit/${uuid}`
     if (options?.id !== undefined) {
       const id = String(options.id).trim()
-      return /^\d+$/.test(id) ? E.right(id) : this.#invalid('PUT', path, 'id', 'expected a numeric local event id')
+      return /^\d+$/.test(id)
+        ? E.right(id)
+        : this.#invalid('PUT', path, 'id', 'expected a numeric local event id')
     }
     if (this.apiVersion === '2.4') {
-      const v = await this.#knownVersion(t, options)
+      const v = await this.#knownVersion(t)
       if (E.isLeft(v)) return v
       if (capabilities(v.right).editByUuid) return E.right(uuid)
     }
@@ -701,6 +771,3 @@ export class MispClient<V extends ApiVersion> {
     return E.right(found.right.id)
   }
 }
-
-/** @internal for tests: MISP's error text of an answer */
-export const _errorText = (a: Answer): string => errorText(errorBodyOf(a.body))

@@ -1,5 +1,5 @@
 /**
- * The options of a {@link MispClient}: where the server is, the key, and how patient and
+ * The options of a `MispClient`: where the server is, the key, and how patient and
  * persistent the client is (timeouts per call class, retries of idempotent calls).
  *
  * @since 0.1.0

@@ -247,10 +247,12 @@ export interface InvalidArgument {
   readonly request: RequestInfo
   readonly argument: string
   readonly message: string
+  /** why an event argument is not a valid model value */
+  readonly failure?: DecodeFailure
 }
 
 /**
- * Every failure of a {@link MispClient} call.
+ * Every failure of a `MispClient` call.
  *
  * @category model
  * @since 0.1.0
@@ -422,7 +424,11 @@ export const formatMispError = (e: MispError): string => {
             '\n',
           )
     }
-    case 'InvalidArgument':
-      return `invalid ${e.argument}: ${e.message}${at}`
+    case 'InvalidArgument': {
+      const head = `invalid ${e.argument}: ${e.message}${at}`
+      return e.failure === undefined
+        ? head
+        : [head, ...problemLines(e.failure).map((l) => `    ${l}`)].join('\n')
+    }
   }
 }

@@ -35,7 +35,7 @@ describe.each(profiles)('MISP $name', (p) => {
     expect(detected.apiVersion).toBe(p.api)
     const before = emu.requests.length
     // the detected client already knows the release: an edit target needs no second getVersion
-    await right(detected.index())
+    expect((await detected.index()())._tag).toBe('Right')
     expect(lines(emu.requests.slice(before))).not.toContain('GET /servers/getVersion')
   })
 
@@ -87,6 +87,24 @@ describe.each(profiles)('MISP $name', (p) => {
     expect(await right(misp.update(newer, { id: created.id }))).toEqual({ _tag: 'NotNewer', id: created.id })
   })
 
+  test('a create whose attribute the server drops is Created, with MISP’s errors where it lists them', async () => {
+    const event = sample()
+    const bad = {
+      ...event,
+      Attribute: [
+        ...(event.Attribute ?? []),
+        { ...event.Attribute![0]!, uuid: randomUUID(), value: 'not-an-ip' },
+      ],
+    }
+    const created = await right(misp.create(bad))
+    expect(created._tag).toBe('Created')
+    if (created._tag !== 'Created') return
+    expect(created.event.Attribute).toHaveLength(1)
+    // MISP < 2.5 lists dropped attributes under a top-level "errors"; 2.5.1 drops them silently
+    if (p.name.startsWith('2.5')) expect(created.errors).toBeUndefined()
+    else expect(created.errors).toMatchObject({ Attribute: expect.anything() })
+  })
+
   test('update with a known id sends no lookup', async () => {
     const event = sample()
     const created = await right(misp.create(event))
@@ -130,7 +148,7 @@ describe.each(profiles)('MISP $name', (p) => {
 
   test('index({since}) returns the events changed at or after since', async () => {
     const base = 1_600_000_000
-    const uuids = [randomUUID(), randomUUID(), randomUUID()]
+    const uuids: Array<string> = [randomUUID(), randomUUID(), randomUUID()]
     emu.seed(
       uuids.map((uuid, i) => ({ uuid, info: `index ${i}`, timestamp: String(base + i * 100), locked: true })),
     )

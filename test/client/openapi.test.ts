@@ -14,9 +14,10 @@ import { MispClient } from '../../src/client/index.js'
 import { type MispEmulator, type RequestRecord, startMispEmulator } from '../../src/testing/index.js'
 import { event24, right, SHARED, SKIP_SHARED, sharedPresent } from './support.js'
 
-// ajv-formats is CommonJS with a default export
-const addFormats =
-  (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule
+// ajv-formats is CommonJS: under NodeNext its default import is the module object
+type AddFormats = (ajv: Ajv) => Ajv
+const formatsModule = addFormatsModule as unknown as AddFormats | { readonly default: AddFormats }
+const addFormats: AddFormats = typeof formatsModule === 'function' ? formatsModule : formatsModule.default
 
 interface Operation {
   readonly requestBody?: { readonly $ref?: string; readonly content?: Record<string, { schema: unknown }> }

@@ -52,8 +52,11 @@ export const isLoginLocation = (location: string): boolean => /\/users\/login(?:
 const isHtml = (a: Answer): boolean =>
   /html/i.test(a.contentType) || (a.body._tag === 'Text' && /^\s*<(?:!doctype|html)/i.test(a.body.text))
 
+/** MISP's login page: its body marks the users/login action, its form posts to /users/login. */
 const looksLikeLoginPage = (text: string): boolean =>
-  /users\/login|UserLoginForm|name=["']data\[User\]\[password\]|type=["']password["']/i.test(text)
+  /data-action=["']login["']|users\/login|UserLoginForm|name=["']data\[User\]\[password\]|type=["']password["']|<title>[^<]*log ?in/i.test(
+    text,
+  )
 
 /** A short excerpt of a body for an error message: the HTML `<title>`, or the first characters. */
 export const excerptOf = (body: Body): string | undefined => {

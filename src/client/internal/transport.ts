@@ -73,6 +73,9 @@ export interface Transport {
 // constants
 // ---------------------------------------------------------------------------------------------
 
+/** The longest timer Node runs as asked (longer ones fire after 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647
+
 const RETRY_STATUSES: ReadonlyArray<number> = [408, 429, 500, 502, 503, 504]
 const RETRY_AFTER_STATUSES: ReadonlyArray<number> = [429, 503]
 
@@ -97,8 +100,15 @@ const chainOf = (e: unknown): Chain => {
   const codes: Array<string> = []
   let u: unknown = e
   for (let depth = 0; depth < 8 && typeof u === 'object' && u !== null; depth++) {
-    const r = u as { readonly message?: unknown; readonly code?: unknown; readonly cause?: unknown }
-    if (typeof r.message === 'string' && r.message !== '' && !messages.includes(r.message))
+    const r = u as {
+      readonly name?: unknown
+      readonly message?: unknown
+      readonly code?: unknown
+      readonly cause?: unknown
+    }
+    // ky's NetworkError only repeats the method and URL, which every error names anyway
+    const wrapper = r.name === 'NetworkError' && r.cause !== undefined
+    if (!wrapper && typeof r.message === 'string' && r.message !== '' && !messages.includes(r.message))
       messages.push(r.message)
     if (typeof r.code === 'string') codes.push(r.code)
     u = r.cause
@@ -226,8 +236,9 @@ export const makeTransport = (config: TransportConfig): Transport => {
     async () => {
       const request = requestInfo(call.method, call.path)
       const started = performance.now()
-      const deadline = started + call.timeoutMs
-      const timeoutSignal = AbortSignal.timeout(call.timeoutMs)
+      const budget = Math.min(call.timeoutMs, MAX_TIMER_MS)
+      const deadline = started + budget
+      const timeoutSignal = AbortSignal.timeout(budget)
       const external = anySignal([config.signal, call.signal])
       const signal = anySignal([external, timeoutSignal])!
       let attempts = 0
@@ -241,7 +252,7 @@ export const makeTransport = (config: TransportConfig): Transport => {
           )
         }
         if (timeoutSignal.aborted || performance.now() >= deadline)
-          return { _tag: 'Timeout', request, timeoutMs: call.timeoutMs }
+          return { _tag: 'Timeout', request, timeoutMs: budget }
         const chain = chainOf(e)
         const code = chain.codes.find((c) => c !== '')
         return redactDeep(
@@ -307,7 +318,9 @@ export const makeTransport = (config: TransportConfig): Transport => {
                     const after = RETRY_AFTER_STATUSES.includes(error.response.status)
                       ? retryAfterMs(error.response.headers.get('retry-after'))
                       : undefined
-                    if (after !== undefined) return after <= policy.maxRetryAfter && after < remaining
+                    // `undefined` lets ky wait for the Retry-After; `true` would replace it by the backoff
+                    if (after !== undefined)
+                      return after <= policy.maxRetryAfter && after < remaining ? undefined : false
                   }
                   return longestBackoff(retryCount) < remaining ? undefined : false
                 },
@@ -345,11 +358,12 @@ export const makeTransport = (config: TransportConfig): Transport => {
       } catch (e) {
         return { _tag: 'Left', left: fail(e) }
       }
-      log(
-        redact(
-          `${call.method} ${call.path} done: HTTP ${response.status}, ${text.length} chars, ${Math.round(performance.now() - started)} ms, ${attempts} attempt(s)`,
-        ),
-      )
+      if (attempts > 1)
+        log(
+          redact(
+            `${call.method} ${call.path} → ${response.status} after ${attempts} attempts, ${Math.round(performance.now() - started)} ms in all`,
+          ),
+        )
       return {
         _tag: 'Right',
         right: {
