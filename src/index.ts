@@ -7,9 +7,9 @@
  * @since 0.1.0
  */
 
+export * from './client/index.js'
 export * from './convert/index.js'
 export * from './DecodeFailure.js'
 export * from './decode.js'
 export * as V23 from './v23/index.js'
 export * as V24 from './v24/index.js'
-export * from './client/index.js'

@@ -1,6 +1,7 @@
 /**
  * The MISP client (`misp-bridge/client`): `MispClient`, its options, results and errors.
  *
+ * @module
  * @since 0.1.0
  */
 export {

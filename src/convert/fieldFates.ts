@@ -4,6 +4,7 @@
  * and generate `docs/mapping.md`. Each table is checked by the compiler to name every field of
  * its model, so a field added to a model does not compile until its fate is decided.
  *
+ * @module
  * @since 0.1.0
  */
 import type * as V23 from '../v23/index.js'

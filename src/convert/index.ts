@@ -2,6 +2,7 @@
  * Conversions between MISP 2.3 and 2.4 events (`misp-bridge/convert`): total, never widening
  * sharing, and reporting every field they drop or change.
  *
+ * @module
  * @since 0.1.0
  */
 export type { ConvertOptions } from './ConvertOptions.js'

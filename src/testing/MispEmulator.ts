@@ -137,6 +137,7 @@ export interface MispEmulator {
   readonly inject: (fault: Fault, options?: InjectOptions) => void
   /** Answers a seeded-random fraction `rate` (0–1) of the requests with `fault`. */
   readonly injectRate: (fault: Fault, rate: number, seed: number) => void
+  /** Removes every injected fault. */
   readonly clearFaults: () => void
 }
 

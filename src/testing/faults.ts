@@ -76,8 +76,11 @@ interface Rated {
  * @since 0.1.0
  */
 export interface FaultPlan {
+  /** Queues a fault for the next matching request(s). */
   readonly inject: (fault: Fault, options?: InjectOptions) => void
+  /** Applies a fault to a seeded random fraction (`rate`, 0–1) of the requests from now on. */
   readonly injectRate: (fault: Fault, rate: number, seed: number) => void
+  /** Removes every queued and rate-based fault. */
   readonly clear: () => void
   /** Picks the fault for one request (consuming it), or `undefined`. */
   readonly next: (method: string, path: string) => Fault | undefined

@@ -2,6 +2,7 @@
  * `misp-bridge/testing`: an in-memory MISP server (2.3.178 … 2.5.1) on 127.0.0.1 for tests and
  * demos, with per-version behaviour and fault injection.
  *
+ * @module
  * @since 0.1.0
  */
 export {

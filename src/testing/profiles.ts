@@ -260,6 +260,7 @@ export interface Profile {
   readonly triple: VersionTriple
   /** `'2.3'` or `'2.4'` (2.5 speaks the 2.4 wire format). */
   readonly era: '2.3' | '2.4'
+  /** Whether this release has the behaviour (its row in {@link behaviours}). */
   readonly has: (behaviour: BehaviourName) => boolean
 }
 

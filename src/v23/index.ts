@@ -1,6 +1,7 @@
 /**
  * MISP 2.3 wire models (`misp-bridge/v23`): io-ts codecs named after MISP's own objects.
  *
+ * @module
  * @since 0.1.0
  */
 export { Analysis, RelatedEvent, ThreatLevel } from '../common/Event.js'

@@ -2,6 +2,7 @@
  * MISP 2.4 wire models (`misp-bridge/v24`), also spoken by MISP 2.5: io-ts codecs named after
  * MISP's own objects.
  *
+ * @module
  * @since 0.1.0
  */
 export { Analysis, RelatedEvent, ThreatLevel } from '../common/Event.js'
