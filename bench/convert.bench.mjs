@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { event23, event24 } from './events.mjs'
-import { baseline, down, up } from './pipeline.mjs'
+import { baseline, convertDown, convertUp, down, up } from './pipeline.mjs'
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number)
 const gc = globalThis.gc ?? (() => {})
@@ -24,19 +24,22 @@ const dir = mkdtempSync(join(tmpdir(), 'misp-bridge-bench-'))
 try {
   for (const n of SIZES) {
     const runs = n >= 100_000 ? 9 : n >= 10_000 ? 15 : 41
-    for (const [name, make, fn] of [
-      ['2.4→2.3', event24, down],
-      ['2.3→2.4', event23, up],
+    for (const [name, make, fn, convert] of [
+      ['2.4→2.3', event24, down, convertDown],
+      ['2.3→2.4', event23, up, convertUp],
     ]) {
       const bytes = JSON.stringify(make(n))
       for (let w = 0; w < 3; w++) {
         baseline(bytes)
         fn(bytes)
       }
-      const tb = []
-      const tp = []
+      const tb = [] // JSON.parse + JSON.stringify of the input bytes
+      const tc = [] // decode → convert → encode, on a value parsed outside the timing
+      const tp = [] // bytes → bytes: parse, decode → convert → encode, stringify
       for (let r = 0; r < runs; r++) {
         tb.push(time(baseline, bytes))
+        const parsed = JSON.parse(bytes)
+        tc.push(time(convert, parsed))
         tp.push(time(fn, bytes))
       }
       const file = join(dir, `${name.replace(/\W/g, '')}-${n}.json`)
@@ -44,7 +47,7 @@ try {
       const rss = (mode) => JSON.parse(execFileSync(process.execPath, [new URL('./rss-child.mjs', import.meta.url).pathname, mode, file], { encoding: 'utf8' })).maxRssKiB
       const rssBase = median([rss('baseline'), rss('baseline'), rss('baseline')])
       const rssPipe = median([rss(fn === down ? 'down' : 'up'), rss(fn === down ? 'down' : 'up'), rss(fn === down ? 'down' : 'up')])
-      rows.push({ name, n, mb: bytes.length / 1e6, base: median(tb), pipe: median(tp), rssBase, rssPipe })
+      rows.push({ name, n, mb: bytes.length / 1e6, base: median(tb), conv: median(tc), pipe: median(tp), rssBase, rssPipe })
     }
   }
 } finally {
@@ -54,15 +57,15 @@ try {
 const f = (x, d = 1) => x.toFixed(d)
 console.log(`node ${process.version}, ${process.platform}/${process.arch}; medians of in-process runs (ms)`)
 console.log('')
-console.log('| direction | attributes | JSON MB | parse+stringify | decode→convert→encode (incl. parse+stringify) | ratio | µs/attribute | peak RSS baseline | peak RSS pipeline | RSS ratio |')
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+console.log('| direction | attributes | JSON MB | A: parse+stringify | B: decode→convert→encode | B/A | C: bytes→bytes (parse, B, stringify) | C/A | B µs/attribute | peak RSS A | peak RSS C | RSS C/A |')
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for (const r of rows)
-  console.log(`| ${r.name} | ${r.n.toLocaleString('en')} | ${f(r.mb)} | ${f(r.base)} | ${f(r.pipe)} | ${f(r.pipe / r.base, 2)} | ${f((r.pipe * 1000) / r.n, 2)} | ${f(r.rssBase / 1024)} MiB | ${f(r.rssPipe / 1024)} MiB | ${f(r.rssPipe / r.rssBase, 2)} |`)
+  console.log(`| ${r.name} | ${r.n.toLocaleString('en')} | ${f(r.mb)} | ${f(r.base)} | ${f(r.conv)} | **${f(r.conv / r.base, 2)}** | ${f(r.pipe)} | ${f(r.pipe / r.base, 2)} | ${f((r.conv * 1000) / r.n, 2)} | ${f(r.rssBase / 1024)} MiB | ${f(r.rssPipe / 1024)} MiB | ${f(r.rssPipe / r.rssBase, 2)} |`)
 console.log('')
 for (const name of ['2.4→2.3', '2.3→2.4']) {
   const rs = rows.filter((r) => r.name === name)
   const small = rs[0]
   const large = rs[rs.length - 1]
   if (small && large && small !== large)
-    console.log(`${name}: per-attribute cost ${large.n.toLocaleString('en')} vs ${small.n.toLocaleString('en')}: ×${f(large.pipe / large.n / (small.pipe / small.n), 2)}`)
+    console.log(`${name}: per-attribute cost of B at ${large.n.toLocaleString('en')} vs ${small.n.toLocaleString('en')} attributes: ×${f(large.conv / large.n / (small.conv / small.n), 2)} (C: ×${f(large.pipe / large.n / (small.pipe / small.n), 2)})`)
 }
