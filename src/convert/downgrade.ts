@@ -117,11 +117,12 @@ const object = (run: Downgrade, o: V24.Object, path: string, eventLevel: Resolve
 const creator = (run: Run, e: V24.Event, out: Record<string, unknown>): void => {
   const orgc = e.Orgc
   let name: string | undefined
-  if (orgc !== undefined && !isEmptyArray(orgc)) {
-    applyFates(orgc, orgToV23, 'Event.Orgc', {}, run.losses)
-    if (orgc.name !== undefined && orgc.name !== '') name = orgc.name
-    else if (orgc.name !== undefined) run.losses.push(droppedField('Event.Orgc', 'name', orgc.name))
-  } else if (orgc !== undefined) run.losses.push(droppedField('Event', 'Orgc', orgc))
+  if (orgc !== undefined) {
+    if (!isEmptyArray(orgc) && orgc.name !== undefined && orgc.name !== '') {
+      name = orgc.name
+      applyFates(orgc, orgToV23, 'Event.Orgc', {}, run.losses)
+    } else run.losses.push(droppedField('Event', 'Orgc', orgc)) // no creator name in it: nothing to carry
+  }
   if (e.orgc !== undefined) {
     if (name === undefined && e.orgc !== '') name = e.orgc
     else run.losses.push(droppedField('Event', 'orgc', e.orgc))

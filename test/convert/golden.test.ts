@@ -48,3 +48,16 @@ test('the seed README’s XML-shaped `Org: [{…}]` is not MISP’s JSON and is 
   })
   expect(r._tag === 'Left' && r.left.problems.map((p) => p.path)).toEqual(['Event.Org'])
 })
+
+test('regression (found by the conservation law): an `Orgc` without a name is reported, not lost', () => {
+  const e = decodeEvent24({ Event: { uuid: '00000000-0000-1000-8000-000000000000', info: '', Orgc: {} } })
+  if (e._tag === 'Left') throw new Error('does not decode')
+  const r = downgrade(e.right)
+  expect(r.value.orgc).toBeUndefined()
+  expect(r.losses).toContainEqual({
+    _tag: 'FieldsDropped',
+    path: 'Event',
+    reason: 'instance-local',
+    fields: { Orgc: {} },
+  })
+})
