@@ -44,10 +44,28 @@ try {
       }
       const file = join(dir, `${name.replace(/\W/g, '')}-${n}.json`)
       writeFileSync(file, bytes)
-      const rss = (mode) => JSON.parse(execFileSync(process.execPath, [new URL('./rss-child.mjs', import.meta.url).pathname, mode, file], { encoding: 'utf8' })).maxRssKiB
+      const rss = (mode) =>
+        JSON.parse(
+          execFileSync(process.execPath, [new URL('./rss-child.mjs', import.meta.url).pathname, mode, file], {
+            encoding: 'utf8',
+          }),
+        ).maxRssKiB
       const rssBase = median([rss('baseline'), rss('baseline'), rss('baseline')])
-      const rssPipe = median([rss(fn === down ? 'down' : 'up'), rss(fn === down ? 'down' : 'up'), rss(fn === down ? 'down' : 'up')])
-      rows.push({ name, n, mb: bytes.length / 1e6, base: median(tb), conv: median(tc), pipe: median(tp), rssBase, rssPipe })
+      const rssPipe = median([
+        rss(fn === down ? 'down' : 'up'),
+        rss(fn === down ? 'down' : 'up'),
+        rss(fn === down ? 'down' : 'up'),
+      ])
+      rows.push({
+        name,
+        n,
+        mb: bytes.length / 1e6,
+        base: median(tb),
+        conv: median(tc),
+        pipe: median(tp),
+        rssBase,
+        rssPipe,
+      })
     }
   }
 } finally {
@@ -57,15 +75,21 @@ try {
 const f = (x, d = 1) => x.toFixed(d)
 console.log(`node ${process.version}, ${process.platform}/${process.arch}; medians of in-process runs (ms)`)
 console.log('')
-console.log('| direction | attributes | JSON MB | A: parse+stringify | B: decode→convert→encode | B/A | C: bytes→bytes (parse, B, stringify) | C/A | B µs/attribute | peak RSS A | peak RSS C | RSS C/A |')
+console.log(
+  '| direction | attributes | JSON MB | A: parse+stringify | B: decode→convert→encode | B/A | C: bytes→bytes (parse, B, stringify) | C/A | B µs/attribute | peak RSS A | peak RSS C | RSS C/A |',
+)
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for (const r of rows)
-  console.log(`| ${r.name} | ${r.n.toLocaleString('en')} | ${f(r.mb)} | ${f(r.base)} | ${f(r.conv)} | **${f(r.conv / r.base, 2)}** | ${f(r.pipe)} | ${f(r.pipe / r.base, 2)} | ${f((r.conv * 1000) / r.n, 2)} | ${f(r.rssBase / 1024)} MiB | ${f(r.rssPipe / 1024)} MiB | ${f(r.rssPipe / r.rssBase, 2)} |`)
+  console.log(
+    `| ${r.name} | ${r.n.toLocaleString('en')} | ${f(r.mb)} | ${f(r.base)} | ${f(r.conv)} | **${f(r.conv / r.base, 2)}** | ${f(r.pipe)} | ${f(r.pipe / r.base, 2)} | ${f((r.conv * 1000) / r.n, 2)} | ${f(r.rssBase / 1024)} MiB | ${f(r.rssPipe / 1024)} MiB | ${f(r.rssPipe / r.rssBase, 2)} |`,
+  )
 console.log('')
 for (const name of ['2.4→2.3', '2.3→2.4']) {
   const rs = rows.filter((r) => r.name === name)
   const small = rs[0]
   const large = rs[rs.length - 1]
   if (small && large && small !== large)
-    console.log(`${name}: per-attribute cost of B at ${large.n.toLocaleString('en')} vs ${small.n.toLocaleString('en')} attributes: ×${f(large.conv / large.n / (small.conv / small.n), 2)} (C: ×${f(large.pipe / large.n / (small.pipe / small.n), 2)})`)
+    console.log(
+      `${name}: per-attribute cost of B at ${large.n.toLocaleString('en')} vs ${small.n.toLocaleString('en')} attributes: ×${f(large.conv / large.n / (small.conv / small.n), 2)} (C: ×${f(large.pipe / large.n / (small.pipe / small.n), 2)})`,
+    )
 }

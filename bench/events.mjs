@@ -18,10 +18,28 @@ const only24 = [
   ['Network activity', 'ip-dst|port'],
 ]
 const org = { id: '1', name: 'CIRCL', uuid: '55f6ea5e-2c60-40e5-964f-47a8950d210f' }
-const tag = (i) => ({ id: String(i), name: `tlp:${pick(() => i / 7 - Math.floor(i / 7), ['white', 'green', 'amber'])}`, colour: '#ffffff', exportable: true, user_id: '0', hide_tag: false, numerical_value: null, is_galaxy: false, is_custom_galaxy: false, local_only: false, local: 0 })
+const tag = (i) => ({
+  id: String(i),
+  name: `tlp:${pick(() => i / 7 - Math.floor(i / 7), ['white', 'green', 'amber'])}`,
+  colour: '#ffffff',
+  exportable: true,
+  user_id: '0',
+  hide_tag: false,
+  numerical_value: null,
+  is_galaxy: false,
+  is_custom_galaxy: false,
+  local_only: false,
+  local: 0,
+})
 
 const attribute24 = (rnd, i, objectId, relation) => {
-  const [category, type] = rnd() < 0.9 ? (() => { const c = pick(rnd, categories); return [c, pick(rnd, categoryTypes[c])] })() : pick(rnd, only24)
+  const [category, type] =
+    rnd() < 0.9
+      ? (() => {
+          const c = pick(rnd, categories)
+          return [c, pick(rnd, categoryTypes[c])]
+        })()
+      : pick(rnd, only24)
   return {
     id: String(100000 + i),
     type,
@@ -50,14 +68,32 @@ const attribute24 = (rnd, i, objectId, relation) => {
 export const event24 = (n, seed = 42) => {
   const rnd = mulberry32(seed)
   const Attribute = []
-  const Object = []
+  const objects = []
   let i = 0
   while (i < n) {
     if (rnd() < 0.3 && n - i >= 5) {
-      const id = String(5000 + Object.length)
+      const id = String(5000 + objects.length)
       const attrs = Array.from({ length: 5 }, (_, j) => attribute24(rnd, i + j, id, `rel-${j}`))
       i += 5
-      Object.push({ id, name: 'file', 'meta-category': 'file', description: 'File object', template_uuid: '688c46fb-5edb-40a3-8273-1af7923e2215', template_version: '24', event_id: '42', uuid: uuid(rnd), timestamp: '1700000000', distribution: '5', sharing_group_id: '0', comment: '', deleted: false, first_seen: null, last_seen: null, ObjectReference: [], Attribute: attrs })
+      objects.push({
+        id,
+        name: 'file',
+        'meta-category': 'file',
+        description: 'File object',
+        template_uuid: '688c46fb-5edb-40a3-8273-1af7923e2215',
+        template_version: '24',
+        event_id: '42',
+        uuid: uuid(rnd),
+        timestamp: '1700000000',
+        distribution: '5',
+        sharing_group_id: '0',
+        comment: '',
+        deleted: false,
+        first_seen: null,
+        last_seen: null,
+        ObjectReference: [],
+        Attribute: attrs,
+      })
     } else {
       Attribute.push(attribute24(rnd, i, '0', null))
       i += 1
@@ -65,13 +101,53 @@ export const event24 = (n, seed = 42) => {
   }
   return {
     Event: {
-      id: '42', orgc_id: '1', org_id: '1', date: '2024-10-18', threat_level_id: '2', info: `synthetic event of ${n} attributes`,
-      published: true, uuid: uuid(rnd), attribute_count: String(n), analysis: '2', timestamp: '1700000000', distribution: '4',
-      proposal_email_lock: false, locked: false, publish_timestamp: '1700000001', sharing_group_id: '1', disable_correlation: false,
-      extends_uuid: '', protected: null, event_creator_email: 'analyst@example.org',
-      Org: org, Orgc: org,
-      SharingGroup: { id: '1', name: 'bench group', releasability: '', description: '', uuid: uuid(rnd), organisation_uuid: org.uuid, org_id: '1', sync_user_id: '0', active: true, created: '2024-01-01 00:00:00', modified: '2024-01-01 00:00:00', local: true, roaming: false, Organisation: org, SharingGroupOrg: [{ id: '1', sharing_group_id: '1', org_id: '1', extend: true, Organisation: org }], SharingGroupServer: [{ id: '1', sharing_group_id: '1', server_id: '0', all_orgs: false, Server: [] }] },
-      Attribute, ShadowAttribute: [], RelatedEvent: [], Galaxy: [], Object, EventReport: [], CryptographicKey: [],
+      id: '42',
+      orgc_id: '1',
+      org_id: '1',
+      date: '2024-10-18',
+      threat_level_id: '2',
+      info: `synthetic event of ${n} attributes`,
+      published: true,
+      uuid: uuid(rnd),
+      attribute_count: String(n),
+      analysis: '2',
+      timestamp: '1700000000',
+      distribution: '4',
+      proposal_email_lock: false,
+      locked: false,
+      publish_timestamp: '1700000001',
+      sharing_group_id: '1',
+      disable_correlation: false,
+      extends_uuid: '',
+      protected: null,
+      event_creator_email: 'analyst@example.org',
+      Org: org,
+      Orgc: org,
+      SharingGroup: {
+        id: '1',
+        name: 'bench group',
+        releasability: '',
+        description: '',
+        uuid: uuid(rnd),
+        organisation_uuid: org.uuid,
+        org_id: '1',
+        sync_user_id: '0',
+        active: true,
+        created: '2024-01-01 00:00:00',
+        modified: '2024-01-01 00:00:00',
+        local: true,
+        roaming: false,
+        Organisation: org,
+        SharingGroupOrg: [{ id: '1', sharing_group_id: '1', org_id: '1', extend: true, Organisation: org }],
+        SharingGroupServer: [{ id: '1', sharing_group_id: '1', server_id: '0', all_orgs: false, Server: [] }],
+      },
+      Attribute,
+      ShadowAttribute: [],
+      RelatedEvent: [],
+      Galaxy: [],
+      Object: objects,
+      EventReport: [],
+      CryptographicKey: [],
       Tag: [tag(1), tag(2), tag(3)],
     },
   }
@@ -83,13 +159,40 @@ export const event23 = (n, seed = 23) => {
   const Attribute = Array.from({ length: n }, (_, i) => {
     const c = pick(rnd, categories)
     const type = pick(rnd, categoryTypes[c])
-    return { id: String(100000 + i), type, category: c, to_ids: rnd() < 0.5, uuid: uuid(rnd), event_id: '42', distribution: pick(rnd, ['0', '1', '2', '3']), timestamp: String(1400000000 + i), comment: '', value: `${type}-value-${i}-${hex(rnd, 8)}`, ShadowAttribute: [] }
+    return {
+      id: String(100000 + i),
+      type,
+      category: c,
+      to_ids: rnd() < 0.5,
+      uuid: uuid(rnd),
+      event_id: '42',
+      distribution: pick(rnd, ['0', '1', '2', '3']),
+      timestamp: String(1400000000 + i),
+      comment: '',
+      value: `${type}-value-${i}-${hex(rnd, 8)}`,
+      ShadowAttribute: [],
+    }
   })
   return {
     Event: {
-      id: '42', org: 'ADMIN', date: '2015-12-14', threat_level_id: '2', info: `synthetic 2.3 event of ${n} attributes`, published: true,
-      uuid: uuid(rnd), attribute_count: String(n), analysis: '2', timestamp: '1450000000', distribution: '1', proposal_email_lock: false,
-      orgc: 'ADMIN', locked: false, publish_timestamp: '1450000001', Attribute, ShadowAttribute: [], RelatedEvent: [],
+      id: '42',
+      org: 'ADMIN',
+      date: '2015-12-14',
+      threat_level_id: '2',
+      info: `synthetic 2.3 event of ${n} attributes`,
+      published: true,
+      uuid: uuid(rnd),
+      attribute_count: String(n),
+      analysis: '2',
+      timestamp: '1450000000',
+      distribution: '1',
+      proposal_email_lock: false,
+      orgc: 'ADMIN',
+      locked: false,
+      publish_timestamp: '1450000001',
+      Attribute,
+      ShadowAttribute: [],
+      RelatedEvent: [],
     },
   }
 }

@@ -1,5 +1,12 @@
 // The measured work and its baseline, shared by the in-process bench and the RSS child.
-import { decodeEvent23, decodeEvent24, downgrade, encodeEvent23, encodeEvent24, upgrade } from '../dist/index.js'
+import {
+  decodeEvent23,
+  decodeEvent24,
+  downgrade,
+  encodeEvent23,
+  encodeEvent24,
+  upgrade,
+} from '../dist/index.js'
 
 /** The baseline: what it costs just to read and write the same bytes. */
 export const baseline = (bytes) => JSON.stringify(JSON.parse(bytes))

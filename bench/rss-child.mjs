@@ -6,4 +6,6 @@ const [mode, file] = process.argv.slice(2)
 const bytes = readFileSync(file, 'utf8')
 const fn = { baseline, down, up }[mode]
 const out = fn(bytes)
-process.stdout.write(JSON.stringify({ mode, outBytes: out.length, maxRssKiB: process.resourceUsage().maxRSS }))
+process.stdout.write(
+  JSON.stringify({ mode, outBytes: out.length, maxRssKiB: process.resourceUsage().maxRSS }),
+)

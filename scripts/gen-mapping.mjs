@@ -4,7 +4,7 @@
 // `node scripts/gen-mapping.mjs` writes it; `--check` exits 1 when the file is not current.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { FieldFates, presets } from '../dist/convert/index.js'
-import { categories, categoryTypes, attributeTypes } from '../dist/v23/index.js'
+import { attributeTypes, categories, categoryTypes } from '../dist/v23/index.js'
 
 const OUT = new URL('../docs/mapping.md', import.meta.url)
 const fateText = {
@@ -20,9 +20,21 @@ const table = (title, source, fates) => {
     const fate = FieldFates.fateOf(f)
     return `| \`${esc(field)}\` | ${fateText[fate]} | ${esc(FieldFates.noteOf(f) ?? '')} |`
   })
-  return [`### ${title}`, '', `Source: \`${source}\`.`, '', '| field | fate | note |', '|---|---|---|', ...rows, ''].join('\n')
+  return [
+    `### ${title}`,
+    '',
+    `Source: \`${source}\`.`,
+    '',
+    '| field | fate | note |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n')
 }
-const levels = (m) => Object.entries(m).map(([k, v]) => `${k}→${v}`).join(', ')
+const levels = (m) =>
+  Object.entries(m)
+    .map(([k, v]) => `${k}→${v}`)
+    .join(', ')
 const presetRows = Object.values(presets).map(
   (p) =>
     `| \`${p.name}\` | ${levels(p.downgrade.event)} | ${levels(p.downgrade.attribute)}; 5→(the event’s level, then this column) | ${levels(p.upgrade.event)} | ${levels(p.upgrade.attribute)} |`,
@@ -83,7 +95,9 @@ if (process.argv.includes('--check')) {
     current = readFileSync(OUT, 'utf8')
   } catch {}
   if (current !== doc) {
-    console.error('docs/mapping.md is not current: run `node scripts/gen-mapping.mjs` (after `npm run build`)')
+    console.error(
+      'docs/mapping.md is not current: run `node scripts/gen-mapping.mjs` (after `npm run build`)',
+    )
     process.exit(1)
   }
   console.log('docs/mapping.md is current')
