@@ -4,14 +4,16 @@
 // shows for the session appears in what the REPL printed.
 //
 // The session is the ```console block between <!-- repl-walkthrough:start --> and
-// <!-- repl-walkthrough:end --> in README.md: lines starting with "> " are typed, other lines are
-// expected output (matched as substrings, whitespace-normalised).
+// <!-- repl-walkthrough:end --> of a Markdown file (README.md, or the file named as the first
+// argument): lines starting with "> " are typed, other lines are expected output (matched as
+// substrings, whitespace-normalised).
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const file = process.argv[2] ?? new URL('../README.md', import.meta.url).pathname
+const readme = readFileSync(file, 'utf8')
 const block = readme.split('<!-- repl-walkthrough:start -->')[1]?.split('<!-- repl-walkthrough:end -->')[0]
-if (!block) throw new Error('README.md has no repl-walkthrough block')
+if (!block) throw new Error(`${file} has no repl-walkthrough block`)
 const body = block.split('```console')[1]?.split('```')[0] ?? ''
 const lines = body.split('\n').filter((l) => l.trim() !== '')
 const typed = lines.filter((l) => l.startsWith('> ')).map((l) => l.slice(2))
@@ -46,4 +48,4 @@ if (missing.length > 0 || /Uncaught|Error:/.test(out)) {
   console.error(out)
   throw new Error(`REPL walkthrough: missing ${JSON.stringify(missing)} or an error was printed`)
 }
-console.log(`REPL walkthrough: ${typed.length} lines typed, ${expected.length} expected outputs seen`)
+console.log(`REPL walkthrough ${file}: ${typed.length} lines typed, ${expected.length} expected outputs seen`)

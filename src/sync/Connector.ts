@@ -1,0 +1,136 @@
+/**
+ * A connector moves events one way between two MISP servers: `transfer(uuid)` for one event,
+ * `sync(options)` for every event changed since a point. Both return fp-ts `Task`s that never
+ * reject: every failure is inside the result. Made by `connect23to24` and `connect24to23`.
+ *
+ * @since 0.1.0
+ */
+import type { Task } from 'fp-ts/lib/Task.js'
+import type { MispClient } from '../client/MispClient.js'
+import type { EventOf } from '../client/Results.js'
+import type { ApiVersion } from '../client/ServerVersion.js'
+import type { ConvertOptions } from '../convert/ConvertOptions.js'
+import type { RunResult } from './RunResult.js'
+import type { StateStore, Watermark } from './StateStore.js'
+import type { Since } from './since.js'
+import type { TransferLogger } from './TransferLogger.js'
+import type { DirectionName, TransferResult } from './TransferResult.js'
+
+// ---------------------------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * How a connector finds out whether the target already has an event:
+ *
+ * - `'lookup'` (default): `exists(uuid)` on the target, then create, or update only when the
+ *   source's copy is newer than the target's (`timestamp`); an equal or older one is `unchanged`
+ *   without a write.
+ * - `'create-first'`: the seed tool's "POST and see": create, and on MISP's "already exists"
+ *   answer (404 + `Location`) update the id it names; MISP's "not newer" answer is `unchanged`.
+ *   For servers where the lookup is not available. A dry run always uses the lookup (it writes
+ *   nothing).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type ExistenceCheck = 'lookup' | 'create-first'
+
+/**
+ * Options shared by both connectors.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ConnectorOptions<S extends ApiVersion> {
+  /** receives one record per event attempt (and may archive its JSON); none by default */
+  readonly logger?: TransferLogger
+  /** keeps the watermark between `sync` runs; none by default (every run starts from `since`) */
+  readonly state?: StateStore
+  /** how the target's copy is found (default `'lookup'`) */
+  readonly existence?: ExistenceCheck
+  /** the conversion's options: distribution policy (default `'organisation-only'`) and timestamps */
+  readonly convert?: ConvertOptions
+  /** your own policy: return a reason to skip an event (it ends `skipped`), or `undefined` */
+  readonly skip?: (event: EventOf<S>) => string | undefined
+  /** events transferred at the same time by `sync` unless it says otherwise (default 4) */
+  readonly concurrency?: number
+  /** losses rendered per event in log records and reports (default 10, most significant first; all are in the archive) */
+  readonly lossSample?: number
+}
+
+/**
+ * What a sync run is told.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface SyncOptions {
+  /**
+   * only events whose source `timestamp` is at or after this: unix seconds, a `Date`, or a string
+   * (`'7d'`, `'12h'`, `'2024-11-27'`, `'2024-11-27T10:00:00Z'`, `'1732699200'`; see `parseSince`)
+   */
+  readonly since?: Since
+  /**
+   * only these events, in this order (the index is not read, the state store is neither read
+   * nor moved)
+   */
+  readonly uuids?: ReadonlyArray<string>
+  /** read and convert, look the target up, but write nothing to it (nor to the state store) */
+  readonly dryRun?: boolean
+  /** events transferred at the same time (default: the connector's, else 4) */
+  readonly concurrency?: number
+  /**
+   * stops the run: no event is started after it fires; the events not started are reported in
+   * `notAttempted`. What happens to the running ones is `onAbort`'s choice.
+   */
+  readonly signal?: AbortSignal
+  /**
+   * `'finish-running'` (default): running events finish normally. `'cancel-running'`: their
+   * requests are cancelled too (they end `failed` with an `Aborted` error; a create that was
+   * cancelled in flight may still have been applied — the next run finds it by uuid).
+   */
+  readonly onAbort?: 'finish-running' | 'cancel-running'
+  /** called as the run progresses (e.g. for a progress line) */
+  readonly onProgress?: (progress: SyncProgress) => void
+}
+
+/**
+ * The run selected its events; or one event ended.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type SyncProgress =
+  | { readonly _tag: 'Selected'; readonly total: number; readonly watermark?: Watermark }
+  | { readonly _tag: 'Done'; readonly result: TransferResult; readonly done: number; readonly total: number }
+
+/**
+ * Options of one `transfer`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface TransferOptions {
+  readonly dryRun?: boolean
+  /** cancels the transfer's requests */
+  readonly signal?: AbortSignal
+}
+
+/**
+ * A one-way connection between a source and a target MISP.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Connector<S extends ApiVersion, T extends ApiVersion> {
+  readonly direction: DirectionName
+  readonly from: MispClient<S>
+  readonly to: MispClient<T>
+  /** the key of this connection's watermark in a state store */
+  readonly stateKey: string
+  /** transfers one event by uuid (logged like any attempt; the watermark does not move) */
+  readonly transfer: (uuid: string, options?: TransferOptions) => Task<TransferResult>
+  /** transfers every event changed since a point (or the listed ones) */
+  readonly sync: (options?: SyncOptions) => Task<RunResult>
+}

@@ -1,0 +1,218 @@
+/**
+ * What a sync run ends in: every event's result, counts per outcome, the events it did not get
+ * to, the losses by kind, the watermark before and after, and the run-level errors. Also its
+ * JSON form (`misp-bridge sync --json`, `docs/sync-output.md`).
+ *
+ * @since 0.1.0
+ */
+import { formatMispError, type MispError } from '../client/MispError.js'
+import type { Loss } from '../convert/Loss.js'
+import type { StateError, Watermark } from './StateStore.js'
+import type { LogError } from './TransferLogger.js'
+import {
+  DEFAULT_LOSS_SAMPLE,
+  type LossSummary,
+  type RecordedError,
+  recordError,
+  summariseLosses,
+} from './TransferRecord.js'
+import { type DirectionName, type Outcome, outcomes, type TransferResult } from './TransferResult.js'
+
+// ---------------------------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The source's list of changed events could not be read.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ListFailed {
+  readonly _tag: 'ListFailed'
+  readonly error: MispError
+}
+
+/**
+ * An option of the run is not valid (e.g. a `since` that is not a time); nothing was done.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface InvalidOptions {
+  readonly _tag: 'InvalidOptions'
+  readonly message: string
+}
+
+/**
+ * A failure of the run as a whole, beside the events' own failures: the list could not be read,
+ * the state could not be loaded or saved, the transfer log failed (the run stopped starting
+ * events), an option was invalid, or something unexpected threw.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type RunError =
+  | ListFailed
+  | StateError
+  | LogError
+  | InvalidOptions
+  | { readonly _tag: 'Unexpected'; readonly message: string }
+
+/**
+ * Why a run stopped before it attempted every selected event.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type StopReason = 'aborted' | 'log-failed' | 'state-failed'
+
+/**
+ * The result of a sync run.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface RunResult {
+  readonly direction: DirectionName
+  /** the source and target base URLs (no credentials) */
+  readonly from: string
+  readonly to: string
+  readonly dryRun: boolean
+  readonly startedAt: string
+  readonly finishedAt: string
+  readonly durationMs: number
+  /** the `since` of the run (unix seconds), when given */
+  readonly since?: number
+  /** the uuids asked for, when the run was given a list */
+  readonly uuids?: ReadonlyArray<string>
+  /** the state store's watermark before and after the run, when a store was used */
+  readonly watermark?: { readonly before?: Watermark; readonly after?: Watermark }
+  /** how many events the run selected */
+  readonly selected: number
+  readonly counts: Readonly<Record<Outcome, number>>
+  /** the uuids of selected events that were not attempted (the run stopped first) */
+  readonly notAttempted: ReadonlyArray<string>
+  readonly stopped?: StopReason
+  readonly lossesByKind: Readonly<Partial<Record<Loss['_tag'], number>>>
+  readonly errors: ReadonlyArray<RunError>
+  /** no event failed, every selected event was attempted, the run was not stopped and had no error */
+  readonly ok: boolean
+  /** every attempted event's result, in the order they were selected */
+  readonly events: ReadonlyArray<TransferResult>
+}
+
+// ---------------------------------------------------------------------------------------------
+// destructors
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Counts results per outcome (every outcome present, zero when none).
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const countOutcomes = (events: ReadonlyArray<TransferResult>): Record<Outcome, number> => {
+  const counts = Object.fromEntries(outcomes.map((o) => [o, 0])) as Record<Outcome, number>
+  for (const e of events) counts[e.outcome]++
+  return counts
+}
+
+/**
+ * Adds up the losses of every event by kind.
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const lossesByKind = (
+  events: ReadonlyArray<TransferResult>,
+): Readonly<Partial<Record<Loss['_tag'], number>>> => {
+  const out: Partial<Record<Loss['_tag'], number>> = {}
+  for (const e of events) for (const l of e.losses) out[l._tag] = (out[l._tag] ?? 0) + 1
+  return out
+}
+
+/**
+ * Renders a run error for people.
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const formatRunError = (e: RunError): string => {
+  switch (e._tag) {
+    case 'ListFailed':
+      return `cannot list the source's events: ${formatMispError(e.error)}`
+    case 'StateError':
+      return `state store ${e.store}: ${e.message}`
+    case 'LogError':
+      return `transfer log ${e.logger} failed, the run stopped: ${e.message}`
+    case 'InvalidOptions':
+      return `invalid options: ${e.message}`
+    case 'Unexpected':
+      return `unexpected failure: ${e.message}`
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One event in the JSON report: the result with its losses summarised and its error rendered.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface EventReport {
+  readonly uuid: string
+  readonly outcome: Outcome
+  readonly dryRun?: true
+  readonly sourceId?: string
+  readonly sourceTimestamp?: number
+  readonly targetId?: string
+  readonly targetTimestamp?: number
+  readonly reason?: string
+  readonly startedAt: string
+  readonly durationMs: number
+  readonly losses: LossSummary
+  readonly error?: RecordedError
+}
+
+/**
+ * The JSON document of a run (`misp-bridge sync --json`): plain JSON, stable field names.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface RunReport extends Omit<RunResult, 'events' | 'errors'> {
+  readonly errors: ReadonlyArray<{ readonly kind: RunError['_tag']; readonly message: string }>
+  readonly events: ReadonlyArray<EventReport>
+}
+
+/**
+ * The JSON report of a run, with at most `lossSample` losses rendered per event.
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const toRunReport = (r: RunResult, lossSample: number = DEFAULT_LOSS_SAMPLE): RunReport => {
+  const { events, errors, ...rest } = r
+  return {
+    ...rest,
+    errors: errors.map((e) => ({ kind: e._tag, message: formatRunError(e) })),
+    events: events.map((e) => ({
+      uuid: e.uuid,
+      outcome: e.outcome,
+      ...(e.dryRun ? { dryRun: true as const } : {}),
+      ...(e.sourceId === undefined ? {} : { sourceId: e.sourceId }),
+      ...(e.sourceTimestamp === undefined ? {} : { sourceTimestamp: e.sourceTimestamp }),
+      ...(e.targetId === undefined ? {} : { targetId: e.targetId }),
+      ...(e.targetTimestamp === undefined ? {} : { targetTimestamp: e.targetTimestamp }),
+      ...(e.reason === undefined ? {} : { reason: e.reason }),
+      startedAt: e.startedAt,
+      durationMs: e.durationMs,
+      losses: summariseLosses(e.losses, lossSample),
+      ...(e.error === undefined ? {} : { error: recordError(e.error) }),
+    })),
+  }
+}

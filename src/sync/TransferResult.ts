@@ -1,0 +1,192 @@
+/**
+ * What one event transfer ends in: its outcome (`created | updated | unchanged | skipped |
+ * failed`), the target id, the losses of the conversion, and — when it failed — why, as data.
+ *
+ * @since 0.1.0
+ */
+import { formatMispError, type MispError, type MispErrorTag } from '../client/MispError.js'
+import type { Loss } from '../convert/Loss.js'
+
+// ---------------------------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Which way events flow: from a MISP 2.3 server to a MISP 2.4/2.5 server, or back.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type DirectionName = '2.3->2.4' | '2.4->2.3'
+
+/**
+ * How one event transfer ended.
+ *
+ * - `created`: the target did not have the event; it has it now.
+ * - `updated`: the target had an older copy; it has the source's version now.
+ * - `unchanged`: the target's copy is as new as the source's (same or newer `timestamp`, or the
+ *   target answered MISP's "not newer"): nothing was written. Not a failure.
+ * - `skipped`: a policy left the event out (e.g. a sharing-group event with
+ *   `sharingGroupEvents: 'skip'`); `reason` says which.
+ * - `failed`: see `error`.
+ *
+ * In a dry run the outcome is what would have happened; nothing was written.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'failed'
+
+/**
+ * Every outcome, in report order.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export const outcomes: ReadonlyArray<Outcome> = ['created', 'updated', 'unchanged', 'skipped', 'failed']
+
+/**
+ * A call to the source server failed (reading the event; a body that does not decode with the
+ * source's model is an `UnexpectedResponse` with its `DecodeFailure`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface SourceFailed {
+  readonly _tag: 'SourceFailed'
+  readonly step: 'get'
+  readonly error: MispError
+}
+
+/**
+ * A call to the target server failed: the existence check, the create or the update.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface TargetFailed {
+  readonly _tag: 'TargetFailed'
+  readonly step: 'exists' | 'create' | 'update'
+  readonly error: MispError
+}
+
+/**
+ * The conversion threw. Conversions are total and never throw; this exists so that a bug there
+ * is reported for the event instead of breaking the run.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ConversionFailed {
+  readonly _tag: 'ConversionFailed'
+  readonly message: string
+}
+
+/**
+ * The transfer log could not record the attempt. `outcome` is what happened on the target
+ * before that (e.g. `created`): the event may be on the target, but without its record the
+ * transfer does not count as done (and the watermark does not move past it).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface LogFailed {
+  readonly _tag: 'LogFailed'
+  readonly logger: string
+  readonly message: string
+  /** the outcome the attempt had before its record failed */
+  readonly outcome: Outcome
+  /** the attempt's own failure, when `outcome` is `failed` */
+  readonly cause?: SourceFailed | TargetFailed | ConversionFailed | Unexpected
+}
+
+/**
+ * Something the transfer did not expect threw (a bug guard: a transfer's `Task` never rejects).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Unexpected {
+  readonly _tag: 'Unexpected'
+  readonly message: string
+}
+
+/**
+ * Why an event transfer failed.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type TransferError = SourceFailed | TargetFailed | ConversionFailed | LogFailed | Unexpected
+
+/**
+ * The result of one event transfer.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface TransferResult {
+  readonly uuid: string
+  readonly direction: DirectionName
+  readonly outcome: Outcome
+  /** the event's local id on the source, when it was read */
+  readonly sourceId?: string
+  /** the source event's `timestamp` (unix seconds), when known */
+  readonly sourceTimestamp?: number
+  /** the event's local id on the target, when known */
+  readonly targetId?: string
+  /** the target copy's `timestamp` before this transfer, when it existed */
+  readonly targetTimestamp?: number
+  /** what the conversion dropped or changed (empty when nothing, or when it did not run) */
+  readonly losses: ReadonlyArray<Loss>
+  /** why it failed (`outcome: 'failed'`) */
+  readonly error?: TransferError
+  /** why it was skipped or left unchanged, in words */
+  readonly reason?: string
+  /** a dry run: nothing was written to the target */
+  readonly dryRun: boolean
+  /** when the attempt started (ISO-8601) */
+  readonly startedAt: string
+  readonly durationMs: number
+}
+
+// ---------------------------------------------------------------------------------------------
+// destructors
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The `MispError` tag of a failure that came from a server, if it did.
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const mispErrorTagOf = (e: TransferError): MispErrorTag | undefined =>
+  e._tag === 'SourceFailed' || e._tag === 'TargetFailed' ? e.error._tag : undefined
+
+/**
+ * Renders a transfer error for people, one or more lines. Never contains an API key (the
+ * client removes it from every error it makes).
+ *
+ * @example
+ * formatTransferError({ _tag: 'TargetFailed', step: 'create', error })
+ * // 'target create failed: HTTP 500: … — POST http://127.0.0.1:4001/events/add'
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const formatTransferError = (e: TransferError): string => {
+  switch (e._tag) {
+    case 'SourceFailed':
+      return `source ${e.step} failed: ${formatMispError(e.error)}`
+    case 'TargetFailed':
+      return `target ${e.step} failed: ${formatMispError(e.error)}`
+    case 'ConversionFailed':
+      return `conversion failed: ${e.message}`
+    case 'LogFailed':
+      return `transfer log failed (${e.logger}) after outcome ${e.outcome}: ${e.message}${
+        e.cause === undefined ? '' : `; the attempt itself: ${formatTransferError(e.cause)}`
+      }`
+    case 'Unexpected':
+      return `unexpected failure: ${e.message}`
+  }
+}

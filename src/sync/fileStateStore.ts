@@ -1,0 +1,116 @@
+/**
+ * A state store in a JSON file (the CLI's `--state FILE`). Uses `node:fs`.
+ *
+ * @since 0.1.0
+ */
+import { randomBytes } from 'node:crypto'
+import { open, readFile, rename, rm } from 'node:fs/promises'
+import * as E from 'fp-ts/lib/Either.js'
+import { isWatermark, type StateError, type StateStore, stateError, type Watermark } from './StateStore.js'
+
+/**
+ * The file's content.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface StateFile {
+  readonly version: 1
+  readonly watermarks: Readonly<Record<string, Watermark & { readonly savedAt: string }>>
+}
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u)
+
+/**
+ * A state store in a JSON file: `{"version": 1, "watermarks": {"<key>": {timestamp, uuid,
+ * savedAt}}}`. A missing file is an empty store; a file that is not such a document is an error
+ * (the store never starts over silently). Saves rewrite the file atomically (temporary file,
+ * flush, rename) one at a time; the directory must exist.
+ *
+ * @example
+ * const state = fileStateStore('./misp-bridge.state.json')
+ * await connect24to23({ from, to, state }).sync()()
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const fileStateStore = (path: string): StateStore => {
+  const name = `file:${path}`
+  let queue: Promise<unknown> = Promise.resolve()
+
+  const read = async (): Promise<E.Either<StateError, StateFile>> => {
+    let text: string
+    try {
+      text = await readFile(path, 'utf8')
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'ENOENT') return E.right({ version: 1, watermarks: {} })
+      return E.left(stateError(name, e))
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (e) {
+      return E.left(stateError(name, `not JSON: ${e instanceof Error ? e.message : String(e)}`))
+    }
+    if (!isRecord(json) || json['version'] !== 1 || !isRecord(json['watermarks']))
+      return E.left(stateError(name, 'not a misp-bridge state file ({"version": 1, "watermarks": {...}})'))
+    const watermarks: Record<string, Watermark & { readonly savedAt: string }> = {}
+    for (const [k, v] of Object.entries(json['watermarks'])) {
+      if (!isWatermark(v) || !isRecord(v))
+        return E.left(stateError(name, `watermark ${JSON.stringify(k)} is not valid`))
+      const savedAt = v['savedAt']
+      watermarks[k] = {
+        timestamp: v.timestamp,
+        uuid: v.uuid,
+        savedAt: typeof savedAt === 'string' ? savedAt : '',
+      }
+    }
+    return E.right({ version: 1, watermarks })
+  }
+
+  const write = async (key: string, w: Watermark): Promise<E.Either<StateError, void>> => {
+    const current = await read()
+    if (E.isLeft(current)) return current
+    const next: StateFile = {
+      version: 1,
+      watermarks: {
+        ...current.right.watermarks,
+        [key]: { timestamp: w.timestamp, uuid: w.uuid, savedAt: new Date().toISOString() },
+      },
+    }
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+    try {
+      const handle = await open(tmp, 'wx')
+      try {
+        await handle.writeFile(`${JSON.stringify(next, null, 2)}\n`, 'utf8')
+        await handle.datasync()
+      } finally {
+        await handle.close()
+      }
+      await rename(tmp, path)
+      return E.right(undefined)
+    } catch (e) {
+      await rm(tmp, { force: true }).catch(() => undefined)
+      return E.left(stateError(name, e))
+    }
+  }
+
+  const serialised = <A>(f: () => Promise<A>): Promise<A> => {
+    const done = queue.then(f)
+    queue = done.catch(() => undefined)
+    return done
+  }
+
+  return {
+    name,
+    load: (key) => () =>
+      serialised(async () => {
+        const file = await read()
+        if (E.isLeft(file)) return file
+        const w = file.right.watermarks[key]
+        return E.right(w === undefined ? undefined : { timestamp: w.timestamp, uuid: w.uuid })
+      }),
+    save: (key, w) => () => serialised(() => write(key, w)),
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Transfers between MISP servers (`misp-bridge/sync`): the two connectors, the pluggable transfer
+ * log and archive, and the state stores that make sync runs resumable.
+ *
+ * @since 0.1.0
+ */
+
+export type {
+  Connector,
+  ConnectorOptions,
+  ExistenceCheck,
+  SyncOptions,
+  SyncProgress,
+  TransferOptions,
+} from './Connector.js'
+export { type Connect23to24Options, connect23to24 } from './connect23to24.js'
+export { type Connect24to23Options, connect24to23, type SharingGroupEvents } from './connect24to23.js'
+export { type ArchiveKind, archiveDocuments, archiveStem, directoryArchive } from './directoryArchive.js'
+export { fileStateStore, type StateFile } from './fileStateStore.js'
+export {
+  type FormatRunOptions,
+  formatOutcomeCounts,
+  formatRunResult,
+  formatTransferResult,
+} from './formatRunResult.js'
+export { type JsonLinesLogOptions, jsonLinesLog } from './jsonLinesLog.js'
+export {
+  countOutcomes,
+  type EventReport,
+  formatRunError,
+  type InvalidOptions,
+  type ListFailed,
+  lossesByKind,
+  type RunError,
+  type RunReport,
+  type RunResult,
+  type StopReason,
+  toRunReport,
+} from './RunResult.js'
+export {
+  compareWatermarks,
+  formatWatermark,
+  isWatermark,
+  type MemoryStateStore,
+  memoryStateStore,
+  type StateError,
+  type StateStore,
+  stateError,
+  type Watermark,
+} from './StateStore.js'
+export { parseSince, type Since } from './since.js'
+export {
+  combineLoggers,
+  type LogError,
+  logError,
+  type MemoryLogger,
+  memoryLogger,
+  runLogger,
+  type TransferAttempt,
+  type TransferLogger,
+  transferLogger,
+} from './TransferLogger.js'
+export {
+  DEFAULT_LOSS_SAMPLE,
+  type LossSummary,
+  lossRank,
+  type RecordedError,
+  recordError,
+  summariseLosses,
+  type TransferRecord,
+  toTransferRecord,
+} from './TransferRecord.js'
+export {
+  type ConversionFailed,
+  type DirectionName,
+  formatTransferError,
+  type LogFailed,
+  mispErrorTagOf,
+  type Outcome,
+  outcomes,
+  type SourceFailed,
+  type TargetFailed,
+  type TransferError,
+  type TransferResult,
+  type Unexpected,
+} from './TransferResult.js'
