@@ -29,6 +29,7 @@ import {
   isNotNewer,
   jsonOf,
   okWithErrorBody,
+  redirectedToView,
   trailingId,
   unexpected,
 } from './internal/answers.js'
@@ -103,14 +104,32 @@ interface Flavour {
 }
 
 /**
- * MISP 2.3 keeps a foreign attribute `id` when the uuid is unknown and overwrites the local
- * attribute with that id (misp-versions.md §7); the event `id` is local to the source server too.
+ * The body of a 2.3 create or update: nothing that carries another server's ids (§7, §8).
+ *
+ * - MISP 2.3 keeps a foreign attribute `id` when the uuid is unknown and overwrites the local
+ *   attribute with that id (§7); attribute `event_id` and the event `id` are the source's too.
+ * - `ShadowAttribute` (proposals, on the event and per attribute) carry `id`, `old_id` and
+ *   `event_id` of the source; `RelatedAttribute`/`RelatedEvent` are the source's correlations
+ *   (read-only, with its ids); `attribute_count` is the source's counter (§8 drops them all).
  */
 const stripIdsFor23 = (e: V23.Event): V23.Event => {
-  const { id: _id, Attribute, ...rest } = e
+  const {
+    id: _id,
+    attribute_count: _count,
+    ShadowAttribute: _proposals,
+    RelatedEvent: _related,
+    Attribute,
+    ...rest
+  } = e
   return {
     ...rest,
-    ...(Attribute === undefined ? {} : { Attribute: Attribute.map(({ id: _a, event_id: _e, ...a }) => a) }),
+    ...(Attribute === undefined
+      ? {}
+      : {
+          Attribute: Attribute.map(
+            ({ id: _a, event_id: _e, ShadowAttribute: _s, RelatedAttribute: _r, ...a }) => a,
+          ),
+        }),
   }
 }
 
@@ -140,6 +159,27 @@ const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
 const sameUuid = (a: unknown, b: string): boolean =>
   typeof a === 'string' && a.toLowerCase() === b.toLowerCase()
 
+/**
+ * An argument as it may appear in a request path of an error, for any value a caller passes
+ * (`undefined`, `null`, a symbol, an object whose `toString` throws): never throws.
+ */
+const shown = (u: unknown): string => {
+  if (typeof u === 'string') return u
+  if (typeof u === 'number' || typeof u === 'bigint' || typeof u === 'boolean') return String(u)
+  if (u === undefined || u === null) return String(u)
+  return `<${typeof u}>`
+}
+
+/** The `uuid` of an event argument, or `''` when it is not a record with a string uuid; never throws. */
+const uuidArgument = (event: unknown): string => {
+  try {
+    const uuid = isRecord(event) ? event['uuid'] : undefined
+    return typeof uuid === 'string' ? uuid : ''
+  } catch {
+    return ''
+  }
+}
+
 const normaliseBaseUrl = (url: string | URL): E.Either<string, string> => {
   let u: URL
   try {
@@ -156,8 +196,15 @@ const normaliseBaseUrl = (url: string | URL): E.Either<string, string> => {
   return E.right(u.href)
 }
 
-const idOrUuidOf = (x: string | number): string | undefined => {
-  const s = typeof x === 'number' ? (Number.isSafeInteger(x) && x >= 0 ? String(x) : '') : x.trim()
+const idOrUuidOf = (x: unknown): string | undefined => {
+  const s =
+    typeof x === 'number'
+      ? Number.isSafeInteger(x) && x >= 0
+        ? String(x)
+        : ''
+      : typeof x === 'string'
+        ? x.trim()
+        : ''
   return /^\d+$/.test(s) || UUID_RE.test(s) ? s : undefined
 }
 
@@ -299,7 +346,7 @@ export class MispClient<V extends ApiVersion> {
    * @since 0.1.0
    */
   exists(uuid: string, options?: CallOptions): TE.TaskEither<MispError, Exists> {
-    return this.#run('HEAD', `events/view/${uuid}`, (t) => this.#exists(t, uuid, options))
+    return this.#run('HEAD', `events/view/${shown(uuid)}`, (t) => this.#exists(t, uuid, options))
   }
 
   /**
@@ -310,10 +357,11 @@ export class MispClient<V extends ApiVersion> {
    * @since 0.1.0
    */
   get(idOrUuid: string | number, options?: CallOptions): TE.TaskEither<MispError, EventOf<V>> {
-    return this.#run('GET', `events/view/${idOrUuid}`, async (t) => {
+    const planned = `events/view/${shown(idOrUuid)}`
+    return this.#run('GET', planned, async (t) => {
       const target = idOrUuidOf(idOrUuid)
       if (target === undefined)
-        return this.#invalid('GET', `events/view/${idOrUuid}`, 'idOrUuid', 'expected a numeric id or a UUID')
+        return this.#invalid('GET', planned, 'idOrUuid', 'expected a numeric id or a UUID')
       const answer = await t.send({
         method: 'GET',
         path: `events/view/${target}`,
@@ -327,11 +375,15 @@ export class MispClient<V extends ApiVersion> {
   }
 
   /**
-   * Creates the event (2.4: `POST /events/add`; 2.3: `POST /events`, attribute and event ids
-   * removed first). An event whose uuid the server already has is not an error: MISP's 404 (or
-   * 302) with `Location: …/events/{id}`, or a body named "Event already exists…", gives
-   * `{_tag: 'AlreadyExists', id}`. Never retried: a create that fails in transit may have been
-   * applied, look it up with `exists` before sending it again.
+   * Creates the event (2.4: `POST /events/add`; 2.3: `POST /events`, with the source's ids,
+   * proposals, correlations and `attribute_count` removed first). An event whose uuid the server
+   * already has is not an error: MISP's 404 (or 302) with `Location: <baseurl>/events/{id}`
+   * (exactly that shape), or a body named "Event already exists…", gives `{_tag:
+   * 'AlreadyExists', id}`. A redirect to `…/events/view/{id}` — CakePHP's answer to a successful
+   * form (non-REST) add — is an `UnexpectedResponse` with reason `redirect`: the event was
+   * probably created. Never retried: a create that fails in transit (or whose answer is lost)
+   * may have been applied; look it up with `exists`, or send it again and expect
+   * `AlreadyExists`.
    *
    * @category methods
    * @since 0.1.0
@@ -360,6 +412,8 @@ export class MispClient<V extends ApiVersion> {
           ? E.right({ _tag: 'AlreadyExists', id: found.right.id })
           : E.left(failureOf(a))
       }
+      const redirected = redirectedToView(a)
+      if (redirected !== undefined) return E.left(redirected)
       const okError = okWithErrorBody(a)
       if (okError !== undefined) return E.left(failureOf(a))
       const created = this.#decodeEvent(a)
@@ -378,13 +432,16 @@ export class MispClient<V extends ApiVersion> {
    *
    * MISP's "not newer than the local copy" answer in each era (2.3: 405; 2.4.0–2.4.102: 200 "Edit
    * event failed."; 2.4.103+: 403 "Could not edit Event") gives `{_tag: 'NotNewer', id}`. A sync
-   * user editing an event that is not `locked` gets `NotLocked`. Never retried.
+   * user editing an event that is not `locked` gets `NotLocked`; an edit MISP cannot match to a
+   * stored event ("…Could not find the local event.") is `NotFound`. Never retried. Any argument
+   * that is not a valid event (even `null`) is an `InvalidArgument`; nothing throws.
    *
    * @category methods
    * @since 0.1.0
    */
   update(event: EventOf<V>, options?: UpdateOptions): TE.TaskEither<MispError, UpdateResult<EventOf<V>>> {
-    const planned = this.#flavour.editCall(String(event.uuid))
+    // only names the request of an early error: `event` may be anything (null, a number, …)
+    const planned = this.#flavour.editCall(uuidArgument(event))
     return this.#run(planned.method, planned.path, async (t) => {
       const checked = this.#check(planned.method, planned.path, event)
       if (E.isLeft(checked)) return checked
@@ -481,7 +538,11 @@ export class MispClient<V extends ApiVersion> {
   // internals
   // -------------------------------------------------------------------------------------------
 
-  /** Runs a call body: configuration errors, redaction of every error, and no rejection ever. */
+  /**
+   * Runs a call body: configuration errors, redaction of every error, and no rejection ever. An
+   * exception inside the body is a `TransportError` with reason `internal`: not a network failure
+   * and not transient, since it may come after a write was sent (nothing may re-send it blindly).
+   */
   #run<A>(method: string, path: string, body: (t: Transport) => Result<A>): TE.TaskEither<MispError, A> {
     return async () => {
       const t = this.#transport
@@ -491,11 +552,16 @@ export class MispClient<V extends ApiVersion> {
         const r = await body(t)
         return E.isLeft(r) ? E.left(redactDeep(r.left, this.#redact)) : r
       } catch (e) {
-        const message = this.#redact(e instanceof Error ? `${e.name}: ${e.message}` : String(e))
+        let message: string
+        try {
+          message = this.#redact(e instanceof Error ? `${e.name}: ${e.message}` : String(e))
+        } catch {
+          message = 'an exception that cannot be shown'
+        }
         return E.left({
           _tag: 'TransportError',
           request: this.#request(t, method, path),
-          reason: 'network',
+          reason: 'internal',
           message: `unexpected client failure: ${message}`,
         })
       }
@@ -614,7 +680,8 @@ export class MispClient<V extends ApiVersion> {
   }
 
   async #exists(t: Transport, uuid: string, options: CallOptions | undefined): Result<Exists> {
-    if (!UUID_RE.test(uuid)) return this.#invalid('HEAD', `events/view/${uuid}`, 'uuid', 'expected a UUID')
+    if (typeof uuid !== 'string' || !UUID_RE.test(uuid))
+      return this.#invalid('HEAD', `events/view/${shown(uuid)}`, 'uuid', 'expected a UUID')
     if (this.apiVersion === '2.3') return this.#existsByView(t, uuid, options)
     const v = await this.#knownVersion(t)
     if (E.isLeft(v)) return v
@@ -749,7 +816,8 @@ export class MispClient<V extends ApiVersion> {
   async #editTarget(t: Transport, uuid: string, options: UpdateOptions | undefined): Result<string> {
     const path = `events/edit/${uuid}`
     if (options?.id !== undefined) {
-      const id = String(options.id).trim()
+      const raw: unknown = options.id
+      const id = typeof raw === 'number' || typeof raw === 'string' ? String(raw).trim() : ''
       return /^\d+$/.test(id)
         ? E.right(id)
         : this.#invalid('PUT', path, 'id', 'expected a numeric local event id')

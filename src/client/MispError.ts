@@ -46,14 +46,24 @@ export interface MispErrorBody {
  * Why a request got no HTTP answer: `tls` (certificate or handshake; never retried), `reset`
  * (connection closed mid-way), `refused`, `dns` (host not found), or another `network` failure.
  *
+ * `internal` is not a network failure: the client itself failed unexpectedly (an exception inside
+ * the client, e.g. a bug or a `fetch` replacement that misbehaves). It can happen after the
+ * request was sent, so a write may have been applied; {@link isTransient} is `false` for it, so
+ * that nothing re-sends the write blindly.
+ *
  * @category model
  * @since 0.1.0
  */
-export type TransportReason = 'network' | 'tls' | 'reset' | 'refused' | 'dns'
+export type TransportReason = 'network' | 'tls' | 'reset' | 'refused' | 'dns' | 'internal'
 
 /**
- * The request got no HTTP answer. For a write (`create`, `update`) the server may or may not
- * have applied it: writes are never retried blindly, look the event up before sending again.
+ * The request got no HTTP answer the client could use. For a write (`create`, `update`) the
+ * server may or may not have applied it: writes are never retried blindly, look the event up
+ * before sending again.
+ *
+ * `reason: 'internal'` means an unexpected exception inside the client rather than a network
+ * failure (the request may or may not have been sent, a write may have been applied). It is not
+ * transient ({@link isTransient} is `false`): look the event up (`exists`) instead of re-sending.
  *
  * @category model
  * @since 0.1.0
@@ -122,7 +132,9 @@ export interface RateLimited {
 }
 
 /**
- * 404: the event (or the endpoint) does not exist or is not visible to this user.
+ * 404: the event (or the endpoint) does not exist or is not visible to this user. Also MISP's
+ * edit refusal "…Could not find the local event." (§5.5), in whichever envelope and status the
+ * server's era uses (2.3: 405; 2.4.0–2.4.102: 200; 2.4.103+: 403): `status` is the wire status.
  *
  * @category model
  * @since 0.1.0
@@ -209,13 +221,16 @@ export interface HttpError {
 
 /**
  * Why a response could not be used: `not-json` (another content type), `invalid-json`
- * (truncated or malformed), `empty`, `html` (an HTML page where JSON was expected) or `shape`
- * (JSON that is not what the model expects; see `failure`).
+ * (truncated or malformed), `empty`, `html` (an HTML page where JSON was expected), `shape`
+ * (JSON that is not what the model expects; see `failure`) or `redirect` (a redirect where MISP's
+ * REST API answers directly, e.g. a create answered with `302 Location: …/events/view/{id}`,
+ * CakePHP's redirect after a successful *form* add: the event was probably created, but the
+ * server did not treat the request as a REST call).
  *
  * @category model
  * @since 0.1.0
  */
-export type UnexpectedReason = 'not-json' | 'invalid-json' | 'empty' | 'html' | 'shape'
+export type UnexpectedReason = 'not-json' | 'invalid-json' | 'empty' | 'html' | 'shape' | 'redirect'
 
 /**
  * The server answered, but not with something the client can use.
@@ -233,6 +248,8 @@ export interface UnexpectedResponse {
   /** the model's decode failure, naming every path, when `reason` is `shape` */
   readonly failure?: DecodeFailure
   readonly excerpt?: string
+  /** the `Location` header, when `reason` is `redirect` */
+  readonly location?: string
 }
 
 /**
@@ -300,7 +317,8 @@ export const isMispError =
 
 /**
  * `true` for failures that a later attempt may not repeat (network, timeout, rate limit, 5xx):
- * what a sync run may retry on its next pass.
+ * what a sync run may retry on its next pass. Not transient: TLS and DNS failures, an `internal`
+ * client failure (a write may have been applied: look the event up first), a `redirect`.
  *
  * @category refinements
  * @since 0.1.0
@@ -308,7 +326,7 @@ export const isMispError =
 export const isTransient = (e: MispError): boolean => {
   switch (e._tag) {
     case 'TransportError':
-      return e.reason !== 'tls' && e.reason !== 'dns'
+      return e.reason !== 'tls' && e.reason !== 'dns' && e.reason !== 'internal'
     case 'Timeout':
     case 'RateLimited':
       return true
@@ -381,7 +399,9 @@ export const formatMispError = (e: MispError): string => {
   const at = ` — ${e.request.method} ${e.request.url}`
   switch (e._tag) {
     case 'TransportError':
-      return `network failure (${e.reason}${e.code === undefined ? '' : `, ${e.code}`}): ${e.message}${at}`
+      return e.reason === 'internal'
+        ? `internal client failure (the request may have been sent; look the event up before sending it again): ${e.message}${at}`
+        : `network failure (${e.reason}${e.code === undefined ? '' : `, ${e.code}`}): ${e.message}${at}`
     case 'Timeout':
       return `no answer within ${e.timeoutMs} ms${at}`
     case 'Aborted':
@@ -417,7 +437,7 @@ export const formatMispError = (e: MispError): string => {
     case 'UnexpectedResponse': {
       const head = `unexpected response (HTTP ${e.status}, ${e.reason}${
         e.contentType === undefined ? '' : `, ${e.contentType}`
-      }): ${e.detail}${at}`
+      }${e.location === undefined ? '' : ` to ${e.location}`}): ${e.detail}${at}`
       return e.failure === undefined
         ? head
         : [head, `  not a valid ${e.failure.model}:`, ...problemLines(e.failure).map((l) => `    ${l}`)].join(

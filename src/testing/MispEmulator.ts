@@ -91,7 +91,7 @@ export interface RequestRecord {
   /** Path relative to the emulator's base URL, query string included (e.g. `/events/add`). */
   readonly path: string
   readonly status: number
-  /** The injected fault's label (`'status:503'`, `'rate-limit'`, `'reset'`, `'hang'`, …), if any. */
+  /** The injected fault's label (`'status:503'`, `'rate-limit'`, `'reset'`, `'reset-after-write'`, `'hang'`, …), if any. */
   readonly fault?: string
   /** Arrival time (ms since the epoch). */
   readonly at: number
@@ -235,15 +235,18 @@ export const startMispEmulator = async (options: EmulatorOptions): Promise<MispE
       at,
     }
     requests.push(rec)
-    // Faults come before routing and authentication.
+    // Faults come before routing and authentication (reset-after-write: after, see below).
     const fault = faults.next(method, relPath)
     if (fault !== undefined) rec.fault = faultLabel(fault)
-    if (fault?.kind === 'reset') {
+    const reset = (): void => {
       try {
         req.socket.resetAndDestroy() // TCP RST
       } catch {
         req.socket.destroy() // TLS sockets cannot be reset
       }
+    }
+    if (fault?.kind === 'reset') {
+      reset()
       return
     }
     if (fault?.kind === 'hang' && fault.ms === undefined) return
@@ -258,7 +261,7 @@ export const startMispEmulator = async (options: EmulatorOptions): Promise<MispE
           }
           rec.body = body
         }
-        const answer = (): void => {
+        const handle = (): Reply => {
           let reply: Reply
           try {
             reply = inBase
@@ -278,10 +281,15 @@ export const startMispEmulator = async (options: EmulatorOptions): Promise<MispE
               pathname,
             )
           }
-          send(res, rec, reply)
+          return reply
         }
+        const answer = (): void => send(res, rec, handle())
         if (fault === undefined) {
           answer()
+        } else if (fault.kind === 'reset-after-write') {
+          // the write is applied, the answer never leaves: "committed, answer lost"
+          handle()
+          reset()
         } else if (fault.kind === 'hang') {
           const t = setTimeout(() => {
             timers.delete(t)

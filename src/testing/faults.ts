@@ -11,11 +11,15 @@
 
 /**
  * A failure the emulator produces instead of its normal answer. Faults are applied before
- * routing and authentication: a faulted request has no effect on the emulator's events.
+ * routing and authentication: a faulted request has no effect on the emulator's events — except
+ * `reset-after-write`, which is applied after.
  *
  * - `status`: that HTTP status with a MISP-like error body (500 JSON; 502/503 a proxy's HTML page).
  * - `rate-limit`: 429 with `Retry-After: <seconds>` and a JSON body named `Rate limit exceeded.`
  * - `reset`: the TCP connection is destroyed without an answer.
+ * - `reset-after-write`: the request is handled normally first (a create or an edit is applied,
+ *   authentication and every rule included), then the connection is destroyed without sending
+ *   the answer: "the write committed, the answer got lost". The request log shows status 0.
  * - `hang`: no answer. Without `ms` the request hangs until the emulator closes; with `ms` the
  *   request is answered normally after that delay (a slow server).
  * - `login-page`: 200 `text/html` MISP login page (what a session-expired or SSO-proxied MISP sends).
@@ -28,6 +32,7 @@ export type Fault =
   | { readonly kind: 'status'; readonly status: 500 | 502 | 503 }
   | { readonly kind: 'rate-limit'; readonly retryAfter: number }
   | { readonly kind: 'reset' }
+  | { readonly kind: 'reset-after-write' }
   | { readonly kind: 'hang'; readonly ms?: number }
   | { readonly kind: 'login-page' }
   | { readonly kind: 'truncated-json' }
@@ -154,7 +159,7 @@ export const makeFaultPlan = (): FaultPlan => {
 
 /**
  * A short label of a fault, as recorded in the emulator's request log (`'status:503'`,
- * `'rate-limit'`, `'reset'`, …).
+ * `'rate-limit'`, `'reset'`, `'reset-after-write'`, …).
  *
  * @category utils
  * @since 0.1.0

@@ -60,8 +60,9 @@ export interface Behaviour {
 export const behaviours = {
   // --- §5.1 authentication -----------------------------------------------------------------
   xMispAuthHeader: {
-    since: '2.4.0',
-    source: '§5.1: late 2.4 also reads X-MISP-AUTH (AppController.php@v2.4.199:443-465)',
+    since: '2.4.199',
+    source:
+      '§5.1: late 2.4 also reads X-MISP-AUTH (AppController.php@v2.4.199:443-465); earliest verified, the docs cite no older tag',
   },
 
   // --- §5.2 version ------------------------------------------------------------------------
@@ -176,6 +177,17 @@ export const behaviours = {
 
   // --- §5.5 edit ---------------------------------------------------------------------------
   editByUuid: { since: '2.4.60', source: '§5.2/§5.5: edit URL accepts a UUID since v2.4.60' },
+  editUrlIdFallback: {
+    since: '2.4.199',
+    source:
+      '§5.5 rule 1: the event is located by the body uuid, with a fallback to the URL id "in late 2.4" (Event::_edit@v2.4.199:4081-4087); earliest verified — older releases answer a body without uuid with "Could not find the local event."',
+  },
+  editKeepsForeignAttributeId: {
+    since: '2.3.0',
+    until: '2.4.0',
+    source:
+      '§7: 2.3 edit keeps a foreign attribute id when the uuid is unknown and overwrites the local attribute with that id (EventsController.php@v2.3.178:1220-1262); 2.4.0 unsets ids for this reason (Event.php@v2.4.0:858-863)',
+  },
   editFail405: {
     since: '2.3.0',
     until: '2.4.0',

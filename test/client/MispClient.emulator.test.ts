@@ -171,6 +171,121 @@ describe.each(profiles)('MISP $name', (p) => {
     expect((await left(misp.index({ since: 'yesterday' })))._tag).toBe('InvalidArgument')
   })
 
+  test('no argument makes a call throw or reject: InvalidArgument, nothing sent', async () => {
+    const before = emu.requests.length
+    const calls: ReadonlyArray<[string, () => Promise<unknown>]> = [
+      ['update(null)', () => misp.update(null as never)()],
+      ['update(undefined)', () => misp.update(undefined as never)()],
+      ['update(42, {id: symbol})', () => misp.update(42 as never, { id: Symbol('x') as never })()],
+      ['create(42)', () => misp.create(42 as never)()],
+      ['create(null)', () => misp.create(null as never)()],
+      ['exists(null)', () => misp.exists(null as never)()],
+      ['exists(symbol)', () => misp.exists(Symbol('x') as never)()],
+      ['get(undefined)', () => misp.get(undefined as never)()],
+      ['get(null)', () => misp.get(null as never)()],
+      ['get({})', () => misp.get({} as never)()],
+    ]
+    for (const [name, run] of calls) {
+      let pending: Promise<unknown> | undefined
+      expect(() => {
+        pending = run()
+      }, name).not.toThrow()
+      const r = await pending
+      expect(r, name).toMatchObject({ _tag: 'Left', left: { _tag: 'InvalidArgument' } })
+    }
+    expect(emu.requests.length).toBe(before)
+  })
+
+  test('update naming an event the server cannot locate is NotFound ("Could not find the local event.")', async () => {
+    const created = await right(misp.create(sample()))
+    if (created._tag !== 'Created') throw new Error('not created')
+    // the URL names a stored event, the body's uuid none: MISP's §5.5 refusal in this era's envelope
+    const unknown = { ...sample(), timestamp: '1700000900' }
+    const e = await left(misp.update(unknown, { id: created.id }))
+    expect(e).toMatchObject({ _tag: 'NotFound' })
+    if (e._tag === 'NotFound') expect(JSON.stringify(e.body)).toContain('Could not find the local event.')
+  })
+
+  if (p.api === '2.3')
+    test('2.3: proposals, correlations and counters of the source are not sent', async () => {
+      const source = event23()
+      const attribute = source.Attribute![0]!
+      const proposal = {
+        id: '77',
+        old_id: '78',
+        event_id: '999',
+        type: 'ip-dst',
+        value: '203.0.113.9',
+        category: 'Network activity',
+        uuid: randomUUID(),
+        org: 'SOURCE-ORG',
+      }
+      const withForeign: V23.Event = {
+        ...source,
+        id: '999',
+        attribute_count: '1',
+        ShadowAttribute: [proposal],
+        RelatedEvent: [{ Event: [{ id: '55', uuid: randomUUID(), info: 'related on the source' }] }],
+        Attribute: [
+          {
+            ...attribute,
+            id: '4242',
+            event_id: '999',
+            ShadowAttribute: [{ ...proposal, uuid: randomUUID() }],
+            RelatedAttribute: [{ id: '31', event_id: '55', value: '198.51.100.7' }],
+          },
+        ],
+      }
+      const before = emu.requests.length
+      const created = await right(misp.create(withForeign))
+      expect(created._tag).toBe('Created')
+      await right(misp.update({ ...withForeign, timestamp: '1700000300' }))
+      const writes = emu.requests.slice(before).filter((r) => r.method === 'POST')
+      expect(writes.map((r) => r.path)).toEqual(['/events', expect.stringMatching(/^\/events\/edit\/\d+$/)])
+      for (const r of writes) {
+        const body = r.body as {
+          Event: Record<string, unknown> & { Attribute: Array<Record<string, unknown>> }
+        }
+        for (const key of ['id', 'attribute_count', 'ShadowAttribute', 'RelatedEvent'])
+          expect(body.Event[key], key).toBeUndefined()
+        expect(body.Event.Attribute).toHaveLength(1)
+        for (const key of ['id', 'event_id', 'ShadowAttribute', 'RelatedAttribute'])
+          expect(body.Event.Attribute[0]?.[key], `Attribute.${key}`).toBeUndefined()
+        expect(body.Event.Attribute[0]?.['uuid']).toBe(attribute.uuid)
+      }
+    })
+
+  if (p.api === '2.3')
+    test('2.3: an update carrying another server’s attribute ids leaves other events’ attributes intact', async () => {
+      // an event already on this server, whose attribute has some local id
+      const resident = event23({ info: 'resident' })
+      await right(misp.create(resident))
+      const residentBefore = emu.event(resident.uuid)
+      const residentAttributes = (residentBefore?.['Attribute'] ?? []) as Array<Record<string, unknown>>
+      const residentAttributeId = String(residentAttributes[0]?.['id'])
+      // an event from another server whose new attribute has, by chance, that same id there
+      const incoming = event23({ info: 'incoming', Attribute: [] })
+      const created = await right(misp.create(incoming))
+      if (created._tag !== 'Created') throw new Error('not created')
+      const added: V23.Attribute = {
+        id: residentAttributeId,
+        event_id: '999',
+        uuid: randomUUID(),
+        type: 'domain',
+        category: 'Network activity',
+        value: 'incoming.example',
+        distribution: '1',
+        timestamp: '1700000100',
+      }
+      const updated = await right(misp.update({ ...incoming, timestamp: '1700000100', Attribute: [added] }))
+      expect(updated._tag).toBe('Updated')
+      // MISP 2.3 would have overwritten the resident attribute with that id (§7): not so here
+      expect(emu.event(resident.uuid)).toEqual(residentBefore)
+      const attributes = emu.event(incoming.uuid)?.['Attribute'] as Array<Record<string, unknown>>
+      expect(attributes.map((a) => a['uuid'])).toEqual([added.uuid])
+      expect(attributes[0]?.['id']).not.toBe(residentAttributeId)
+    })
+
   if (p.api === '2.3')
     test('2.3: attribute and event ids are removed before sending', async () => {
       const event = event23({ id: '999' })

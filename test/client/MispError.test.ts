@@ -109,4 +109,22 @@ describe('refinements', () => {
     expect(isTransient({ _tag: 'HttpError', request, status: 400 })).toBe(false)
     expect(isTransient({ _tag: 'ValidationFailed', request, status: 403, body: {} })).toBe(false)
   })
+
+  test('an internal client failure and a redirect are not transient, and say what to do', () => {
+    const internal: MispError = { _tag: 'TransportError', request, reason: 'internal', message: 'boom' }
+    expect(isTransient(internal)).toBe(false)
+    expect(isTransient({ ...internal, reason: 'network' })).toBe(true)
+    expect(isTransient({ ...internal, reason: 'reset' })).toBe(true)
+    expect(formatMispError(internal)).toMatch(/^internal client failure .*look the event up.*: boom — /)
+    const redirect: MispError = {
+      _tag: 'UnexpectedResponse',
+      request,
+      status: 302,
+      reason: 'redirect',
+      detail: 'x',
+      location: 'https://misp/events/view/12',
+    }
+    expect(isTransient(redirect)).toBe(false)
+    expect(formatMispError(redirect)).toContain('(HTTP 302, redirect to https://misp/events/view/12): x')
+  })
 })

@@ -3,7 +3,7 @@
  * which typed error remains.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { MispClient } from '../../src/client/index.js'
+import { isTransient, MispClient } from '../../src/client/index.js'
 import { type MispEmulator, startMispEmulator } from '../../src/testing/index.js'
 import { event24, left, lines, right } from './support.js'
 
@@ -105,6 +105,59 @@ describe('writes are never retried', () => {
     const n = emu.requests.length
     expect(await left(misp.create(event24()))).toMatchObject({ _tag: 'TransportError', reason: 'reset' })
     expect(lines(since(n))).toEqual(['POST /events/add'])
+  })
+
+  test('create committed but its answer lost: TransportError after one request; the safe recovery is AlreadyExists', async () => {
+    emu.inject({ kind: 'reset-after-write' }, { times: 1, match: { path: /events\/add/ } })
+    const event = event24()
+    const n = emu.requests.length
+    const e = await left(misp.create(event))
+    expect(e).toMatchObject({ _tag: 'TransportError', reason: 'reset' })
+    expect(lines(since(n))).toEqual(['POST /events/add'])
+    // the write was applied although no answer came back
+    const stored = emu.event(event.uuid)
+    expect(stored?.['info']).toBe(event.info)
+    // sending the create again is safe: MISP's duplicate answer names the stored event
+    expect(await right(misp.create(event))).toEqual({ _tag: 'AlreadyExists', id: stored?.['id'] })
+    expect(emu.events().filter((x) => x['uuid'] === event.uuid)).toHaveLength(1)
+  })
+
+  test('an exception inside the client after a create was sent: TransportError (internal), not transient', async () => {
+    // a fetch whose responses throw when the client reads their Location header: the create
+    // has reached the server by then
+    const throwingFetch: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init)
+      const headers = res.headers
+      const get = (name: string): string | null => {
+        if (name.toLowerCase() === 'location') throw new Error('headers exploded')
+        return headers.get(name)
+      }
+      Object.defineProperty(res, 'headers', {
+        value: new Proxy(headers, {
+          get: (target, key) => {
+            if (key === 'get') return get
+            const v: unknown = Reflect.get(target, key, target)
+            return typeof v === 'function' ? v.bind(target) : v
+          },
+        }),
+      })
+      return res
+    }
+    const fragile = new MispClient({
+      url: emu.url,
+      key: emu.apiKey,
+      version: '2.4',
+      retry: fast,
+      fetch: throwingFetch,
+    })
+    const event = event24()
+    const n = emu.requests.length
+    const e = await left(fragile.create(event))
+    expect(e).toMatchObject({ _tag: 'TransportError', reason: 'internal' })
+    expect(e._tag === 'TransportError' && e.message).toContain('headers exploded')
+    expect(isTransient(e)).toBe(false)
+    expect(lines(since(n))).toEqual(['POST /events/add'])
+    expect(emu.event(event.uuid)?.['info']).toBe(event.info)
   })
 
   test('update reset: exactly one edit request', async () => {
@@ -212,6 +265,21 @@ describe('answers that are not what they should be', () => {
       reason: 'invalid-json',
       status: 200,
     })
+  })
+
+  test('a create answered with a redirect to the event page is not AlreadyExists: UnexpectedResponse (redirect)', async () => {
+    // CakePHP's answer to a successful *form* add (the server did not see a REST call)
+    const redirecting: typeof fetch = async () =>
+      new Response(null, { status: 302, headers: { Location: `${emu.baseUrl}/events/view/12` } })
+    const odd = new MispClient({ url: emu.url, key: emu.apiKey, version: '2.4', fetch: redirecting })
+    const e = await left(odd.create(event24()))
+    expect(e).toMatchObject({
+      _tag: 'UnexpectedResponse',
+      status: 302,
+      reason: 'redirect',
+      location: `${emu.baseUrl}/events/view/12`,
+    })
+    expect(isTransient(e)).toBe(false)
   })
 
   test('a wrong key is AuthenticationFailed (403 JSON)', async () => {

@@ -60,6 +60,31 @@ describe('faults', () => {
     expect(emu.requests.map((q) => [q.status, q.fault])).toEqual([[0, 'reset']])
   })
 
+  test('reset-after-write: the create is applied, then the connection is destroyed without an answer', async () => {
+    const emu = await start()
+    emu.inject({ kind: 'reset-after-write' }, { match: { method: 'POST' } })
+    const event = sampleEvent()
+    await expect(call(emu, 'POST', '/events/add', { body: { Event: event } })).rejects.toThrow()
+    // committed: the event is stored, although no answer was sent
+    expect(emu.event(String(event['uuid']))?.['info']).toBe('emulator test event')
+    expect(emu.requests.map((q) => [q.path, q.status, q.fault])).toEqual([
+      ['/events/add', 0, 'reset-after-write'],
+    ])
+    // the answer that got lost is the one a retry now sees: a duplicate (§5.4)
+    const again = await call(emu, 'POST', '/events/add', { body: { Event: event } })
+    expect(again.status).toBe(404)
+    expect(again.headers.get('location')).toBe(`${emu.baseUrl}/events/1`)
+  })
+
+  test('reset-after-write goes through authentication: a refused write changes nothing', async () => {
+    const emu = await start()
+    emu.inject({ kind: 'reset-after-write' })
+    await expect(
+      call(emu, 'POST', '/events/add', { body: { Event: sampleEvent() }, key: 'x'.repeat(40) }),
+    ).rejects.toThrow()
+    expect(emu.events()).toHaveLength(0)
+  })
+
   test('hang: no answer until close; close() destroys the hanging socket', async () => {
     const emu = await start()
     emu.inject({ kind: 'hang' })

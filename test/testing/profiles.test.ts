@@ -53,6 +53,17 @@ describe('profiles', () => {
     ['orgObjects', '2.3.178', false],
     ['getVersion', '2.3.128', false],
     ['getVersion', '2.3.129', true],
+    // §5.1 cites X-MISP-AUTH at v2.4.199 only: earliest verified
+    ['xMispAuthHeader', '2.4.0', false],
+    ['xMispAuthHeader', '2.4.198', false],
+    ['xMispAuthHeader', '2.4.199', true],
+    ['xMispAuthHeader', '2.5', true],
+    // §5.5 rule 1: URL-id fallback "in late 2.4" (earliest verified v2.4.199)
+    ['editUrlIdFallback', '2.4.198', false],
+    ['editUrlIdFallback', '2.4.199', true],
+    // §7: only 2.3 keeps a foreign attribute id on edit
+    ['editKeepsForeignAttributeId', '2.3.178', true],
+    ['editKeepsForeignAttributeId', '2.4.0', false],
   ] as const)('%s at %s → %s', (name: BehaviourName, version, on) => {
     expect(resolveProfile(version).has(name)).toBe(on)
   })

@@ -65,7 +65,7 @@ const rows: ReadonlyArray<Row> = [
     restTimestamp: false,
     restMetadata: false,
     noMatch: 404,
-    xMispAuth: true,
+    xMispAuth: false, // §5.1 cites X-MISP-AUTH at v2.4.199 only (earliest verified)
   },
   {
     version: '2.4.102',
@@ -82,7 +82,7 @@ const rows: ReadonlyArray<Row> = [
     restTimestamp: true,
     restMetadata: true,
     noMatch: 404,
-    xMispAuth: true,
+    xMispAuth: false, // §5.1 cites X-MISP-AUTH at v2.4.199 only (earliest verified)
   },
   {
     version: '2.4.199',

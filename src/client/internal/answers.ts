@@ -46,6 +46,16 @@ export const trailingId = (location: string): string | undefined => {
   return /\/(\d+)\/?$/.exec(path)?.[1]
 }
 
+/**
+ * The local id of §5.4's duplicate-create `Location` (`<MISP.baseurl>/events/<id>`, absolute or
+ * relative, MISP in a sub-directory or not). Nothing else counts: a `Location` that merely ends in
+ * digits (`/events/view/12`, `/attributes/12`) is not a duplicate.
+ */
+export const duplicateId = (location: string): string | undefined => {
+  const path = location.split(/[?#]/, 1)[0] ?? ''
+  return /\/events\/(\d+)\/?$/.exec(path)?.[1]
+}
+
 /** `true` for a redirect to MISP's login page. */
 export const isLoginLocation = (location: string): boolean => /\/users\/login(?:[/?#]|$)/i.test(location)
 
@@ -84,6 +94,8 @@ const AUTH_FAILED = /^\s*Authentication failed/i
 const BLOCKLISTED = /block-?list|black-?list|blocked by|has been blocked/i
 const NOT_LOCKED = /Blocked an edit|not locked|created locally|originated (?:on|from) this instance|unlocked/i
 const ALREADY_EXISTS = /^\s*Event already exists/i
+/** §5.5: the edit's body names no stored event (MISP words it as a save failure, not a 404). */
+const LOCAL_EVENT_MISSING = /Could not find the local event/i
 
 /** "Not newer" in every era: 2.3 405, 2.4.0–2.4.102 200 "Edit event failed.", 2.4.103+ 403. */
 export const isNotNewer = (a: Answer): boolean => {
@@ -92,23 +104,45 @@ export const isNotNewer = (a: Answer): boolean => {
 }
 
 /**
- * A duplicate create: 404 (or 302, if the server flushed early) with a `Location` that ends in
- * the local id, or a body whose `name` starts with "Event already exists". `id` is `undefined`
- * when only the body says so.
+ * A duplicate create (§5.4): 404 (or 302, if the server flushed early) with `Location:
+ * <baseurl>/events/<id>` — exactly that shape, see {@link duplicateId} — or a body whose `name`
+ * starts with "Event already exists". `id` is `undefined` when only the body says so.
  */
 export const alreadyExists = (a: Answer): { readonly id: string | undefined } | undefined => {
   const location = locationOf(a)
   const byLocation =
-    location !== undefined &&
-    !isLoginLocation(location) &&
-    (a.status === 404 || (a.status >= 300 && a.status < 400))
-      ? trailingId(location)
+    location !== undefined && (a.status === 404 || (a.status >= 300 && a.status < 400))
+      ? duplicateId(location)
       : undefined
   if (byLocation !== undefined) return { id: byLocation }
   const name = errorBodyOf(a.body)?.name
   if (name !== undefined && ALREADY_EXISTS.test(name))
-    return { id: location === undefined ? undefined : trailingId(location) }
+    return { id: location === undefined ? undefined : duplicateId(location) }
   return undefined
+}
+
+/**
+ * A create answered with a redirect to the event's page (`3xx Location: …/events/view/<id>`):
+ * what CakePHP sends after a successful *form* (non-REST) add. It is not §5.4's duplicate: the
+ * event was most likely created, but the server did not treat the call as REST (a proxy dropping
+ * `Accept`, say). An `UnexpectedResponse` (`reason: 'redirect'`), not transient: nothing
+ * re-sends the create; look the event up with `exists` instead.
+ */
+export const redirectedToView = (a: Answer): MispError | undefined => {
+  if (a.status < 300 || a.status >= 400) return undefined
+  const location = locationOf(a)
+  const path = location?.split(/[?#]/, 1)[0] ?? ''
+  if (location === undefined || !/\/events\/view\/\d+\/?$/.test(path)) return undefined
+  return {
+    _tag: 'UnexpectedResponse',
+    request: a.request,
+    status: a.status,
+    reason: 'redirect',
+    detail:
+      'the create was answered with a redirect to the event page, as for a form (non-REST) add: the event was probably created; look it up before sending it again',
+    location,
+    ...(a.contentType === '' ? {} : { contentType: a.contentType }),
+  }
 }
 
 /** An error envelope in a 2xx answer (2.3/2.4.0–2.4.102 report failures with 200). */
@@ -133,6 +167,8 @@ const refusal = (a: Answer, body: MispErrorBody | undefined): MispError => {
     return { _tag: 'Blocklisted', request, status: a.status, body }
   if (body !== undefined && NOT_LOCKED.test(text))
     return { _tag: 'NotLocked', request, status: a.status, body }
+  if (body !== undefined && LOCAL_EVENT_MISSING.test(text))
+    return { _tag: 'NotFound', request, status: a.status, body }
   if (
     body !== undefined &&
     errorsLines(body.errors).length > 0 &&

@@ -128,7 +128,7 @@ const paginate = <A>(rows: Array<A>, filters: Json): Array<A> => {
 
 export interface Router {
   readonly route: (req: IncomingRequest) => Reply
-  /** The reply a fault sends instead of the normal one; `undefined` for reset/hang (no reply). */
+  /** The reply a fault sends instead of the normal one; `undefined` for reset/reset-after-write/hang (no reply). */
   readonly faultReply: (fault: Fault, relPath: string) => Reply | undefined
   readonly error: (status: number, message: string, here: string) => Reply
 }
@@ -504,6 +504,7 @@ export const makeRouter = (d: RouterDeps): Router => {
           headers: {},
         }
       case 'reset':
+      case 'reset-after-write':
       case 'hang':
         return undefined
     }

@@ -310,6 +310,17 @@ export class Store {
     return undefined
   }
 
+  /** The stored attribute with this local id, with the list (event or object attributes) that holds it. */
+  private findAttributeById(id: number): { list: Array<Attr>; attr: Attr } | undefined {
+    for (const ev of this.events) {
+      for (const list of [ev.attributes, ...ev.objects.map((o) => o.attributes)]) {
+        const attr = list.find((a) => a.id === id)
+        if (attr !== undefined) return { list, attr }
+      }
+    }
+    return undefined
+  }
+
   /** MISP ACL (both eras): own org's events, distribution 1–3, or a sharing group the org is in. */
   canSee(ev: Ev): boolean {
     const u = this.user
@@ -486,18 +497,25 @@ export class Store {
 
   // --- attributes ------------------------------------------------------------------------------
 
-  /** Reads one incoming attribute (only the fields this version knows: its whitelist). */
-  private readAttribute(raw: Raw, inObject: boolean): AttributeCandidate & { raw: Raw } {
+  /**
+   * Reads one incoming attribute (only the fields this version knows: its whitelist). With
+   * `stored` (an edit of an existing attribute), a field the body leaves out keeps its stored
+   * value, as MISP's attribute edit does (CakePHP updates only the fields it is given; §5.5).
+   */
+  private readAttribute(raw: Raw, inObject: boolean, stored?: Attr): AttributeCandidate & { raw: Raw } {
     const p = this.profile
-    const type = str(raw['type']) ?? ''
-    const distribution = toInt(raw['distribution']) ?? (p.era === '2.4' ? 5 : undefined)
+    const type = str(raw['type']) ?? stored?.type ?? ''
+    const distribution =
+      toInt(raw['distribution']) ?? stored?.distribution ?? (p.era === '2.4' ? 5 : undefined)
     return {
       raw,
       type,
-      category: str(raw['category']) ?? (p.era === '2.4' ? (defaultCategory(type) ?? '') : ''),
-      value: str(raw['value']) ?? '',
+      category:
+        str(raw['category']) ?? stored?.category ?? (p.era === '2.4' ? (defaultCategory(type) ?? '') : ''),
+      value: str(raw['value']) ?? stored?.value ?? '',
       distribution,
-      sharing_group_id: distribution === 4 ? (toInt(raw['sharing_group_id']) ?? 0) : 0,
+      sharing_group_id:
+        distribution === 4 ? (toInt(raw['sharing_group_id']) ?? stored?.sharing_group_id ?? 0) : 0,
       inObject,
     }
   }
@@ -523,7 +541,7 @@ export class Store {
     into?: Attr,
   ): { readonly ok: Attr } | { readonly errors: FieldErrors } {
     const p = this.profile
-    const c = this.readAttribute(raw, objectId !== 0)
+    const c = this.readAttribute(raw, objectId !== 0, into)
     if (validate) {
       const errors = validateAttribute(c, p, this.isDuplicate(ev, c, into?.uuid), this.sharingGroupExists)
       if (Object.keys(errors).length > 0) return { errors }
@@ -557,14 +575,17 @@ export class Store {
     attr.to_ids = toBool(raw['to_ids']) ?? (into !== undefined ? into.to_ids : defaultToIds(c.type))
     attr.distribution = c.distribution ?? 0
     attr.sharing_group_id = c.sharing_group_id
+    // a missing timestamp is "now" (§5.5 rule 2, also for attributes); other omitted fields keep
+    // the stored value on an edit (`attr` is the stored attribute then) or take the default
     attr.timestamp = toInt(raw['timestamp']) ?? now
-    attr.comment = str(raw['comment']) ?? into?.comment ?? ''
+    attr.comment = str(raw['comment']) ?? attr.comment
     if (objectId !== 0) attr.object_relation = str(raw['object_relation']) ?? attr.object_relation
-    if (p.has('attributeDeleted')) attr.deleted = toBool(raw['deleted']) ?? false
-    if (p.has('disableCorrelation')) attr.disable_correlation = toBool(raw['disable_correlation']) ?? false
+    if (p.has('attributeDeleted')) attr.deleted = toBool(raw['deleted']) ?? attr.deleted
+    if (p.has('disableCorrelation'))
+      attr.disable_correlation = toBool(raw['disable_correlation']) ?? attr.disable_correlation
     if (p.has('seenFields')) {
-      attr.first_seen = str(raw['first_seen']) ?? null
-      attr.last_seen = str(raw['last_seen']) ?? null
+      if ('first_seen' in raw) attr.first_seen = str(raw['first_seen']) ?? null
+      if ('last_seen' in raw) attr.last_seen = str(raw['last_seen']) ?? null
     }
     if (p.has('attributeTags')) {
       const links = this.tagLinks(raw, 'attributeTag')
@@ -732,7 +753,10 @@ export class Store {
 
     const raw = unwrapEvent(body, p) ?? {}
     const bodyUuid = str(raw['uuid'])
-    const ev = bodyUuid === undefined ? urlEvent : this.findByUuid(bodyUuid)
+    // rule 1: by the body's uuid; without one, only late 2.4 falls back to the URL's event
+    // (`editUrlIdFallback`), older releases cannot locate the event.
+    const ev =
+      bodyUuid !== undefined ? this.findByUuid(bodyUuid) : p.has('editUrlIdFallback') ? urlEvent : undefined
     if (ev === undefined) return { _tag: 'failed', id: urlEvent.id, reason: editReasons.notFound }
     // rule 2: strictly newer; a missing timestamp means "now".
     const incoming = toInt(raw['timestamp']) ?? now
@@ -788,13 +812,51 @@ export class Store {
     const found = uuid === undefined ? undefined : this.findAttribute(uuid)
     if (found !== undefined) {
       if (found.ev !== ev) return // §5.5: uuid of another event ⇒ skipped
+      // a missing timestamp is "now", so accepted (§5.5 rule 2, as for the event)
       const incoming = toInt(raw['timestamp']) ?? now
       if (incoming <= found.attr.timestamp) return // not newer ⇒ silently skipped
       this.buildAttribute(ev, { ...raw, timestamp: incoming }, found.attr.object_id, now, true, found.attr)
       return
     }
+    const foreignId = this.profile.has('editKeepsForeignAttributeId') ? toInt(raw['id']) : undefined
+    if (foreignId !== undefined) {
+      this.mergeForeignId(ev, raw, foreignId, into, now)
+      return
+    }
     const built = this.buildAttribute(ev, raw, objectId, now, true)
     if ('ok' in built) into.push(built.ok)
+  }
+
+  /**
+   * MISP 2.3's edit of an attribute whose uuid is unknown but which carries an `id` (§7,
+   * `EventsController.php@v2.3.178:1220-1262`): the id is kept and CakePHP's `saveAssociated`
+   * saves the attribute under it. If a stored attribute has that id — in any event — it is
+   * overwritten (type, category, value, uuid, … are its fields' whitelist) and moved into the
+   * edited event (`event_id` set to it); the event that held it loses it. A free id is taken by
+   * the new attribute.
+   */
+  private mergeForeignId(ev: Ev, raw: Raw, id: number, into: Array<Attr>, now: number): void {
+    const victim = this.findAttributeById(id)
+    if (victim === undefined) {
+      const built = this.buildAttribute(ev, raw, 0, now, true)
+      if (!('ok' in built)) return
+      built.ok.id = id
+      this.bump('attribute', id)
+      into.push(built.ok)
+      return
+    }
+    const { attr, list } = victim
+    // no timestamp comparison: to 2.3 the uuid is unknown, so this is a new attribute
+    const built = this.buildAttribute(ev, raw, 0, now, true, attr)
+    if (!('ok' in built)) return
+    attr.uuid = str(raw['uuid']) ?? attr.uuid
+    if (list !== into) {
+      list.splice(list.indexOf(attr), 1)
+      into.push(attr)
+    }
+    attr.event_id = ev.id
+    attr.object_id = 0
+    attr.object_relation = null
   }
 
   private mergeObject(ev: Ev, raw: Raw, now: number): void {

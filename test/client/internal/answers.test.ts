@@ -1,10 +1,13 @@
 import { describe, expect, test } from 'vitest'
+import { isTransient } from '../../../src/client/index.js'
 import {
   alreadyExists,
+  duplicateId,
   errorBodyOf,
   failureOf,
   isNotNewer,
   jsonOf,
+  redirectedToView,
   trailingId,
 } from '../../../src/client/internal/answers.js'
 import { type Answer, bodyOf } from '../../../src/client/internal/transport.js'
@@ -51,6 +54,53 @@ describe('MISP answers', () => {
     expect(alreadyExists(answer(302, undefined, { location: 'http://m/users/login' }))).toBeUndefined()
     expect(alreadyExists(answer(302, undefined, { location: 'http://m/events/index' }))).toBeUndefined()
     expect(alreadyExists(answer(404, { name: 'Invalid event' }))).toBeUndefined()
+  })
+
+  test('§5.4: only a Location of the shape <baseurl>/events/<id> is a duplicate', () => {
+    expect(duplicateId('https://misp.example/events/42')).toBe('42')
+    expect(duplicateId('https://misp.example/misp/events/42/')).toBe('42')
+    expect(duplicateId('/events/42?x=1')).toBe('42')
+    for (const other of [
+      'https://misp.example/events/view/12',
+      'https://misp.example/events/edit/12',
+      'https://misp.example/attributes/12',
+      'https://misp.example/12',
+    ])
+      expect(duplicateId(other), other).toBeUndefined()
+    // CakePHP's redirect after a successful form (non-REST) add is not a duplicate ...
+    const viewRedirect = answer(302, undefined, { location: 'https://misp.example/events/view/12' })
+    expect(alreadyExists(viewRedirect)).toBeUndefined()
+    expect(alreadyExists(answer(404, undefined, { location: 'https://m/attributes/12' }))).toBeUndefined()
+    // ... it is an UnexpectedResponse (redirect), which nothing retries
+    const e = redirectedToView(viewRedirect)
+    expect(e).toMatchObject({
+      _tag: 'UnexpectedResponse',
+      status: 302,
+      reason: 'redirect',
+      location: 'https://misp.example/events/view/12',
+    })
+    expect(e !== undefined && isTransient(e)).toBe(false)
+    expect(redirectedToView(answer(302, undefined, { location: 'http://m/events/12' }))).toBeUndefined()
+    expect(
+      redirectedToView(answer(200, { Event: {} }, { location: 'http://m/events/view/12' })),
+    ).toBeUndefined()
+  })
+
+  test('§5.5 "Could not find the local event." is NotFound in every era', () => {
+    const text = 'Event could not be saved: Could not find the local event.'
+    const eras = [
+      answer(405, { name: text, message: text, url: '/events/1' }),
+      answer(200, { name: 'Edit event failed.', message: 'Error', url: '/events/edit/1', errors: text }),
+      answer(403, {
+        name: 'Could not edit Event',
+        message: 'Could not edit Event',
+        url: '/events/edit/1',
+        errors: text,
+      }),
+      answer(403, { saved: false, name: 'Could not edit Event', errors: text, id: '1' }),
+    ]
+    for (const a of eras)
+      expect(failureOf(a), String(a.status)).toMatchObject({ _tag: 'NotFound', status: a.status })
   })
 
   test('"not newer" in each era', () => {
