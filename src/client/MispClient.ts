@@ -180,7 +180,8 @@ const uuidArgument = (event: unknown): string => {
   }
 }
 
-const normaliseBaseUrl = (url: string | URL): E.Either<string, string> => {
+const normaliseBaseUrl = (url: string | URL | undefined): E.Either<string, string> => {
+  if (url === undefined) return E.left('missing')
   let u: URL
   try {
     u = new URL(url)
@@ -257,8 +258,10 @@ export class MispClient<V extends ApiVersion> {
    *
    * @since 0.1.0
    */
-  constructor(options: MispClientOptions<V>) {
-    this.apiVersion = options.version
+  constructor(given: MispClientOptions<V>) {
+    // JavaScript callers may pass anything: never throw, report it on every call instead
+    const options: Partial<MispClientOptions<V>> = typeof given === 'object' && given !== null ? given : {}
+    this.apiVersion = options.version as V
     this.#flavour = options.version === '2.3' ? flavour23 : flavour24
     this.#redact = makeRedactor(typeof options.key === 'string' ? options.key : '')
     this.#timeouts = resolveTimeouts(options.timeout)
@@ -275,8 +278,8 @@ export class MispClient<V extends ApiVersion> {
         ? undefined
         : makeTransport({
             baseUrl: base.right,
-            key: options.key,
-            userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+            key: options.key as string,
+            userAgent: typeof options.userAgent === 'string' ? options.userAgent : DEFAULT_USER_AGENT,
             retry: resolveRetryPolicy(options.retry),
             redact: this.#redact,
             dispatcher: options.dispatcher,

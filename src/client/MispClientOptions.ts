@@ -155,7 +155,7 @@ const validMs = (n: unknown): n is number => typeof n === 'number' && Number.isF
  */
 export const resolveTimeouts = (timeout: MispClientOptions<ApiVersion>['timeout']): Timeouts => {
   if (validMs(timeout)) return { lookup: timeout, index: timeout, event: timeout }
-  if (typeof timeout !== 'object') return defaultTimeouts
+  if (typeof timeout !== 'object' || timeout === null) return defaultTimeouts
   return {
     lookup: validMs(timeout.lookup) ? timeout.lookup : defaultTimeouts.lookup,
     index: validMs(timeout.index) ? timeout.index : defaultTimeouts.index,
@@ -173,7 +173,7 @@ export const resolveRetryPolicy = (retry: MispClientOptions<ApiVersion>['retry']
   const limitOf = (n: unknown) =>
     typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : defaultRetryPolicy.limit
   if (typeof retry === 'number') return { ...defaultRetryPolicy, limit: limitOf(retry) }
-  if (retry === undefined) return defaultRetryPolicy
+  if (typeof retry !== 'object' || retry === null) return defaultRetryPolicy
   const nonNegative = (n: unknown, d: number) =>
     typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : d
   return {

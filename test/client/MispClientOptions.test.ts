@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { defaultRetryPolicy, defaultTimeouts } from '../../src/client/index.js'
+import { defaultRetryPolicy, defaultTimeouts, MispClient } from '../../src/client/index.js'
 import { resolveRetryPolicy, resolveTimeouts } from '../../src/client/MispClientOptions.js'
 
 describe('options', () => {
@@ -19,5 +19,23 @@ describe('options', () => {
       jitter: false,
     })
     expect(resolveRetryPolicy({ limit: 1.5 }).limit).toBe(defaultRetryPolicy.limit)
+  })
+})
+
+describe('the constructor never throws, whatever a JavaScript caller passes', () => {
+  test.each([
+    ['null options', null],
+    ['undefined options', undefined],
+    ['a number', 42],
+    [
+      'null timeout and retry',
+      { url: 'http://127.0.0.1:1/', key: 'k'.repeat(40), version: '2.4', timeout: null, retry: null },
+    ],
+    ['no url', { key: 'k'.repeat(40), version: '2.4' }],
+  ])('%s: construction works, calls fail as InvalidArgument or run', async (_name, options) => {
+    const make = () => new MispClient(options as never)
+    expect(make).not.toThrow()
+    const r = await make().version()()
+    expect(r._tag).toBe('Left')
   })
 })
