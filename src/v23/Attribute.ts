@@ -15,6 +15,7 @@ import {
   wireArray,
   wireStruct,
 } from '../codecs/wire.js'
+import { shadowAttributeOptional, shadowAttributeRequired } from '../common/ShadowAttribute.js'
 import { Distribution } from './Distribution.js'
 
 /**
@@ -23,26 +24,11 @@ import { Distribution } from './Distribution.js'
  * @category model
  * @since 0.1.0
  */
-export const ShadowAttribute = wireStruct(
-  'V23.ShadowAttribute',
-  { type: Str, value: ValueString },
-  {
-    id: NumericString,
-    old_id: NumericString,
-    event_id: NumericString,
-    category: Str,
-    uuid: Uuid,
-    event_uuid: Uuid,
-    to_ids: Flag,
-    comment: Str,
-    org: Str,
-    event_org: Str,
-    email: Str,
-    deleted: Flag,
-    proposal_to_delete: Flag,
-    timestamp: NumericString,
-  },
-)
+export const ShadowAttribute = wireStruct('V23.ShadowAttribute', shadowAttributeRequired, {
+  ...shadowAttributeOptional,
+  org: Str,
+  event_org: Str,
+})
 
 /**
  * @category model

@@ -19,6 +19,7 @@ import {
   wireArray,
   wireStruct,
 } from '../codecs/wire.js'
+import { shadowAttributeOptional, shadowAttributeRequired } from '../common/ShadowAttribute.js'
 import { Distribution } from './Distribution.js'
 import { Galaxy } from './Galaxy.js'
 import { Org } from './Org.js'
@@ -32,30 +33,15 @@ import { Tag } from './Tag.js'
  * @category model
  * @since 0.1.0
  */
-export const ShadowAttribute = wireStruct(
-  'V24.ShadowAttribute',
-  { type: Str, value: ValueString },
-  {
-    id: NumericString,
-    old_id: NumericString,
-    event_id: NumericString,
-    category: Str,
-    uuid: Uuid,
-    event_uuid: Uuid,
-    to_ids: Flag,
-    comment: Str,
-    org_id: NumericString,
-    email: Str,
-    event_org_id: NumericString,
-    deleted: Flag,
-    proposal_to_delete: Flag,
-    disable_correlation: Flag,
-    timestamp: NumericString,
-    first_seen: nullable(Str),
-    last_seen: nullable(Str),
-    Org: orEmpty(Org),
-  },
-)
+export const ShadowAttribute = wireStruct('V24.ShadowAttribute', shadowAttributeRequired, {
+  ...shadowAttributeOptional,
+  org_id: NumericString,
+  event_org_id: NumericString,
+  disable_correlation: Flag,
+  first_seen: nullable(Str),
+  last_seen: nullable(Str),
+  Org: orEmpty(Org),
+})
 
 /**
  * @category model
