@@ -2,6 +2,7 @@
  * Transfers between MISP servers (`misp-bridge/sync`): the two connectors, the pluggable transfer
  * log and archive, and the state stores that make sync runs resumable.
  *
+ * @module
  * @since 0.1.0
  */
 
