@@ -8,7 +8,7 @@
  */
 import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { MispClient } from '../client/MispClient.js'
 import { connect23to24 } from '../sync/connect23to24.js'
@@ -24,6 +24,14 @@ import { type MispEmulator, startMispEmulator } from '../testing/MispEmulator.js
 import { demoEvents23, demoEvents24 } from './demo-events.js'
 import type { ExitCode, Io } from './Io.js'
 import { flag, parse, str, usageError } from './internal/args.js'
+
+/** How to run this CLI again: `npx misp-bridge` where it is installed, `node <path>` in a clone. */
+const selfCommand = (): string => {
+  const entry = process.argv[1]
+  return entry !== undefined && entry.endsWith(join('cli', 'main.js')) && !entry.includes('node_modules')
+    ? `node ${relative(process.cwd(), entry)}`
+    : 'npx misp-bridge'
+}
 
 /**
  * `misp-bridge demo --help`.
@@ -160,7 +168,7 @@ export const demoCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
     out(`  state         ${stateFile}\n`)
     const sample = (await readdir(join(archiveDir, edited24))).find((f) => f.endsWith('-source.json'))
     if (sample !== undefined)
-      out(`Try: npx misp-bridge convert --to 2.3 ${join(archiveDir, edited24, sample)}\n`)
+      out(`Try: ${selfCommand()} convert --to 2.3 ${join(archiveDir, edited24, sample)}\n`)
     return runs.every((r) => r.ok) ? 0 : 1
   } finally {
     await Promise.all([e23.close(), e24.close()])
