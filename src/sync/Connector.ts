@@ -37,6 +37,22 @@ import type { DirectionName, TransferResult } from './TransferResult.js'
 export type ExistenceCheck = 'lookup' | 'create-first'
 
 /**
+ * How hard a connector tries a write whose answer was lost (a reset, a 500/502/503/504, a
+ * timeout, a cut body) within one run. After each such failure it waits, looks the event up by
+ * uuid and compares timestamps: if the write landed, the event is done; if not, it sends again.
+ * A refused write (validation, permission, "not locked") is never sent again in the run.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface RecoveryOptions {
+  /** how many times one create or update is sent at most (default 4, 1–20) */
+  readonly writeAttempts?: number
+  /** milliseconds before each extra attempt, jittered 50–100 %; the last value repeats (default [250, 1000, 2000]) */
+  readonly backoffMs?: ReadonlyArray<number>
+}
+
+/**
  * Options shared by both connectors.
  *
  * @category model
@@ -55,6 +71,8 @@ export interface ConnectorOptions<S extends ApiVersion> {
   readonly skip?: (event: EventOf<S>) => string | undefined
   /** events transferred at the same time by `sync` unless it says otherwise (default 4) */
   readonly concurrency?: number
+  /** recovery of writes whose answer was lost, within a run (see {@link RecoveryOptions}) */
+  readonly recovery?: RecoveryOptions
   /** losses rendered per event in log records and reports (default 10, most significant first; all are in the archive) */
   readonly lossSample?: number
 }

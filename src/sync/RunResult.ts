@@ -45,6 +45,20 @@ export interface InvalidOptions {
 }
 
 /**
+ * The server refused the API key (403 "Authentication failed", 401, or a login page) part-way:
+ * the run stopped once, instead of failing every remaining event the same way.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface AuthenticationRefused {
+  readonly _tag: 'AuthenticationFailed'
+  /** which server refused it */
+  readonly side: 'source' | 'target'
+  readonly error: MispError
+}
+
+/**
  * A failure of the run as a whole, beside the events' own failures: the list could not be read,
  * the state could not be loaded or saved, the transfer log failed (the run stopped starting
  * events), an option was invalid, or something unexpected threw.
@@ -54,6 +68,7 @@ export interface InvalidOptions {
  */
 export type RunError =
   | ListFailed
+  | AuthenticationRefused
   | StateError
   | LogError
   | InvalidOptions
@@ -65,7 +80,7 @@ export type RunError =
  * @category model
  * @since 0.1.0
  */
-export type StopReason = 'aborted' | 'log-failed' | 'state-failed'
+export type StopReason = 'aborted' | 'log-failed' | 'state-failed' | 'authentication-failed'
 
 /**
  * The result of a sync run.
@@ -142,6 +157,8 @@ export const formatRunError = (e: RunError): string => {
   switch (e._tag) {
     case 'ListFailed':
       return `cannot list the source's events: ${formatMispError(e.error)}`
+    case 'AuthenticationFailed':
+      return `the ${e.side} refused the API key, the run stopped: ${formatMispError(e.error)}`
     case 'StateError':
       return `state store ${e.store}: ${e.message}`
     case 'LogError':

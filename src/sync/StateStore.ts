@@ -14,8 +14,22 @@ import type * as TE from 'fp-ts/lib/TaskEither.js'
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * An event that failed in a run and is tried again by the next one, whatever the watermark.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface RetryEntry {
+  readonly uuid: string
+  /** the source event's `timestamp` (unix seconds) when it was listed */
+  readonly timestamp: number
+}
+
+/**
  * A position in the source's events, ordered by `timestamp` then `uuid`: every event at or
- * before it was done when it was saved.
+ * before it was done when it was saved — except the ones in `retry`, which failed and are
+ * selected again by the next run. So a failure does not hold the position back: the next run
+ * reads the events changed since, plus the retry set.
  *
  * @category model
  * @since 0.1.0
@@ -25,6 +39,8 @@ export interface Watermark {
   readonly timestamp: number
   /** the source event's uuid (lower case), which orders events of the same second */
   readonly uuid: string
+  /** events at or before the position that are not done yet (absent: none) */
+  readonly retry?: ReadonlyArray<RetryEntry>
 }
 
 /**
@@ -133,7 +149,19 @@ export const compareWatermarks = (a: Watermark, b: Watermark): number => {
  * @category utils
  * @since 0.1.0
  */
-export const isWatermark = (u: unknown): u is Watermark =>
+export const isWatermark = (u: unknown): u is Watermark => {
+  if (!isRetryEntry(u)) return false
+  const retry: unknown = (u as { retry?: unknown }).retry
+  return retry === undefined || (Array.isArray(retry) && retry.every(isRetryEntry))
+}
+
+/**
+ * Whether a value is a retry entry (`{uuid, timestamp}`).
+ *
+ * @category utils
+ * @since 0.2.0
+ */
+export const isRetryEntry = (u: unknown): u is RetryEntry =>
   typeof u === 'object' &&
   u !== null &&
   Number.isSafeInteger((u as { timestamp?: unknown }).timestamp) &&
@@ -146,4 +174,6 @@ export const isWatermark = (u: unknown): u is Watermark =>
  * @since 0.1.0
  */
 export const formatWatermark = (w: Watermark): string =>
-  `${w.timestamp} (${new Date(w.timestamp * 1000).toISOString()}) / ${w.uuid}`
+  `${w.timestamp} (${new Date(w.timestamp * 1000).toISOString()}) / ${w.uuid}${
+    w.retry === undefined || w.retry.length === 0 ? '' : ` (+${w.retry.length} to retry)`
+  }`

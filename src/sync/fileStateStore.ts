@@ -24,7 +24,7 @@ const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
 
 /**
  * A state store in a JSON file: `{"version": 1, "watermarks": {"<key>": {timestamp, uuid,
- * savedAt}}}`. A missing file is an empty store; a file that is not such a document is an error
+ * retry?, savedAt}}}` (`retry`: the events that failed, `[{uuid, timestamp}]`, absent when none). A missing file is an empty store; a file that is not such a document is an error
  * (the store never starts over silently). Saves rewrite the file atomically (temporary file,
  * flush, rename) one at a time; the directory must exist.
  *
@@ -63,6 +63,7 @@ export const fileStateStore = (path: string): StateStore => {
       watermarks[k] = {
         timestamp: v.timestamp,
         uuid: v.uuid,
+        ...(v.retry === undefined || v.retry.length === 0 ? {} : { retry: v.retry }),
         savedAt: typeof savedAt === 'string' ? savedAt : '',
       }
     }
@@ -76,7 +77,14 @@ export const fileStateStore = (path: string): StateStore => {
       version: 1,
       watermarks: {
         ...current.right.watermarks,
-        [key]: { timestamp: w.timestamp, uuid: w.uuid, savedAt: new Date().toISOString() },
+        [key]: {
+          timestamp: w.timestamp,
+          uuid: w.uuid,
+          ...(w.retry === undefined || w.retry.length === 0
+            ? {}
+            : { retry: w.retry.map((r) => ({ uuid: r.uuid, timestamp: r.timestamp })) }),
+          savedAt: new Date().toISOString(),
+        },
       },
     }
     const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
@@ -109,7 +117,11 @@ export const fileStateStore = (path: string): StateStore => {
         const file = await read()
         if (E.isLeft(file)) return file
         const w = file.right.watermarks[key]
-        return E.right(w === undefined ? undefined : { timestamp: w.timestamp, uuid: w.uuid })
+        return E.right(
+          w === undefined
+            ? undefined
+            : { timestamp: w.timestamp, uuid: w.uuid, ...(w.retry === undefined ? {} : { retry: w.retry }) },
+        )
       }),
     save: (key, w) => () => serialised(() => write(key, w)),
   }

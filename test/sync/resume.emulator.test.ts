@@ -145,7 +145,15 @@ describe('a sync with injected failures, run again', () => {
     const p = pair
     const logFile = join(dir.path, 'log.jsonl')
     const state = fileStateStore(join(dir.path, 'state.json'))
-    const make = () => connect24to23({ from: p.c24, to: p.c23, logger: jsonLinesLog(logFile), state })
+    // one attempt per write (no in-run recovery here): the failures wait for the next run
+    const make = () =>
+      connect24to23({
+        from: p.c24,
+        to: p.c23,
+        logger: jsonLinesLog(logFile),
+        state,
+        recovery: { writeAttempts: 1 },
+      })
     p.e23.injectRate({ kind: 'status', status: 500 }, 0.5, 7) // seeded: the same requests fail every time
     const run1 = await make().sync({ concurrency: 1 })()
     expect(run1.counts.failed).toBeGreaterThan(0)
@@ -168,9 +176,11 @@ describe('a sync with injected failures, run again', () => {
       const last = log.filter((r) => r.uuid === uuidOf(e)).at(-1)
       expect(['created', 'unchanged']).toContain(last?.outcome)
     }
-    // the watermark only moved over the contiguous done prefix in run 1
-    const firstFailure = run1.events.findIndex((e) => e.outcome === 'failed')
-    expect(run2.selected).toBe(10 - firstFailure)
+    // the watermark moved past the failures, which waited in the retry set: run 2 selects only them
+    const failures = run1.events.filter((e) => e.outcome === 'failed').map((e) => e.uuid.toLowerCase())
+    expect(run1.watermark?.after?.retry?.map((r) => r.uuid).sort()).toEqual([...failures].sort())
+    expect(run2.selected).toBe(failures.length)
+    expect(run2.watermark?.after?.retry).toBeUndefined()
   })
 })
 
@@ -397,10 +407,21 @@ describe('dry runs, single transfers, uuids and since', () => {
 
   test('a source that cannot list its events is a run error, not an exception', async () => {
     pair = await startPair('2.4.199', { events24: [wire24(1)] })
-    pair.e24.inject({ kind: 'login-page' }, { times: 1, match: { path: /events\/index/ } })
+    pair.e24.inject({ kind: 'status', status: 502 }, { times: 1, match: { path: /events\/index/ } })
     const run = await connect24to23({ from: pair.c24, to: pair.c23 }).sync()()
     expect(run.ok).toBe(false)
     expect(run.errors).toEqual([expect.objectContaining({ _tag: 'ListFailed' })])
+    expect(run.stopped).toBeUndefined()
+    expect(run.selected).toBe(0)
+  })
+
+  test('a source that refuses the key while listing stops the run with that reason', async () => {
+    pair = await startPair('2.4.199', { events24: [wire24(1)] })
+    pair.e24.inject({ kind: 'login-page' }, { times: 1, match: { path: /events\/index/ } })
+    const run = await connect24to23({ from: pair.c24, to: pair.c23 }).sync()()
+    expect(run.ok).toBe(false)
+    expect(run.stopped).toBe('authentication-failed')
+    expect(run.errors).toEqual([expect.objectContaining({ _tag: 'AuthenticationFailed', side: 'source' })])
     expect(run.selected).toBe(0)
   })
 })

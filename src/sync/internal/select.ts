@@ -1,0 +1,61 @@
+/**
+ * The select step: which events a run attempts, in which order. An explicit uuid list as given
+ * (deduplicated); otherwise the source's events changed since the later of `since` and the
+ * saved position, plus the saved retry set, ordered by position (timestamp, uuid).
+ *
+ * @internal
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { CallOptions } from '../../client/MispClientOptions.js'
+import type { MispError } from '../../client/MispError.js'
+import type { ApiVersion } from '../../client/ServerVersion.js'
+import { compareWatermarks, type Watermark } from '../StateStore.js'
+import { rowMark } from './progress.js'
+import type { DirectionSpec, SourceRow } from './spec.js'
+
+/** What the run attempts: uuids, with their rows when they come from the source's list. */
+export interface Selection {
+  readonly uuids: ReadonlyArray<string>
+  readonly rows?: ReadonlyArray<SourceRow>
+  /** lower-case uuids that come from the retry set */
+  readonly retrying: ReadonlySet<string>
+}
+
+/** Deduplicates uuids case-insensitively, keeping the first. */
+export const uniqueUuids = (uuids: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const seen = new Set<string>()
+  return uuids.filter((u) => {
+    const k = u.toLowerCase()
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+}
+
+/** The events changed since `since` / `before`, plus `before`'s retry set. */
+export const selectChanged = async <S extends ApiVersion, T extends ApiVersion>(
+  spec: DirectionSpec<S, T>,
+  since: number | undefined,
+  before: Watermark | undefined,
+  call: CallOptions,
+): Promise<E.Either<MispError, Selection>> => {
+  const floor = Math.max(since ?? 0, before?.timestamp ?? 0)
+  const listed = await spec.changedSince(floor === 0 ? undefined : floor, call)()
+  if (E.isLeft(listed)) return listed
+  const byUuid = new Map<string, SourceRow>()
+  for (const r of listed.right) {
+    const k = r.uuid.toLowerCase()
+    if (byUuid.has(k)) continue
+    if (since !== undefined && r.timestamp < since) continue
+    if (before !== undefined && compareWatermarks(rowMark(r), before) <= 0) continue
+    byUuid.set(k, r)
+  }
+  const retrying = new Set<string>()
+  for (const r of before?.retry ?? []) {
+    const k = r.uuid.toLowerCase()
+    retrying.add(k)
+    if (!byUuid.has(k)) byUuid.set(k, { uuid: r.uuid, timestamp: r.timestamp })
+  }
+  const rows = [...byUuid.values()].sort((a, b) => compareWatermarks(rowMark(a), rowMark(b)))
+  return E.right({ uuids: rows.map((r) => r.uuid), rows, retrying })
+}
