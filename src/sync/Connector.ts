@@ -53,6 +53,31 @@ export interface RecoveryOptions {
 }
 
 /**
+ * What happens to an event's tags (TLP markings, galaxy clusters, …):
+ *
+ * - `'mirror'` (default): the target's copy carries exactly the source's exportable, non-local
+ *   tags: missing ones are attached (and created on the target when it has no such tag), others
+ *   removed — so a `tlp:red` → `tlp:amber` change at the source never leaves both. The target's
+ *   own *local* tags are never touched.
+ * - `'add-only'`: missing tags are attached, none is removed.
+ * - `'none'`: tags are left alone (as before 0.2.0).
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type TagsMode = 'mirror' | 'add-only' | 'none'
+
+/**
+ * What happens to attributes the source retracted (deleted, soft-deleted, or gone from a 2.3
+ * event): `'mirror'` (default) deletes them on the target's copy too (a hard delete on 2.3, a
+ * soft delete on 2.4/2.5); `'keep'` leaves them.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type RetractionsMode = 'mirror' | 'keep'
+
+/**
  * Options shared by both connectors.
  *
  * @category model
@@ -71,6 +96,10 @@ export interface ConnectorOptions<S extends ApiVersion> {
   readonly skip?: (event: EventOf<S>) => string | undefined
   /** events transferred at the same time by `sync` unless it says otherwise (default 4) */
   readonly concurrency?: number
+  /** what happens to tags (default `'mirror'`, see {@link TagsMode}) */
+  readonly tags?: TagsMode
+  /** what happens to attributes the source retracted (default `'mirror'`, see {@link RetractionsMode}) */
+  readonly retractions?: RetractionsMode
   /** recovery of writes whose answer was lost, within a run (see {@link RecoveryOptions}) */
   readonly recovery?: RecoveryOptions
   /** losses rendered per event in log records and reports (default 10, most significant first; all are in the archive) */

@@ -10,13 +10,21 @@ import type { Loss } from '../convert/Loss.js'
 import type { StateError, Watermark } from './StateStore.js'
 import type { LogError } from './TransferLogger.js'
 import {
+  type ChangeCounts,
+  countChanges,
   DEFAULT_LOSS_SAMPLE,
   type LossSummary,
   type RecordedError,
   recordError,
   summariseLosses,
 } from './TransferRecord.js'
-import { type DirectionName, type Outcome, outcomes, type TransferResult } from './TransferResult.js'
+import {
+  type DirectionName,
+  type EventChanges,
+  type Outcome,
+  outcomes,
+  type TransferResult,
+} from './TransferResult.js'
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -110,6 +118,8 @@ export interface RunResult {
   readonly notAttempted: ReadonlyArray<string>
   readonly stopped?: StopReason
   readonly lossesByKind: Readonly<Partial<Record<Loss['_tag'], number>>>
+  /** tags attached / removed / created and retracted attributes deleted on the target, over all events */
+  readonly changes: ChangeCounts
   readonly errors: ReadonlyArray<RunError>
   /** no event failed, every selected event was attempted, the run was not stopped and had no error */
   readonly ok: boolean
@@ -145,6 +155,25 @@ export const lossesByKind = (
   const out: Partial<Record<Loss['_tag'], number>> = {}
   for (const e of events) for (const l of e.losses) out[l._tag] = (out[l._tag] ?? 0) + 1
   return out
+}
+
+/**
+ * Sums the tag and retraction changes of a run's events.
+ *
+ * @category destructors
+ * @since 0.2.0
+ */
+export const sumChanges = (events: ReadonlyArray<TransferResult>): ChangeCounts => {
+  const total = { tagsAttached: 0, tagsDetached: 0, tagsCreated: 0, attributesDeleted: 0 }
+  for (const e of events)
+    if (e.changes !== undefined) {
+      const c = countChanges(e.changes)
+      total.tagsAttached += c.tagsAttached
+      total.tagsDetached += c.tagsDetached
+      total.tagsCreated += c.tagsCreated
+      total.attributesDeleted += c.attributesDeleted
+    }
+  return total
 }
 
 /**
@@ -192,6 +221,7 @@ export interface EventReport {
   readonly startedAt: string
   readonly durationMs: number
   readonly losses: LossSummary
+  readonly changes?: EventChanges
   readonly error?: RecordedError
 }
 
@@ -229,6 +259,7 @@ export const toRunReport = (r: RunResult, lossSample: number = DEFAULT_LOSS_SAMP
       startedAt: e.startedAt,
       durationMs: e.durationMs,
       losses: summariseLosses(e.losses, lossSample),
+      ...(e.changes === undefined ? {} : { changes: e.changes }),
       ...(e.error === undefined ? {} : { error: recordError(e.error) }),
     })),
   }

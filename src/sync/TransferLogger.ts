@@ -17,6 +17,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Loss } from '../convert/Loss.js'
 import type { TransferRecord } from './TransferRecord.js'
+import type { EventChanges } from './TransferResult.js'
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -54,6 +55,8 @@ export interface TransferAttempt {
   readonly sent?: unknown
   /** the event as the target stored it: its answer to the create or update */
   readonly stored?: unknown
+  /** what the tag and retraction step changed on the target (the exact lists), when anything */
+  readonly changes?: EventChanges
 }
 
 /**

@@ -9,6 +9,7 @@ import type { MispErrorTag } from '../client/MispError.js'
 import { countByKind, formatLoss, type Loss } from '../convert/Loss.js'
 import {
   type DirectionName,
+  type EventChanges,
   formatTransferError,
   mispErrorTagOf,
   type Outcome,
@@ -74,8 +75,36 @@ export interface TransferRecord {
   readonly reason?: string
   readonly durationMs: number
   readonly losses: LossSummary
+  /** how many tags were attached / removed / created and retracted attributes deleted on the target (present when any; the archive's `changes` file has the lists) */
+  readonly changes?: ChangeCounts
   readonly error?: RecordedError
 }
+
+/**
+ * Counts of what the tag and retraction step changed on the target.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface ChangeCounts {
+  readonly tagsAttached: number
+  readonly tagsDetached: number
+  readonly tagsCreated: number
+  readonly attributesDeleted: number
+}
+
+/**
+ * The counts of a change set.
+ *
+ * @category constructors
+ * @since 0.2.0
+ */
+export const countChanges = (c: EventChanges): ChangeCounts => ({
+  tagsAttached: c.tagsAttached.length,
+  tagsDetached: c.tagsDetached.length,
+  tagsCreated: c.tagsCreated.length,
+  attributesDeleted: c.attributesDeleted.length,
+})
 
 /**
  * How many losses a record shows in `losses.sample` unless told otherwise.
@@ -179,5 +208,6 @@ export const toTransferRecord = (
   ...(r.reason === undefined ? {} : { reason: r.reason }),
   durationMs: r.durationMs,
   losses: summariseLosses(r.losses, context.lossSample),
+  ...(r.changes === undefined ? {} : { changes: countChanges(r.changes) }),
   ...(r.error === undefined ? {} : { error: recordError(r.error) }),
 })

@@ -54,21 +54,59 @@ export const outcomes: ReadonlyArray<Outcome> = ['created', 'updated', 'unchange
  */
 export interface SourceFailed {
   readonly _tag: 'SourceFailed'
-  readonly step: 'get'
+  /** `get`: reading the event; `tags`: reading a 2.3 source's tags (tag list, `searchtag`) */
+  readonly step: 'get' | 'tags'
   readonly error: MispError
 }
 
 /**
- * A call to the target server failed: the existence check, the create or the update.
+ * A call to the target server failed: the existence check, the create or the update, reading
+ * the target's copy, its tags, attaching or detaching a tag, or deleting a retracted attribute.
  *
  * @category model
  * @since 0.1.0
  */
 export interface TargetFailed {
   readonly _tag: 'TargetFailed'
-  readonly step: 'exists' | 'create' | 'update'
+  readonly step:
+    | 'exists'
+    | 'create'
+    | 'update'
+    | 'read'
+    | 'tags'
+    | 'attach-tag'
+    | 'detach-tag'
+    | 'delete-attribute'
   readonly error: MispError
 }
+
+/**
+ * What the tag and retraction step changed on the target's copy (in a dry run: what it would
+ * change). Tag names; attributes by uuid, with the target's id.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface EventChanges {
+  /** tags attached to the target's copy */
+  readonly tagsAttached: ReadonlyArray<string>
+  /** tags removed from the target's copy (`tags: 'mirror'` only) */
+  readonly tagsDetached: ReadonlyArray<string>
+  /** tags that did not exist on the target and were created there first */
+  readonly tagsCreated: ReadonlyArray<string>
+  /** attributes deleted on the target because the source retracted them */
+  readonly attributesDeleted: ReadonlyArray<{ readonly uuid: string; readonly id: string }>
+}
+
+/**
+ * Whether a change set changes anything.
+ *
+ * @category utils
+ * @since 0.2.0
+ */
+export const hasChanges = (c: EventChanges | undefined): boolean =>
+  c !== undefined &&
+  (c.tagsAttached.length > 0 || c.tagsDetached.length > 0 || c.attributesDeleted.length > 0)
 
 /**
  * The conversion threw. Conversions are total and never throw; this exists so that a bug there
@@ -139,6 +177,8 @@ export interface TransferResult {
   readonly targetTimestamp?: number
   /** what the conversion dropped or changed (empty when nothing, or when it did not run) */
   readonly losses: ReadonlyArray<Loss>
+  /** tags attached or detached and attributes deleted on the target's copy, when any */
+  readonly changes?: EventChanges
   /** why it failed (`outcome: 'failed'`) */
   readonly error?: TransferError
   /** why it was skipped or left unchanged, in words */

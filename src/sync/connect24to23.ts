@@ -24,6 +24,7 @@ import { encodeEvent23, encodeEvent24 } from '../decode.js'
 import type * as V24 from '../v24/index.js'
 import type { Connector, ConnectorOptions } from './Connector.js'
 import { makeConnector } from './internal/engine.js'
+import { eventTagNames } from './internal/tagNames.js'
 
 /**
  * What happens to sharing-group events (distribution 4): `'convert'` (default) to distribution
@@ -75,7 +76,10 @@ export const connect24to23 = (options: Connect24to23Options): Connector<'2.4', '
       changedSince: (since, call) =>
         pipe(
           from.index(since === undefined ? call : { ...call, since }),
-          TE.map((rows) => rows.map((r) => ({ uuid: r.uuid, timestamp: Number(r.timestamp) }))),
+          // the index rows carry the events' tags (EventTag): the run compares them with the target's
+          TE.map((rows) =>
+            rows.map((r) => ({ uuid: r.uuid, timestamp: Number(r.timestamp), tags: eventTagNames(r) })),
+          ),
         ),
       policy: (event) =>
         sharingGroupEvents === 'skip' && event.distribution === '4'

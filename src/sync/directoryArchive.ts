@@ -19,12 +19,13 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 /**
  * The files of one attempt, by kind: `source` (as read from the source), `sent` (as sent to the
  * target; `dry-run` in a dry run, where it was not sent), `stored` (the target's answer) and
- * `losses` (every loss of the conversion, when there were any).
+ * `losses` (every loss of the conversion, when there were any) and `changes` (the tags attached,
+ * removed and created and the retracted attributes deleted on the target, when any).
  *
  * @category model
  * @since 0.1.0
  */
-export type ArchiveKind = 'source' | 'sent' | 'dry-run' | 'stored' | 'losses'
+export type ArchiveKind = 'source' | 'sent' | 'dry-run' | 'stored' | 'losses' | 'changes'
 
 /**
  * The documents of an attempt, as the archive names them.
@@ -46,6 +47,7 @@ export const archiveDocuments = (
       ]),
   ...(attempt.stored === undefined ? [] : [{ kind: 'stored' as const, json: attempt.stored }]),
   ...(attempt.losses.length === 0 ? [] : [{ kind: 'losses' as const, json: attempt.losses }]),
+  ...(attempt.changes === undefined ? [] : [{ kind: 'changes' as const, json: attempt.changes }]),
 ]
 
 /**

@@ -72,6 +72,13 @@ export const formatRunResult = (r: RunResult, options: FormatRunOptions = {}): s
   )
   const kinds = Object.entries(r.lossesByKind)
   if (kinds.length > 0) lines.push(`  losses: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`)
+  const c = r.changes
+  if (c.tagsAttached + c.tagsDetached + c.attributesDeleted > 0)
+    lines.push(
+      `  ${r.dryRun ? 'would change' : 'changed'}: ${c.tagsAttached} tag(s) attached${
+        c.tagsCreated === 0 ? '' : ` (${c.tagsCreated} created on the target)`
+      }, ${c.tagsDetached} removed, ${c.attributesDeleted} retracted attribute(s) deleted`,
+    )
   if (r.watermark !== undefined) {
     const { before, after } = r.watermark
     lines.push(

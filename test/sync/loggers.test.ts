@@ -130,6 +130,7 @@ describe('TransferRecord', () => {
       counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 1 },
       notAttempted: [],
       lossesByKind: {},
+      changes: { tagsAttached: 0, tagsDetached: 0, tagsCreated: 0, attributesDeleted: 0 },
       errors: [{ _tag: 'InvalidOptions', message: 'since: not a time' }],
       ok: false,
       events: [result({ outcome: 'failed', error: { _tag: 'ConversionFailed', message: 'boom' } })],

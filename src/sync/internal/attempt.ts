@@ -13,8 +13,10 @@ import type { Lossy } from '../../convert/Lossy.js'
 import type * as V23 from '../../v23/index.js'
 import type * as V24 from '../../v24/index.js'
 import type { ConnectorOptions } from '../Connector.js'
-import type { TransferResult } from '../TransferResult.js'
+import { type EventChanges, hasChanges, type TransferResult } from '../TransferResult.js'
+import { liveAttributes, type Mirrored, mirror } from './mirror.js'
 import type { RecoveryPolicy } from './recovery.js'
+import { type RunTags, sourceTags } from './runTags.js'
 import {
   type DirectionSpec,
   type Documents,
@@ -23,6 +25,7 @@ import {
   messageOf,
   type SourceRow,
 } from './spec.js'
+import { sameNames } from './tagNames.js'
 import type { TargetView } from './targetView.js'
 import { write } from './write.js'
 
@@ -38,6 +41,13 @@ export interface AttemptInput<S extends ApiVersion, T extends ApiVersion> {
   readonly view: TargetView<T> | undefined
   /** the event came from the state's retry set (it may have gone from the source since) */
   readonly retrying: boolean
+  /**
+   * compare the target's copy even when its timestamp is as new (a full run): a 2.3 source's
+   * tag changes and attribute deletions do not move its timestamp
+   */
+  readonly compare: boolean
+  /** the run's tag readers */
+  readonly tags: RunTags
   readonly dryRun: boolean
   readonly call: CallOptions
 }
@@ -68,11 +78,18 @@ const lookUp = async <S extends ApiVersion, T extends ApiVersion>(
 }
 
 /**
- * With the source's index row, an event whose target copy is as new is `unchanged` without
- * downloading it. (`timestamps: 'decrement'` copies are one second older than their source.)
+ * With the source's index row, an event whose target copy is as new (and, where both are known,
+ * carries the same tags) is `unchanged` without downloading it. (`timestamps: 'decrement'`
+ * copies are one second older than their source.)
  */
-const asNew = (row: SourceRow, known: Exists, shift: number): Ending | undefined => {
+const asNew = (
+  row: SourceRow,
+  known: Exists,
+  shift: number,
+  targetTags: ReadonlyArray<string> | undefined,
+): Ending | undefined => {
   if (!known.exists) return undefined
+  if (row.tags !== undefined && targetTags !== undefined && !sameNames(row.tags, targetTags)) return undefined
   const targetTimestamp = Number(known.timestamp)
   const expected = row.timestamp - shift
   return targetTimestamp >= expected
@@ -85,6 +102,83 @@ const asNew = (row: SourceRow, known: Exists, shift: number): Ending | undefined
     : undefined
 }
 
+/** Tags attached/removed and attributes deleted, for a result's reason. */
+const describeChanges = (c: EventChanges): string =>
+  [
+    c.tagsAttached.length === 0 ? '' : `tags attached: ${c.tagsAttached.join(', ')}`,
+    c.tagsDetached.length === 0 ? '' : `tags removed: ${c.tagsDetached.join(', ')}`,
+    c.attributesDeleted.length === 0 ? '' : `${c.attributesDeleted.length} retracted attribute(s) deleted`,
+  ]
+    .filter((x) => x !== '')
+    .join('; ')
+
+/**
+ * The mirror step's inputs from the write's outcome: what the target's copy should carry, what
+ * is known of it, and whether checking its attributes is worth a read. `undefined`: nothing to do.
+ */
+const mirrorStep = async <S extends ApiVersion, T extends ApiVersion>(
+  a: AttemptInput<S, T>,
+  w: Ending,
+  stored: EventOf<T> | undefined,
+  sent: EventOf<T>,
+  wantTags: ReadonlyArray<string> | undefined,
+  known: Exists | undefined,
+): Promise<Mirrored | undefined> => {
+  const { spec, options, uuid, dryRun, call } = a
+  const tagsMode = options.tags ?? 'mirror'
+  const created = w.outcome === 'created'
+  const targetId = w.targetId
+  if (targetId === undefined && !(dryRun && created)) return undefined
+  // retractions: a new copy has exactly what was sent; an updated one is in the edit's answer; an
+  // unchanged one is read only when the index's attribute count differs from what was sent
+  let wantAttributes: ReadonlySet<string> | undefined
+  if ((options.retractions ?? 'mirror') === 'mirror' && !created && targetId !== undefined) {
+    const live = liveAttributes(sent as Parameters<typeof liveAttributes>[0])
+    const counted = a.view?.attributeCount(uuid)
+    const worth =
+      stored !== undefined || w.outcome === 'updated' || counted === undefined || counted !== live.length
+    if (worth)
+      wantAttributes = new Set(live.flatMap((x) => (x.uuid === undefined ? [] : [x.uuid.toLowerCase()])))
+  }
+  // tags: skip the comparison when the index already shows the same ones
+  let tags = tagsMode === 'none' ? undefined : wantTags
+  const indexed = a.view?.tags(uuid)
+  if (
+    tags !== undefined &&
+    stored === undefined &&
+    w.outcome === 'unchanged' &&
+    indexed !== undefined &&
+    sameNames(indexed, tags)
+  )
+    tags = undefined
+  if (tags === undefined && wantAttributes === undefined) return undefined
+  let tags23: ReadonlyArray<string> | undefined
+  if (spec.to.apiVersion === '2.3' && tags !== undefined) {
+    if (created || (known !== undefined && !known.exists)) tags23 = []
+    else if (indexed !== undefined) tags23 = indexed
+    else {
+      const map = await a.tags.target23()
+      if (E.isLeft(map))
+        return { changes: noChanges, error: { _tag: 'TargetFailed', step: 'tags', error: map.left } }
+      tags23 = map.right.get(uuid.toLowerCase()) ?? []
+    }
+  }
+  return mirror({
+    to: spec.to,
+    tags: tagsMode,
+    dryRun,
+    call,
+    book: a.tags.book,
+    targetId: dryRun && created ? undefined : targetId,
+    wantTags: tags,
+    wantAttributes,
+    stored,
+    tags23,
+  })
+}
+
+const noChanges: EventChanges = { tagsAttached: [], tagsDetached: [], tagsCreated: [], attributesDeleted: [] }
+
 /** One attempt. Never rejects. */
 export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
   a: AttemptInput<S, T>,
@@ -93,6 +187,7 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
   const started = Date.now()
   const docs: Documents = {}
   let losses: ReadonlyArray<Loss> = []
+  let changes: EventChanges | undefined
   let source: { readonly id?: string; readonly timestamp?: number } =
     row === undefined ? {} : { timestamp: row.timestamp }
   const end = (ending: Ending): Attempted => ({
@@ -105,6 +200,7 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
       ...(ending.targetId === undefined ? {} : { targetId: ending.targetId }),
       ...(ending.targetTimestamp === undefined ? {} : { targetTimestamp: ending.targetTimestamp }),
       losses,
+      ...(changes === undefined ? {} : { changes }),
       ...(ending.error === undefined ? {} : { error: ending.error }),
       ...(ending.reason === undefined ? {} : { reason: ending.reason }),
       dryRun,
@@ -118,8 +214,17 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     const looked = await lookUp(a)
     if (E.isLeft(looked)) return end(looked.left)
     const known = looked.right
-    if (row !== undefined && known !== undefined) {
-      const same = asNew(row, known, timestampShift(options))
+    const tagsMode = options.tags ?? 'mirror'
+    // a 2.3 source's retractions do not move its timestamp: a full run reads it anyway
+    const readAnyway =
+      a.compare && spec.from.apiVersion === '2.3' && (options.retractions ?? 'mirror') === 'mirror'
+    if (row !== undefined && known !== undefined && !readAnyway) {
+      const same = asNew(
+        row,
+        known,
+        timestampShift(options),
+        tagsMode === 'none' ? undefined : a.view?.tags(uuid),
+      )
       if (same !== undefined) return end(same)
     }
     // read
@@ -147,11 +252,24 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
       return end({ outcome: 'failed', error: { _tag: 'ConversionFailed', message: messageOf(e) } })
     }
     losses = converted.losses
-    docs.sent = spec.encodeTarget(converted.value)
+    // the tags that cross: a 2.4/2.5 target takes them in the event itself (by name, created if
+    // missing, additive only — §12); the mirror step attaches and removes the rest
+    let wantTags: ReadonlyArray<string> | undefined
+    if (tagsMode !== 'none') {
+      const t = await sourceTags(spec.from.apiVersion, event, uuid, a.tags)
+      if (E.isLeft(t))
+        return end({ outcome: 'failed', error: { _tag: 'SourceFailed', step: 'tags', error: t.left } })
+      wantTags = t.right
+    }
+    const value =
+      wantTags === undefined || spec.to.apiVersion === '2.3' || spec.from.apiVersion !== '2.3'
+        ? converted.value
+        : ({ ...converted.value, Tag: wantTags.map((name) => ({ name })) } as EventOf<T>)
+    docs.sent = spec.encodeTarget(value)
     // write (and reconcile)
     const written = await write({
       to: spec.to,
-      value: converted.value,
+      value,
       uuid,
       sending: headerOf(converted.value as V23.Event | V24.Event).timestamp,
       known,
@@ -161,7 +279,22 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
       recovery: a.recovery,
     })
     if (written.stored !== undefined) docs.stored = spec.encodeTarget(written.stored)
-    return end(written.ending)
+    const w = written.ending
+    if (w.outcome === 'failed' || w.outcome === 'skipped') return end(w)
+    // mirror: tags and retractions
+    const mirrored = await mirrorStep(a, w, written.stored, value, wantTags, known)
+    if (mirrored === undefined) return end(w)
+    if (hasChanges(mirrored.changes) || mirrored.changes.tagsCreated.length > 0) changes = mirrored.changes
+    if (mirrored.error !== undefined)
+      return end({
+        ...w,
+        outcome: 'failed',
+        error: mirrored.error,
+        reason: `${w.outcome} on the target, then a tag or retraction call failed`,
+      })
+    if (w.outcome === 'unchanged' && hasChanges(mirrored.changes))
+      return end({ ...w, outcome: 'updated', reason: describeChanges(mirrored.changes) })
+    return end(w)
   } catch (e) {
     return end({ outcome: 'failed', error: { _tag: 'Unexpected', message: messageOf(e) } })
   }

@@ -14,11 +14,12 @@
  */
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { Connector, ConnectorOptions } from '../Connector.js'
-import { countOutcomes } from '../RunResult.js'
+import { countOutcomes, sumChanges } from '../RunResult.js'
 import { attempt } from './attempt.js'
 import { record } from './record.js'
 import { resolveRecovery } from './recovery.js'
 import { runSync } from './run.js'
+import { runTags } from './runTags.js'
 import { type DirectionSpec, messageOf } from './spec.js'
 
 export type { DirectionSpec, SourceRow } from './spec.js'
@@ -45,6 +46,8 @@ export const makeConnector = <S extends ApiVersion, T extends ApiVersion>(
           row: undefined,
           view: undefined,
           retrying: false,
+          compare: true,
+          tags: runTags(spec, o.signal === undefined ? {} : { signal: o.signal }),
           dryRun: o.dryRun === true,
           call: o.signal === undefined ? {} : { signal: o.signal },
         }),
@@ -69,6 +72,7 @@ export const makeConnector = <S extends ApiVersion, T extends ApiVersion>(
           counts: countOutcomes([]),
           notAttempted: [],
           lossesByKind: {},
+          changes: sumChanges([]),
           errors: [{ _tag: 'Unexpected', message: messageOf(e) }],
           ok: false,
           events: [],

@@ -39,7 +39,12 @@ export const record = async <S extends ApiVersion, T extends ApiVersion>(
     to: spec.to.url,
     ...(options.lossSample === undefined ? {} : { lossSample: options.lossSample }),
   })
-  const logged = await runLogger(logger, { record: rec, losses: result.losses, ...docs })
+  const logged = await runLogger(logger, {
+    record: rec,
+    losses: result.losses,
+    ...docs,
+    ...(result.changes === undefined ? {} : { changes: result.changes }),
+  })
   if (E.isRight(logged)) return result
   debug('%s %s: the logger failed: %s', spec.name, result.uuid, logged.left.message)
   const cause = result.error

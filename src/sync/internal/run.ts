@@ -12,7 +12,14 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type { CallOptions } from '../../client/MispClientOptions.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { ConnectorOptions, SyncOptions } from '../Connector.js'
-import { countOutcomes, lossesByKind, type RunError, type RunResult, type StopReason } from '../RunResult.js'
+import {
+  countOutcomes,
+  lossesByKind,
+  type RunError,
+  type RunResult,
+  type StopReason,
+  sumChanges,
+} from '../RunResult.js'
 import type { Watermark } from '../StateStore.js'
 import { parseSince } from '../since.js'
 import type { TransferResult } from '../TransferResult.js'
@@ -20,8 +27,10 @@ import { attempt } from './attempt.js'
 import { Progress } from './progress.js'
 import { record } from './record.js'
 import { type RecoveryPolicy, stopsTheRun } from './recovery.js'
-import { type Selection, selectChanged, uniqueUuids } from './select.js'
+import { runTags } from './runTags.js'
+import { type Selection, selectChanged, uniqueUuids, withRows } from './select.js'
 import type { DirectionSpec } from './spec.js'
+import { sameNames } from './tagNames.js'
 import { readTargetView, type TargetView, VIEW_THRESHOLD } from './targetView.js'
 
 const debug = createDebug('misp-bridge:sync')
@@ -107,6 +116,7 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
       notAttempted,
       ...(stopped === undefined ? {} : { stopped }),
       lossesByKind: lossesByKind(events),
+      changes: sumChanges(events),
       errors,
       ok: counts.failed === 0 && notAttempted.length === 0 && errors.length === 0 && stopped === undefined,
       events,
@@ -131,9 +141,19 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
     stopped = 'aborted'
     return finish()
   }
+  const tagsMode = options.tags ?? 'mirror'
+  const tags = runTags(spec, eventCall)
+  // a full run (no position, no since, or a list of uuids) compares what timestamps can't show
+  const compare = o.uuids !== undefined || (since.right === undefined && before === undefined)
   if (o.uuids !== undefined) selection = { uuids: uniqueUuids(o.uuids), retrying: new Set() }
   else {
-    const selected = await selectChanged(spec, since.right, before, listCall)
+    const selected = await selectChanged(
+      spec,
+      since.right,
+      before,
+      listCall,
+      tagsMode !== 'none' && spec.from.apiVersion === '2.3' ? tags.source23 : undefined,
+    )
     if (E.isLeft(selected)) {
       if (selected.left._tag === 'Aborted' && aborted()) stopped = 'aborted'
       else if (stopsTheRun(selected.left)) {
@@ -144,6 +164,38 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
     }
     selection = selected.right
   }
+  // look up: the target's index, once, when there are enough events to make it pay — or when
+  // the source's tags must be compared with the target's (a 2.3 source's tag changes do not
+  // move its timestamps, so its rows at or before the position are compared too)
+  const tagOnly = tagsMode !== 'none' && (selection.others?.some((r) => r.tags !== undefined) ?? false)
+  let view: TargetView<T> | undefined
+  if (
+    (selection.uuids.length >= VIEW_THRESHOLD || tagOnly) &&
+    (options.existence !== 'create-first' || dryRun)
+  ) {
+    const read = await readTargetView(spec.to, listCall, tagsMode === 'none' ? undefined : tags.target23)
+    if (E.isRight(read)) {
+      view = read.right
+      const current = view
+      const changedTags = (selection.others ?? []).filter((r) => {
+        const there = current.tags(r.uuid)
+        return (
+          r.tags !== undefined &&
+          there !== undefined &&
+          current.exists(r.uuid).exists &&
+          !sameNames(r.tags, there)
+        )
+      })
+      if (changedTags.length > 0) {
+        debug('%s: %d event(s) whose tags changed at the source', spec.name, changedTags.length)
+        selection = withRows([...(selection.rows ?? []), ...changedTags], [], selection.retrying)
+      }
+    } else if (stopsTheRun(read.left)) {
+      stopped = 'authentication-failed'
+      errors.push({ _tag: 'AuthenticationFailed', side: 'target', error: read.left })
+      return finish()
+    } else debug('%s: the target index failed (%s); looking events up one by one', spec.name, read.left._tag)
+  }
   const { uuids, rows } = selection
   debug('%s: %d event(s) selected%s', spec.name, uuids.length, dryRun ? ' (dry run)' : '')
   o.onProgress?.({
@@ -151,18 +203,6 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
     total: uuids.length,
     ...(before === undefined ? {} : { watermark: before }),
   })
-
-  // look up: the target's index, once, when there are enough events to make it pay
-  let view: TargetView<T> | undefined
-  if (uuids.length >= VIEW_THRESHOLD && (options.existence !== 'create-first' || dryRun)) {
-    const read = await readTargetView(spec.to, listCall)
-    if (E.isRight(read)) view = read.right
-    else if (stopsTheRun(read.left)) {
-      stopped = 'authentication-failed'
-      errors.push({ _tag: 'AuthenticationFailed', side: 'target', error: read.left })
-      return finish()
-    } else debug('%s: the target index failed (%s); looking events up one by one', spec.name, read.left._tag)
-  }
 
   // attempt, at most `concurrency` at a time, in selection order; save the state as it moves
   const progress =
@@ -206,6 +246,8 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
         row: rows?.[i],
         view,
         retrying: selection.retrying.has(uuid.toLowerCase()),
+        compare,
+        tags,
         dryRun,
         call: eventCall,
       })

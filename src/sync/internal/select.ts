@@ -12,11 +12,14 @@ import type { ApiVersion } from '../../client/ServerVersion.js'
 import { compareWatermarks, type Watermark } from '../StateStore.js'
 import { rowMark } from './progress.js'
 import type { DirectionSpec, SourceRow } from './spec.js'
+import type { TagsByEvent } from './tagMap.js'
 
 /** What the run attempts: uuids, with their rows when they come from the source's list. */
 export interface Selection {
   readonly uuids: ReadonlyArray<string>
   readonly rows?: ReadonlyArray<SourceRow>
+  /** the listed rows that were not selected (at or before the position) */
+  readonly others?: ReadonlyArray<SourceRow>
   /** lower-case uuids that come from the retry set */
   readonly retrying: ReadonlySet<string>
 }
@@ -38,24 +41,49 @@ export const selectChanged = async <S extends ApiVersion, T extends ApiVersion>(
   since: number | undefined,
   before: Watermark | undefined,
   call: CallOptions,
+  tags: (() => Promise<E.Either<MispError, TagsByEvent>>) | undefined,
 ): Promise<E.Either<MispError, Selection>> => {
   const floor = Math.max(since ?? 0, before?.timestamp ?? 0)
   const listed = await spec.changedSince(floor === 0 ? undefined : floor, call)()
   if (E.isLeft(listed)) return listed
+  let rows = listed.right
+  if (tags !== undefined) {
+    // a 2.3 source: its rows get their tags from the tag map (read once per run)
+    const map = await tags()
+    if (E.isLeft(map)) return map
+    rows = rows.map((r) => ({ ...r, tags: map.right.get(r.uuid.toLowerCase()) ?? [] }))
+  }
   const byUuid = new Map<string, SourceRow>()
-  for (const r of listed.right) {
+  const others: Array<SourceRow> = []
+  const seen = new Set<string>()
+  for (const r of rows) {
     const k = r.uuid.toLowerCase()
-    if (byUuid.has(k)) continue
+    if (seen.has(k)) continue
+    seen.add(k)
     if (since !== undefined && r.timestamp < since) continue
-    if (before !== undefined && compareWatermarks(rowMark(r), before) <= 0) continue
+    if (before !== undefined && compareWatermarks(rowMark(r), before) <= 0) {
+      others.push(r)
+      continue
+    }
     byUuid.set(k, r)
   }
   const retrying = new Set<string>()
+  const listedOthers = new Map(others.map((r) => [r.uuid.toLowerCase(), r]))
   for (const r of before?.retry ?? []) {
     const k = r.uuid.toLowerCase()
     retrying.add(k)
-    if (!byUuid.has(k)) byUuid.set(k, { uuid: r.uuid, timestamp: r.timestamp })
+    if (!byUuid.has(k)) byUuid.set(k, listedOthers.get(k) ?? { uuid: r.uuid, timestamp: r.timestamp })
+    listedOthers.delete(k)
   }
-  const rows = [...byUuid.values()].sort((a, b) => compareWatermarks(rowMark(a), rowMark(b)))
-  return E.right({ uuids: rows.map((r) => r.uuid), rows, retrying })
+  return E.right(withRows([...byUuid.values()], [...listedOthers.values()], retrying))
+}
+
+/** A selection of rows, ordered by position. */
+export const withRows = (
+  rows: ReadonlyArray<SourceRow>,
+  others: ReadonlyArray<SourceRow>,
+  retrying: ReadonlySet<string>,
+): Selection => {
+  const sorted = [...rows].sort((a, b) => compareWatermarks(rowMark(a), rowMark(b)))
+  return { uuids: sorted.map((r) => r.uuid), rows: sorted, others, retrying }
 }

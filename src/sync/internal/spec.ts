@@ -20,6 +20,8 @@ export interface SourceRow {
   readonly uuid: string
   /** unix seconds */
   readonly timestamp: number
+  /** the tags the event carries across (sorted), when the listing knows them */
+  readonly tags?: ReadonlyArray<string>
 }
 
 /** What a direction brings to the engine: its clients and its own concerns. */
@@ -27,7 +29,11 @@ export interface DirectionSpec<S extends ApiVersion, T extends ApiVersion> {
   readonly name: DirectionName
   readonly from: MispClient<S>
   readonly to: MispClient<T>
-  /** the source events changed at or after `since` (every event without it) */
+  /**
+   * the source events changed at or after `since` (every event without it); a row names the
+   * tags the event carries across when the listing has them (2.4/2.5 index rows do; for a 2.3
+   * source the run adds them from the source's tag map)
+   */
   readonly changedSince: (
     since: number | undefined,
     call: CallOptions,

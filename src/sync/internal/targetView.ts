@@ -13,6 +13,9 @@ import type { CallOptions } from '../../client/MispClientOptions.js'
 import type { MispError } from '../../client/MispError.js'
 import type { Exists, IndexEntryOf } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
+import type * as V24 from '../../v24/index.js'
+import type { TagsByEvent } from './tagMap.js'
+import { eventTagNames } from './tagNames.js'
 
 /** The target's events by lower-case uuid. */
 export interface TargetView<T extends ApiVersion> {
@@ -20,17 +23,31 @@ export interface TargetView<T extends ApiVersion> {
   readonly exists: (uuid: string) => Exists
   /** the event's index row, when listed */
   readonly row: (uuid: string) => IndexEntryOf<T> | undefined
+  /** the event's crossing (non-local) tags, sorted, when the view knows them */
+  readonly tags: (uuid: string) => ReadonlyArray<string> | undefined
+  /** the event's live attribute count as the index says, when it does */
+  readonly attributeCount: (uuid: string) => number | undefined
   readonly size: number
 }
 
 /** Below this many selected events, per-event lookups are cheaper than the whole index. */
 export const VIEW_THRESHOLD = 4
 
-/** Reads the target's index once. */
+/**
+ * Reads the target's index once. With `tags23` (a 2.3 target's tag map), the view knows a 2.3
+ * target's tags; a 2.4/2.5 target's index rows carry their own (`EventTag`).
+ */
 export const readTargetView = async <T extends ApiVersion>(
   to: MispClient<T>,
   call: CallOptions,
+  tags23?: () => Promise<E.Either<MispError, TagsByEvent>>,
 ): Promise<E.Either<MispError, TargetView<T>>> => {
+  let map: TagsByEvent | undefined
+  if (to.apiVersion === '2.3' && tags23 !== undefined) {
+    const read = await tags23()
+    if (E.isLeft(read)) return read
+    map = read.right
+  }
   const listed = await to.index(call)()
   if (E.isLeft(listed)) return listed
   const rows = new Map<string, IndexEntryOf<T>>()
@@ -42,6 +59,18 @@ export const readTargetView = async <T extends ApiVersion>(
   }
   return E.right({
     size: rows.size,
+    tags: (uuid) => {
+      if (map !== undefined) return map.get(uuid.toLowerCase()) ?? []
+      if (to.apiVersion === '2.3') return undefined
+      const r = rows.get(uuid.toLowerCase())
+      return r === undefined ? undefined : eventTagNames(r as V24.IndexRow)
+    },
+    attributeCount: (uuid) => {
+      const n = Number(
+        (rows.get(uuid.toLowerCase()) as { attribute_count?: unknown } | undefined)?.attribute_count,
+      )
+      return Number.isSafeInteger(n) && n >= 0 ? n : undefined
+    },
     row: (uuid) => rows.get(uuid.toLowerCase()),
     exists: (uuid) => {
       const r = rows.get(uuid.toLowerCase())

@@ -1,0 +1,66 @@
+/**
+ * The tags a run needs, each read at most once per run and only when an event needs it: the
+ * target's tag list (a {@link TagBook}), and for MISP 2.3 servers — whose event JSON has no tags —
+ * the tags of every event of the source or the target ({@link readTagsByEvent}).
+ *
+ * @internal
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { CallOptions } from '../../client/MispClientOptions.js'
+import type { MispError } from '../../client/MispError.js'
+import type { EventOf } from '../../client/Results.js'
+import type { ApiVersion } from '../../client/ServerVersion.js'
+import type * as V24 from '../../v24/index.js'
+import type { DirectionSpec } from './spec.js'
+import { type TagBook, tagBook } from './tagBook.js'
+import { readTagsByEvent, type TagsByEvent } from './tagMap.js'
+import { eventTagNames } from './tagNames.js'
+
+/** The run's tag readers. */
+export interface RunTags {
+  readonly book: TagBook
+  /** a 2.3 source's tags by event (read once) */
+  readonly source23: () => Promise<E.Either<MispError, TagsByEvent>>
+  /** a 2.3 target's tags by event (read once) */
+  readonly target23: () => Promise<E.Either<MispError, TagsByEvent>>
+}
+
+const once = <A>(f: () => Promise<E.Either<MispError, A>>): (() => Promise<E.Either<MispError, A>>) => {
+  let p: Promise<E.Either<MispError, A>> | undefined
+  return () => {
+    p ??= f().then((r) => {
+      if (E.isLeft(r)) p = undefined // a failure is tried again by the next event
+      return r
+    })
+    return p
+  }
+}
+
+/** Readers over a direction's two servers. */
+export const runTags = <S extends ApiVersion, T extends ApiVersion>(
+  spec: DirectionSpec<S, T>,
+  call: CallOptions,
+  known?: { readonly source23?: TagsByEvent; readonly target23?: TagsByEvent },
+): RunTags => ({
+  book: tagBook(spec.to, call),
+  source23:
+    known?.source23 === undefined
+      ? once(() => readTagsByEvent(spec.from, call))
+      : async () => E.right(known.source23!),
+  target23:
+    known?.target23 === undefined
+      ? once(() => readTagsByEvent(spec.to, call))
+      : async () => E.right(known.target23!),
+})
+
+/** The tags a source event carries across: from the event (2.4) or the source's tag map (2.3). */
+export const sourceTags = async <S extends ApiVersion>(
+  version: S,
+  event: EventOf<S>,
+  uuid: string,
+  tags: RunTags,
+): Promise<E.Either<MispError, ReadonlyArray<string>>> => {
+  if (version !== '2.3') return E.right(eventTagNames(event as V24.Event))
+  const map = await tags.source23()
+  return E.isLeft(map) ? map : E.right(map.right.get(uuid.toLowerCase()) ?? [])
+}
