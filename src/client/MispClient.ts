@@ -7,78 +7,43 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import { NumericString, Uuid } from '../codecs/wire.js'
-import { type DecodeFailure, decodeFailure } from '../DecodeFailure.js'
-import {
-  decodeEvent23,
-  decodeEvent24,
-  decodeIndex23,
-  decodeIndex24,
-  decodeWith,
-  encodeEvent23,
-  encodeEvent24,
-  unwrapEvent,
-} from '../decode.js'
-import * as V23 from '../v23/index.js'
-import * as V24 from '../v24/index.js'
-import {
-  alreadyExists,
-  errorBodyOf,
-  errorText,
-  failureOf,
-  isNotNewer,
-  jsonOf,
-  okWithErrorBody,
-  redirectedToView,
-  trailingId,
-  unexpected,
-} from './internal/answers.js'
-import { displayUrl, makeRedactor, redactDeep } from './internal/redact.js'
-import { type Answer, type Call, makeTransport, type Transport } from './internal/transport.js'
+import { normaliseBaseUrl, shown, uuidArgument } from './internal/args.js'
+import * as attributes from './internal/attributes.js'
+import { Core } from './internal/core.js'
+import * as events from './internal/events.js'
+import { flavour23, flavour24 } from './internal/flavours.js'
+import { displayUrl, makeRedactor } from './internal/redact.js'
+import * as tagCalls from './internal/tags.js'
+import { makeTransport } from './internal/transport.js'
 import {
   type CallOptions,
   type DetectOptions,
+  type GetOptions,
+  type IndexOptions,
   type MispClientOptions,
   resolveRetryPolicy,
   resolveTimeouts,
-  type Timeouts,
+  type UpdateOptions,
 } from './MispClientOptions.js'
-import type { MispError, RequestInfo } from './MispError.js'
-import type { CreateResult, EventOf, Exists, IndexEntryOf, UpdateResult } from './Results.js'
-import {
-  type ApiVersion,
-  apiVersionOf,
-  capabilities,
-  parseServerVersion,
-  type ServerVersion,
-} from './ServerVersion.js'
+import type { MispError } from './MispError.js'
+import type {
+  AttachResult,
+  CreateResult,
+  DeleteAttributeResult,
+  DetachResult,
+  EventOf,
+  Exists,
+  IndexEntryOf,
+  TagEntry,
+  UpdateResult,
+} from './Results.js'
+import { type ApiVersion, apiVersionOf, type ServerVersion } from './ServerVersion.js'
+
+export type { GetOptions, IndexOptions, UpdateOptions } from './MispClientOptions.js'
 
 // ---------------------------------------------------------------------------------------------
 // model
 // ---------------------------------------------------------------------------------------------
-
-/**
- * Options of `update`: the target's local numeric `id` when the caller knows it (e.g. from an
- * `AlreadyExists`), which saves a lookup on servers that edit by numeric id only.
- *
- * @category model
- * @since 0.1.0
- */
-export interface UpdateOptions extends CallOptions {
-  readonly id?: string | number
-}
-
-/**
- * Options of `index`: `since` keeps the events whose `timestamp` is at or after it (unix
- * seconds, a decimal string, or a `Date`); `minimal` asks MISP 2.4.72+ for its small rows.
- *
- * @category model
- * @since 0.1.0
- */
-export interface IndexOptions extends CallOptions {
-  readonly since?: number | string | Date
-  readonly minimal?: boolean
-}
 
 /**
  * The client's `User-Agent` unless told otherwise.
@@ -87,136 +52,6 @@ export interface IndexOptions extends CallOptions {
  * @since 0.1.0
  */
 export const DEFAULT_USER_AGENT = 'misp-bridge/0.1.0'
-
-type AnyEvent = V23.Event | V24.Event
-type AnyRow = V23.IndexRow | V24.IndexRow
-type Result<A> = Promise<E.Either<MispError, A>>
-
-interface Flavour {
-  readonly model: string
-  readonly decodeEvent: (u: unknown) => E.Either<DecodeFailure, AnyEvent>
-  readonly decodeIndex: (u: unknown) => E.Either<DecodeFailure, ReadonlyArray<AnyRow>>
-  readonly check: (u: unknown) => E.Either<DecodeFailure, AnyEvent>
-  /** the JSON body of a create or update */
-  readonly body: (e: AnyEvent) => unknown
-  readonly createPath: string
-  readonly editCall: (target: string) => Pick<Call, 'method' | 'path'>
-}
-
-/**
- * The body of a 2.3 create or update: nothing that carries another server's ids (§7, §8).
- *
- * - MISP 2.3 keeps a foreign attribute `id` when the uuid is unknown and overwrites the local
- *   attribute with that id (§7); attribute `event_id` and the event `id` are the source's too.
- * - `ShadowAttribute` (proposals, on the event and per attribute) carry `id`, `old_id` and
- *   `event_id` of the source; `RelatedAttribute`/`RelatedEvent` are the source's correlations
- *   (read-only, with its ids); `attribute_count` is the source's counter (§8 drops them all).
- */
-const stripIdsFor23 = (e: V23.Event): V23.Event => {
-  const {
-    id: _id,
-    attribute_count: _count,
-    ShadowAttribute: _proposals,
-    RelatedEvent: _related,
-    Attribute,
-    ...rest
-  } = e
-  return {
-    ...rest,
-    ...(Attribute === undefined
-      ? {}
-      : {
-          Attribute: Attribute.map(
-            ({ id: _a, event_id: _e, ShadowAttribute: _s, RelatedAttribute: _r, ...a }) => a,
-          ),
-        }),
-  }
-}
-
-const flavour23: Flavour = {
-  model: 'V23.Event',
-  decodeEvent: decodeEvent23,
-  decodeIndex: decodeIndex23,
-  check: decodeWith(V23.Event, 'Event'),
-  body: (e) => encodeEvent23(stripIdsFor23(e as V23.Event)),
-  createPath: 'events',
-  editCall: (id) => ({ method: 'POST', path: `events/edit/${id}` }),
-}
-
-const flavour24: Flavour = {
-  model: 'V24.Event',
-  decodeEvent: decodeEvent24,
-  decodeIndex: decodeIndex24,
-  check: decodeWith(V24.Event, 'Event'),
-  body: (e) => encodeEvent24(e as V24.Event),
-  createPath: 'events/add',
-  editCall: (target) => ({ method: 'PUT', path: `events/edit/${target}` }),
-}
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u)
-const sameUuid = (a: unknown, b: string): boolean =>
-  typeof a === 'string' && a.toLowerCase() === b.toLowerCase()
-
-/**
- * An argument as it may appear in a request path of an error, for any value a caller passes
- * (`undefined`, `null`, a symbol, an object whose `toString` throws): never throws.
- */
-const shown = (u: unknown): string => {
-  if (typeof u === 'string') return u
-  if (typeof u === 'number' || typeof u === 'bigint' || typeof u === 'boolean') return String(u)
-  if (u === undefined || u === null) return String(u)
-  return `<${typeof u}>`
-}
-
-/** The `uuid` of an event argument, or `''` when it is not a record with a string uuid; never throws. */
-const uuidArgument = (event: unknown): string => {
-  try {
-    const uuid = isRecord(event) ? event['uuid'] : undefined
-    return typeof uuid === 'string' ? uuid : ''
-  } catch {
-    return ''
-  }
-}
-
-const normaliseBaseUrl = (url: string | URL | undefined): E.Either<string, string> => {
-  if (url === undefined) return E.left('missing')
-  let u: URL
-  try {
-    u = new URL(url)
-  } catch {
-    return E.left('not an absolute URL')
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return E.left(`unsupported protocol ${u.protocol}`)
-  if (u.username !== '' || u.password !== '')
-    return E.left('credentials in the URL are not supported: MISP authenticates with the API key')
-  u.search = ''
-  u.hash = ''
-  if (!u.pathname.endsWith('/')) u.pathname = `${u.pathname}/`
-  return E.right(u.href)
-}
-
-const idOrUuidOf = (x: unknown): string | undefined => {
-  const s =
-    typeof x === 'number'
-      ? Number.isSafeInteger(x) && x >= 0
-        ? String(x)
-        : ''
-      : typeof x === 'string'
-        ? x.trim()
-        : ''
-  return /^\d+$/.test(s) || UUID_RE.test(s) ? s : undefined
-}
-
-const sinceOf = (since: number | string | Date): number | undefined => {
-  if (since instanceof Date) {
-    const t = since.getTime()
-    return Number.isNaN(t) ? undefined : Math.max(0, Math.floor(t / 1000))
-  }
-  if (typeof since === 'number') return Number.isFinite(since) && since >= 0 ? Math.floor(since) : undefined
-  return /^\d+$/.test(since.trim()) ? Number(since.trim()) : undefined
-}
 
 // ---------------------------------------------------------------------------------------------
 // client
@@ -245,12 +80,7 @@ export class MispClient<V extends ApiVersion> {
   /** the server's base URL (no credentials, no key) */
   readonly url: string
 
-  readonly #flavour: Flavour
-  readonly #transport: Transport | undefined
-  readonly #configError: string | undefined
-  readonly #timeouts: Timeouts
-  readonly #redact: (s: string) => string
-  #serverVersion: Promise<E.Either<MispError, ServerVersion>> | undefined
+  readonly #core: Core
 
   /**
    * Creates a client. It never throws: invalid options make every call fail with
@@ -262,30 +92,37 @@ export class MispClient<V extends ApiVersion> {
     // JavaScript callers may pass anything: never throw, report it on every call instead
     const options: Partial<MispClientOptions<V>> = typeof given === 'object' && given !== null ? given : {}
     this.apiVersion = options.version as V
-    this.#flavour = options.version === '2.3' ? flavour23 : flavour24
-    this.#redact = makeRedactor(typeof options.key === 'string' ? options.key : '')
-    this.#timeouts = resolveTimeouts(options.timeout)
+    const redact = makeRedactor(typeof options.key === 'string' ? options.key : '')
     const base = normaliseBaseUrl(options.url)
-    this.url = E.isRight(base) ? displayUrl(base.right, this.#redact) : this.#redact(String(options.url))
+    this.url = E.isRight(base) ? displayUrl(base.right, redact) : redact(String(options.url))
     const problems = [
       ...(E.isLeft(base) ? [`url: ${base.left}`] : []),
       ...(typeof options.key !== 'string' || options.key.trim() === '' ? ['key: empty'] : []),
       ...(options.version !== '2.3' && options.version !== '2.4' ? [`version: must be '2.3' or '2.4'`] : []),
     ]
-    this.#configError = problems.length === 0 ? undefined : problems.join('; ')
-    this.#transport =
-      this.#configError !== undefined || E.isLeft(base)
+    const configError = problems.length === 0 ? undefined : problems.join('; ')
+    const transport =
+      configError !== undefined || E.isLeft(base)
         ? undefined
         : makeTransport({
             baseUrl: base.right,
             key: options.key as string,
             userAgent: typeof options.userAgent === 'string' ? options.userAgent : DEFAULT_USER_AGENT,
             retry: resolveRetryPolicy(options.retry),
-            redact: this.#redact,
+            redact,
             dispatcher: options.dispatcher,
             fetch: options.fetch,
             signal: options.signal,
           })
+    this.#core = new Core(
+      options.version === '2.3' ? '2.3' : '2.4',
+      options.version === '2.3' ? flavour23 : flavour24,
+      this.url,
+      redact,
+      resolveTimeouts(options.timeout),
+      transport,
+      configError,
+    )
   }
 
   /**
@@ -309,7 +146,7 @@ export class MispClient<V extends ApiVersion> {
         apiVersionOf(v.right) === '2.3'
           ? new MispClient<'2.3'>({ ...options, version: '2.3' })
           : new MispClient<'2.4'>({ ...options, version: '2.4' })
-      client.#serverVersion = Promise.resolve(E.right(v.right))
+      client.#core.serverVersion = Promise.resolve(E.right(v.right))
       return E.right(client)
     }
   }
@@ -326,9 +163,10 @@ export class MispClient<V extends ApiVersion> {
    * @since 0.1.0
    */
   version(options?: CallOptions): TE.TaskEither<MispError, ServerVersion> {
-    return this.#run('GET', 'servers/getVersion', async (t) => {
-      const v = await this.#fetchVersion(t, options)
-      if (E.isRight(v)) this.#serverVersion = Promise.resolve(v)
+    const c = this.#core
+    return c.run('GET', 'servers/getVersion', async (t) => {
+      const v = await c.fetchVersion(t, options)
+      if (E.isRight(v)) c.serverVersion = Promise.resolve(v)
       return v
     })
   }
@@ -349,32 +187,28 @@ export class MispClient<V extends ApiVersion> {
    * @since 0.1.0
    */
   exists(uuid: string, options?: CallOptions): TE.TaskEither<MispError, Exists> {
-    return this.#run('HEAD', `events/view/${shown(uuid)}`, (t) => this.#exists(t, uuid, options))
+    return this.#core.run('HEAD', `events/view/${shown(uuid)}`, (t) =>
+      events.exists(this.#core, t, uuid, options),
+    )
   }
 
   /**
    * The event with this local id or uuid (`GET /events/view/{idOrUuid}`), decoded with the
    * client's model. A missing event is a `NotFound` error.
    *
+   * With `deleted: true` on 2.4/2.5: `GET /events/view/{idOrUuid}/deleted:1`, the event with its
+   * soft-deleted attributes (each `"deleted": true`; `EventsController::view@v2.4.199:1689-1711`,
+   * since v2.4.43). MISP 2.3 deletes attributes for good: the option changes nothing there.
+   *
    * @category methods
    * @since 0.1.0
    */
-  get(idOrUuid: string | number, options?: CallOptions): TE.TaskEither<MispError, EventOf<V>> {
-    const planned = `events/view/${shown(idOrUuid)}`
-    return this.#run('GET', planned, async (t) => {
-      const target = idOrUuidOf(idOrUuid)
-      if (target === undefined)
-        return this.#invalid('GET', planned, 'idOrUuid', 'expected a numeric id or a UUID')
-      const answer = await t.send({
-        method: 'GET',
-        path: `events/view/${target}`,
-        idempotent: true,
-        timeoutMs: this.#budget(options, 'event'),
-        signal: options?.signal,
-      })()
-      if (E.isLeft(answer)) return answer
-      return this.#decodeEvent(answer.right) as E.Either<MispError, EventOf<V>>
-    })
+  get(idOrUuid: string | number, options?: GetOptions): TE.TaskEither<MispError, EventOf<V>> {
+    return this.#core.run(
+      'GET',
+      `events/view/${shown(idOrUuid)}`,
+      (t) => events.get(this.#core, t, idOrUuid, options) as Promise<E.Either<MispError, EventOf<V>>>,
+    )
   }
 
   /**
@@ -392,39 +226,14 @@ export class MispClient<V extends ApiVersion> {
    * @since 0.1.0
    */
   create(event: EventOf<V>, options?: CallOptions): TE.TaskEither<MispError, CreateResult<EventOf<V>>> {
-    const path = this.#flavour.createPath
-    return this.#run('POST', path, async (t) => {
-      const checked = this.#check('POST', path, event)
-      if (E.isLeft(checked)) return checked
-      const answer = await t.send({
-        method: 'POST',
-        path,
-        body: this.#flavour.body(checked.right),
-        idempotent: false,
-        timeoutMs: this.#budget(options, 'event'),
-        signal: options?.signal,
-      })()
-      if (E.isLeft(answer)) return answer
-      const a = answer.right
-      const duplicate = alreadyExists(a)
-      if (duplicate !== undefined) {
-        if (duplicate.id !== undefined) return E.right({ _tag: 'AlreadyExists', id: duplicate.id })
-        const found = await this.#exists(t, checked.right.uuid, options)
-        if (E.isLeft(found)) return found
-        return found.right.exists
-          ? E.right({ _tag: 'AlreadyExists', id: found.right.id })
-          : E.left(failureOf(a))
-      }
-      const redirected = redirectedToView(a)
-      if (redirected !== undefined) return E.left(redirected)
-      const okError = okWithErrorBody(a)
-      if (okError !== undefined) return E.left(failureOf(a))
-      const created = this.#decodeEvent(a)
-      if (E.isLeft(created)) return created
-      const id = created.right.id
-      if (id === undefined) return E.left(this.#missing(a, 'Event.id'))
-      return E.right({ _tag: 'Created', id, event: created.right as EventOf<V>, ...this.#topErrors(a) })
-    })
+    return this.#core.run(
+      'POST',
+      this.#core.flavour.createPath,
+      (t) =>
+        events.create(this.#core, t, event, options) as Promise<
+          E.Either<MispError, CreateResult<EventOf<V>>>
+        >,
+    )
   }
 
   /**
@@ -444,43 +253,15 @@ export class MispClient<V extends ApiVersion> {
    */
   update(event: EventOf<V>, options?: UpdateOptions): TE.TaskEither<MispError, UpdateResult<EventOf<V>>> {
     // only names the request of an early error: `event` may be anything (null, a number, …)
-    const planned = this.#flavour.editCall(uuidArgument(event))
-    return this.#run(planned.method, planned.path, async (t) => {
-      const checked = this.#check(planned.method, planned.path, event)
-      if (E.isLeft(checked)) return checked
-      const uuid = checked.right.uuid
-      const target = await this.#editTarget(t, uuid, options)
-      if (E.isLeft(target)) return target
-      const { method, path } = this.#flavour.editCall(target.right)
-      const answer = await t.send({
-        method,
-        path,
-        body: this.#flavour.body(checked.right),
-        idempotent: false,
-        timeoutMs: this.#budget(options, 'event'),
-        signal: options?.signal,
-      })()
-      if (E.isLeft(answer)) return answer
-      const a = answer.right
-      if (isNotNewer(a)) {
-        const body = errorBodyOf(a.body)
-        const id =
-          body?.id ??
-          (/^\d+$/.test(target.right) ? target.right : undefined) ??
-          (body?.url === undefined ? undefined : trailingId(body.url))
-        if (id !== undefined) return E.right({ _tag: 'NotNewer', id })
-        const found = await this.#exists(t, uuid, options)
-        if (E.isLeft(found)) return found
-        return found.right.exists ? E.right({ _tag: 'NotNewer', id: found.right.id }) : E.left(failureOf(a))
-      }
-      if (a.status >= 300 || a.status < 200 || okWithErrorBody(a) !== undefined)
-        return E.left(await this.#refusal(t, a))
-      const updated = this.#decodeEvent(a)
-      if (E.isLeft(updated)) return updated
-      const id = updated.right.id ?? (/^\d+$/.test(target.right) ? target.right : undefined)
-      if (id === undefined) return E.left(this.#missing(a, 'Event.id'))
-      return E.right({ _tag: 'Updated', id, event: updated.right as EventOf<V>, ...this.#topErrors(a) })
-    })
+    const planned = this.#core.flavour.editCall(uuidArgument(event))
+    return this.#core.run(
+      planned.method,
+      planned.path,
+      (t) =>
+        events.update(this.#core, t, event, options, planned) as Promise<
+          E.Either<MispError, UpdateResult<EventOf<V>>>
+        >,
+    )
   }
 
   /**
@@ -498,347 +279,147 @@ export class MispClient<V extends ApiVersion> {
    * @since 0.1.0
    */
   index(options?: IndexOptions): TE.TaskEither<MispError, ReadonlyArray<IndexEntryOf<V>>> {
-    const is23 = this.apiVersion === '2.3'
-    return this.#run(is23 ? 'GET' : 'POST', 'events/index', async (t) => {
-      const since = options?.since === undefined ? undefined : sinceOf(options.since)
-      if (options?.since !== undefined && since === undefined)
-        return this.#invalid(
-          'POST',
-          'events/index',
-          'since',
-          'expected unix seconds (a number or a decimal string) or a valid Date',
-        )
-      const body = {
-        ...(since === undefined ? {} : { timestamp: String(since) }),
-        ...(options?.minimal === true ? { minimal: true } : {}),
-      }
-      const answer = await t.send({
-        method: is23 ? 'GET' : 'POST',
-        path: 'events/index',
-        ...(is23 ? {} : { body }),
-        idempotent: true,
-        timeoutMs: this.#budget(options, 'index'),
-        signal: options?.signal,
-      })()
-      if (E.isLeft(answer)) return answer
-      const json = jsonOf(answer.right)
-      if (E.isLeft(json)) return json
-      const rows = this.#flavour.decodeIndex(json.right)
-      if (E.isLeft(rows)) return E.left(this.#shape(answer.right, rows.left))
-      const problems = rows.right.flatMap((r, i) =>
-        r.timestamp === undefined
-          ? [{ path: `index[${i}].timestamp`, expected: 'NumericString', actual: undefined }]
-          : [],
-      )
-      if (problems.length > 0)
-        return E.left(this.#shape(answer.right, decodeFailure(is23 ? 'V23.Index' : 'V24.Index', problems)))
-      const entries = rows.right as ReadonlyArray<IndexEntryOf<V>>
-      return E.right(since === undefined ? entries : entries.filter((r) => Number(r.timestamp) >= since))
-    })
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // internals
-  // -------------------------------------------------------------------------------------------
-
-  /**
-   * Runs a call body: configuration errors, redaction of every error, and no rejection ever. An
-   * exception inside the body is a `TransportError` with reason `internal`: not a network failure
-   * and not transient, since it may come after a write was sent (nothing may re-send it blindly).
-   */
-  #run<A>(method: string, path: string, body: (t: Transport) => Result<A>): TE.TaskEither<MispError, A> {
-    return async () => {
-      const t = this.#transport
-      if (t === undefined)
-        return this.#invalid(method, path, 'options', this.#configError ?? 'invalid options')
-      try {
-        const r = await body(t)
-        return E.isLeft(r) ? E.left(redactDeep(r.left, this.#redact)) : r
-      } catch (e) {
-        let message: string
-        try {
-          message = this.#redact(e instanceof Error ? `${e.name}: ${e.message}` : String(e))
-        } catch {
-          message = 'an exception that cannot be shown'
-        }
-        return E.left({
-          _tag: 'TransportError',
-          request: this.#request(t, method, path),
-          reason: 'internal',
-          message: `unexpected client failure: ${message}`,
-        })
-      }
-    }
-  }
-
-  #request(t: Transport | undefined, method: string, path: string): RequestInfo {
-    if (t !== undefined) {
-      try {
-        return t.requestInfo(method, path)
-      } catch {
-        // fall through
-      }
-    }
-    return { method, url: this.#redact(`${this.url}${path}`) }
-  }
-
-  #invalid<A>(
-    method: string,
-    path: string,
-    argument: string,
-    message: string,
-    failure?: DecodeFailure,
-  ): E.Either<MispError, A> {
-    return E.left(
-      redactDeep(
-        {
-          _tag: 'InvalidArgument',
-          request: this.#request(this.#transport, method, path),
-          argument,
-          message,
-          ...(failure === undefined ? {} : { failure }),
-        } satisfies MispError,
-        this.#redact,
-      ),
-    )
-  }
-
-  /** The call's time budget: its own valid `timeout`, else its class's. */
-  #budget(options: CallOptions | undefined, kind: keyof Timeouts): number {
-    const t = options?.timeout
-    return typeof t === 'number' && Number.isFinite(t) && t > 0 ? t : this.#timeouts[kind]
-  }
-
-  #check(method: string, path: string, event: unknown): E.Either<MispError, AnyEvent> {
-    const r = this.#flavour.check(event)
-    return E.isRight(r)
-      ? r
-      : this.#invalid(method, path, 'event', `not a valid ${this.#flavour.model}; nothing was sent`, r.left)
-  }
-
-  #shape(a: Answer, failure: DecodeFailure): MispError {
-    const base = unexpected(a, `the body is not a valid ${failure.model}`)
-    return base._tag === 'UnexpectedResponse' ? { ...base, failure } : base
-  }
-
-  #missing(a: Answer, path: string): MispError {
-    return this.#shape(
-      a,
-      decodeFailure(this.#flavour.model, [{ path, expected: 'NumericString', actual: undefined }]),
-    )
-  }
-
-  #decodeEvent(a: Answer): E.Either<MispError, AnyEvent> {
-    const json = jsonOf(a)
-    if (E.isLeft(json)) return json
-    const okError = okWithErrorBody(a)
-    if (okError !== undefined) return E.left(failureOf(a))
-    const event = this.#flavour.decodeEvent(json.right)
-    return E.isLeft(event) ? E.left(this.#shape(a, event.left)) : event
-  }
-
-  #topErrors(a: Answer): { readonly errors?: unknown } {
-    if (a.body._tag !== 'Json' || !isRecord(a.body.value)) return {}
-    const errors = a.body.value['errors']
-    return errors === undefined || (Array.isArray(errors) && errors.length === 0) ? {} : { errors }
-  }
-
-  async #fetchVersion(t: Transport, options: CallOptions | undefined): Result<ServerVersion> {
-    const answer = await t.send({
-      method: 'GET',
-      path: 'servers/getVersion',
-      idempotent: true,
-      timeoutMs: this.#budget(options, 'lookup'),
-      signal: options?.signal,
-    })()
-    if (E.isLeft(answer)) return answer
-    const json = jsonOf(answer.right)
-    if (E.isLeft(json)) return json
-    const raw = isRecord(json.right) ? json.right['version'] : undefined
-    const parsed = typeof raw === 'string' ? parseServerVersion(this.#redact(raw)) : undefined
-    if (parsed === undefined)
-      return E.left(
-        this.#shape(
-          answer.right,
-          decodeFailure('ServerVersion', [
-            { path: 'version', expected: 'a version string like "2.4.199"', actual: raw },
-          ]),
-        ),
-      )
-    const permSync = isRecord(json.right) ? json.right['perm_sync'] : undefined
-    return E.right({ ...parsed, ...(typeof permSync === 'boolean' ? { permSync } : {}) })
-  }
-
-  /** The server's release, asked once and remembered (a failure is not remembered). */
-  async #knownVersion(t: Transport): Result<ServerVersion> {
-    if (this.#serverVersion === undefined) {
-      // shared by concurrent calls: only the client's own signal and budget apply
-      const pending = this.#fetchVersion(t, undefined)
-      this.#serverVersion = pending
-      const r = await pending
-      if (E.isLeft(r) && this.#serverVersion === pending) this.#serverVersion = undefined
-      return r
-    }
-    return this.#serverVersion
-  }
-
-  async #exists(t: Transport, uuid: string, options: CallOptions | undefined): Result<Exists> {
-    if (typeof uuid !== 'string' || !UUID_RE.test(uuid))
-      return this.#invalid('HEAD', `events/view/${shown(uuid)}`, 'uuid', 'expected a UUID')
-    if (this.apiVersion === '2.3') return this.#existsByView(t, uuid, options)
-    const v = await this.#knownVersion(t)
-    if (E.isLeft(v)) return v
-    const caps = capabilities(v.right)
-    if (caps.head) {
-      const head = await t.send({
-        method: 'HEAD',
-        path: `events/view/${uuid}`,
-        idempotent: true,
-        timeoutMs: this.#budget(options, 'lookup'),
-        signal: options?.signal,
-      })()
-      if (E.isLeft(head)) return head
-      if (head.right.status === 404) return E.right({ exists: false })
-      if (head.right.status !== 200) return E.left(failureOf(head.right))
-    }
-    if (!caps.restSearchUuidMetadata) return this.#existsByView(t, uuid, options)
-    const found = await this.#existsBySearch(t, uuid, options)
-    if (E.isLeft(found)) return found
-    // HEAD said yes but the search did not show it: ask the view, which is exact.
-    if (!found.right.exists && caps.head) return this.#existsByView(t, uuid, options)
-    return found
-  }
-
-  async #existsBySearch(t: Transport, uuid: string, options: CallOptions | undefined): Result<Exists> {
-    const answer = await t.send({
-      method: 'POST',
-      path: 'events/restSearch',
-      body: { returnFormat: 'json', uuid, metadata: true },
-      idempotent: true,
-      timeoutMs: this.#budget(options, 'lookup'),
-      signal: options?.signal,
-    })()
-    if (E.isLeft(answer)) return answer
-    const a = answer.right
-    // MISP < 2.4.199 answers a search without matches with 404 "No matches."
-    if (a.status === 404) return E.right({ exists: false })
-    const json = jsonOf(a)
-    if (E.isLeft(json)) return json
-    const response = isRecord(json.right) ? json.right['response'] : undefined
-    if (!Array.isArray(response))
-      return E.left(
-        this.#shape(
-          a,
-          decodeFailure('RestSearchResponse', [
-            { path: 'response', expected: 'an array of {Event}', actual: response },
-          ]),
-        ),
-      )
-    const match = response.findIndex(
-      (item) => isRecord(item) && isRecord(item['Event']) && sameUuid(item['Event']['uuid'], uuid),
-    )
-    if (match === -1) return E.right({ exists: false })
-    return this.#existsFrom(
-      a,
-      (response[match] as Record<string, unknown>)['Event'],
-      `response[${match}].Event`,
-    )
-  }
-
-  async #existsByView(t: Transport, uuid: string, options: CallOptions | undefined): Result<Exists> {
-    const answer = await t.send({
-      method: 'GET',
-      path: `events/view/${uuid}`,
-      idempotent: true,
-      timeoutMs: this.#budget(options, 'event'),
-      signal: options?.signal,
-    })()
-    if (E.isLeft(answer)) return answer
-    if (answer.right.status === 404) return E.right({ exists: false })
-    const json = jsonOf(answer.right)
-    if (E.isLeft(json)) return json
-    const event = unwrapEvent(json.right)
-    if (E.isLeft(event))
-      return E.left(
-        this.#shape(
-          answer.right,
-          decodeFailure(this.#flavour.model, [{ path: 'Event', expected: event.left, actual: json.right }]),
-        ),
-      )
-    if (!isRecord(event.right) || !sameUuid(event.right['uuid'], uuid)) return E.right({ exists: false })
-    return this.#existsFrom(answer.right, event.right, 'Event')
-  }
-
-  /** id and timestamp of an event object, checked with the model's leaf codecs only. */
-  #existsFrom(a: Answer, event: unknown, root: string): E.Either<MispError, Exists> {
-    const e = isRecord(event) ? event : {}
-    const id = NumericString.decode(e['id'])
-    const timestamp = NumericString.decode(e['timestamp'])
-    const uuid = Uuid.decode(e['uuid'])
-    if (E.isRight(id) && E.isRight(timestamp) && E.isRight(uuid))
-      return E.right({ exists: true, id: id.right, timestamp: timestamp.right })
-    return E.left(
-      this.#shape(
-        a,
-        decodeFailure(this.#flavour.model, [
-          ...(E.isLeft(id) ? [{ path: `${root}.id`, expected: 'NumericString', actual: e['id'] }] : []),
-          ...(E.isLeft(timestamp)
-            ? [{ path: `${root}.timestamp`, expected: 'NumericString', actual: e['timestamp'] }]
-            : []),
-          ...(E.isLeft(uuid) ? [{ path: `${root}.uuid`, expected: 'uuid', actual: e['uuid'] }] : []),
-        ]),
-      ),
+    return this.#core.run(
+      this.#core.is23 ? 'GET' : 'POST',
+      'events/index',
+      (t) =>
+        events.index(this.#core, t, options) as Promise<E.Either<MispError, ReadonlyArray<IndexEntryOf<V>>>>,
     )
   }
 
   /**
-   * The error of a refused edit. MISP words a sync user's edit of an event that is not `locked`
-   * like any other "not authorised" refusal; a late 2.4 server says whether the key's user is a
-   * sync user (`perm_sync` in `getVersion`), and for a sync user that refusal can only mean an
-   * event that is not locked (the owner organisation would have been allowed).
+   * Every tag of the server, as `{id, name, colour?, exportable?, count?}`.
+   *
+   * - 2.4/2.5: `GET /tags/index` → `{"Tag": [...]}`, all tags in one answer
+   *   (`TagsController.php@v2.4.199:67-69`; seen on a real 2.5.1, misp-versions.md §12).
+   * - 2.3: `GET /tags/index/page:N`, 50 tags a page (the REST index paginates,
+   *   `TagsController.php@v2.3.178:14-31`), page after page until the last.
+   *
+   * A read: retried like the others.
+   *
+   * @category methods
+   * @since 0.1.0
    */
-  async #refusal(t: Transport, a: Answer): Promise<MispError> {
-    const error = failureOf(a)
-    // MISP 2.3 redirects a non-sync, non-owner edit to /events/index before any check (§5.5)
-    if (error._tag === 'HttpError' && error.status >= 300 && error.status < 400)
-      return {
-        _tag: 'Forbidden',
-        request: error.request,
-        status: error.status,
-        ...(error.location === undefined ? {} : { location: error.location }),
-      }
-    if (error._tag !== 'Forbidden' || this.apiVersion !== '2.4') return error
-    if (!/not authori[sz]ed/i.test(errorText(error.body))) return error
-    const v = await this.#knownVersion(t)
-    return E.isRight(v) && v.right.permSync === true && error.body !== undefined
-      ? { _tag: 'NotLocked', request: error.request, status: error.status, body: error.body }
-      : error
+  tags(options?: CallOptions): TE.TaskEither<MispError, ReadonlyArray<TagEntry>> {
+    return this.#core.run('GET', 'tags/index', (t) => tagCalls.tags(this.#core, t, options))
   }
 
-  /** The URL id of an edit: the given id, the uuid where MISP takes it, else the looked-up id. */
-  async #editTarget(t: Transport, uuid: string, options: UpdateOptions | undefined): Result<string> {
-    const path = `events/edit/${uuid}`
-    if (options?.id !== undefined) {
-      const raw: unknown = options.id
-      const id = typeof raw === 'number' || typeof raw === 'string' ? String(raw).trim() : ''
-      return /^\d+$/.test(id)
-        ? E.right(id)
-        : this.#invalid('PUT', path, 'id', 'expected a numeric local event id')
-    }
-    if (this.apiVersion === '2.4') {
-      const v = await this.#knownVersion(t)
-      if (E.isLeft(v)) return v
-      if (capabilities(v.right).editByUuid) return E.right(uuid)
-    }
-    const found = await this.#exists(t, uuid, options)
-    if (E.isLeft(found)) return found
-    if (!found.right.exists)
-      return E.left({
-        _tag: 'NotFound',
-        request: this.#request(t, this.#flavour.editCall(uuid).method, path),
-        status: 404,
-        body: { name: `No event with uuid ${uuid} on the server: nothing to update (create it instead)` },
-      })
-    return E.right(found.right.id)
+  /**
+   * Creates a tag: `POST /tags/add {"Tag": {name, colour}}`; without `colour`, MISP's TLP colour
+   * for a `tlp:` tag, else a colour derived from the name (the same on every run).
+   *
+   * - 2.4/2.5: 200 `{"Tag": {…}}` (§12); a name the server has answers with that tag
+   *   (`TagsController.php@v2.4.199:150-159`).
+   * - 2.3: REST success is a redirect to `/tags/view/{id}` (`TagsController.php@v2.3.178:77`), the
+   *   id is read from `Location`; a taken name (405 "…A similar name already exists.") is looked
+   *   up in the tag list and that tag returned.
+   *
+   * A write: never retried.
+   *
+   * @category methods
+   * @since 0.1.0
+   */
+  createTag(
+    tag: { readonly name: string; readonly colour?: string },
+    options?: CallOptions,
+  ): TE.TaskEither<MispError, TagEntry> {
+    return this.#core.run('POST', 'tags/add', (t) => tagCalls.createTag(this.#core, t, tag, options))
+  }
+
+  /**
+   * Attaches an existing tag to an event (a global tag, not a local one).
+   *
+   * - 2.3: `POST /events/addTag/{eventId}/{tagId}`; the event's timestamp does not change
+   *   (`EventsController.php@v2.3.178:2817-2851`).
+   * - 2.4/2.5: `POST /events/addTag/{eventId}/{tagId}/local:0` (MISP's OpenAPI `tagEvent`); MISP
+   *   unpublishes the event and bumps its timestamp (`Event::unpublishEvent@v2.4.199:6028-6053`, §12).
+   *
+   * Without a numeric `tag.id`, the tag is named in the body instead (2.4/2.5 `{"tag": name}`,
+   * §12; 2.3 `{"Event": {"tag": name}}`) — never in the URL, where MISP misreads `tlp:amber`.
+   * "Tag is already attached to this event." is `AlreadyAttached`; "Invalid Tag.", "Tag not
+   * found." and "Invalid event." are `NotFound`, a permission refusal `Forbidden` (all answered
+   * with HTTP 200 and `saved: false`). A write: never retried.
+   *
+   * @category methods
+   * @since 0.1.0
+   */
+  attachTag(
+    eventId: string | number,
+    tag: { readonly id: string; readonly name: string },
+    options?: CallOptions,
+  ): TE.TaskEither<MispError, AttachResult> {
+    return this.#core.run('POST', `events/addTag/${shown(eventId)}`, (t) =>
+      tagCalls.attachTag(this.#core, t, eventId, tag, options),
+    )
+  }
+
+  /**
+   * Detaches a tag from an event by numeric tag id: `POST /events/removeTag/{eventId}/{tagId}` in
+   * every release (a tag name there answers "Invalid Tag.", §12). 2.4/2.5 bump the event's
+   * timestamp, 2.3 does not. "Invalid event - tag combination." is `NotAttached`. A write: never
+   * retried.
+   *
+   * @category methods
+   * @since 0.1.0
+   */
+  detachTag(
+    eventId: string | number,
+    tagId: string | number,
+    options?: CallOptions,
+  ): TE.TaskEither<MispError, DetachResult> {
+    return this.#core.run('POST', `events/removeTag/${shown(eventId)}/${shown(tagId)}`, (t) =>
+      tagCalls.detachTag(this.#core, t, eventId, tagId, options),
+    )
+  }
+
+  /**
+   * Deletes an attribute by its local id: `POST /attributes/delete/{id}`.
+   *
+   * - 2.4/2.5: a soft delete (`deleted: true`, attribute and event timestamps bumped, the event
+   *   unpublished; `Attribute::deleteAttribute@v2.4.199:3016-3074`, §12), 200 `{"message":
+   *   "Attribute deleted."}`; a missing or already deleted attribute is `NotFound`.
+   * - 2.3: deleted for good (`AttributesController.php@v2.3.178:841-923`); the event's timestamp
+   *   does not change, its `attribute_count` drops (`counterCache`, `Attribute.php@v2.3.178:350-358`).
+   *   2.3 answers every REST delete with a redirect to `/attributes/index`, so the client first
+   *   looks the attribute up (`GET /attributes/view/{id}`) and reports a missing one as `NotFound`.
+   *
+   * The delete is a write: never retried.
+   *
+   * @category methods
+   * @since 0.1.0
+   */
+  deleteAttribute(
+    attributeId: string | number,
+    options?: CallOptions,
+  ): TE.TaskEither<MispError, DeleteAttributeResult> {
+    return this.#core.run('POST', `attributes/delete/${shown(attributeId)}`, (t) =>
+      attributes.deleteAttribute(this.#core, t, attributeId, options),
+    )
+  }
+
+  /**
+   * The index rows of the events that carry a tag (by its numeric id).
+   *
+   * - 2.3: `GET /events/index/searchtag:{tagId}` (`EventsController::index@v2.3.178:389-441`).
+   * - 2.4/2.5: `POST /events/index {"tag": "{tagId}"}` (`EventsController.php@v2.4.199:686,462-520`).
+   *
+   * 2.4 rows carry `EventTag` (each with `Tag.name`, exportable tags only) and `attribute_count`
+   * (live attributes). A read: retried like the others.
+   *
+   * @category methods
+   * @since 0.1.0
+   */
+  eventsWithTag(
+    tagId: string | number,
+    options?: CallOptions,
+  ): TE.TaskEither<MispError, ReadonlyArray<IndexEntryOf<V>>> {
+    return this.#core.run(
+      this.#core.is23 ? 'GET' : 'POST',
+      'events/index',
+      (t) =>
+        tagCalls.eventsWithTag(this.#core, t, tagId, options) as Promise<
+          E.Either<MispError, ReadonlyArray<IndexEntryOf<V>>>
+        >,
+    )
   }
 }

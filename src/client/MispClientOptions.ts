@@ -115,6 +115,40 @@ export interface CallOptions {
   readonly timeout?: number
 }
 
+/**
+ * Options of `update`: the target's local numeric `id` when the caller knows it (e.g. from an
+ * `AlreadyExists`), which saves a lookup on servers that edit by numeric id only.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface UpdateOptions extends CallOptions {
+  readonly id?: string | number
+}
+
+/**
+ * Options of `get`: `deleted` asks a MISP 2.4/2.5 server for the event with its soft-deleted
+ * attributes too (each with `"deleted": true`); MISP 2.3 deletes for good and ignores it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface GetOptions extends CallOptions {
+  readonly deleted?: boolean
+}
+
+/**
+ * Options of `index`: `since` keeps the events whose `timestamp` is at or after it (unix
+ * seconds, a decimal string, or a `Date`); `minimal` asks MISP 2.4.72+ for its small rows.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface IndexOptions extends CallOptions {
+  readonly since?: number | string | Date
+  readonly minimal?: boolean
+}
+
 // ---------------------------------------------------------------------------------------------
 // constants
 // ---------------------------------------------------------------------------------------------

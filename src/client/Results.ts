@@ -108,3 +108,47 @@ export interface NotNewer {
  * @since 0.1.0
  */
 export type UpdateResult<E> = Updated<E> | NotNewer
+
+/**
+ * A tag as the server lists it (`GET /tags/index`): its local `id` (a decimal string), `name`, and
+ * what the server says besides — `colour`, `exportable` (MISP 2.4+; 2.3 has no such column) and
+ * `count`, the number of events carrying it that the key's user can see.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface TagEntry {
+  readonly id: string
+  readonly name: string
+  readonly colour?: string
+  readonly exportable?: boolean
+  /** events carrying it, when the server says */
+  readonly count?: number
+}
+
+/**
+ * The outcome of `attachTag`: the tag was attached, or the event already carried it (nothing was
+ * written).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type AttachResult = { readonly _tag: 'Attached' } | { readonly _tag: 'AlreadyAttached' }
+
+/**
+ * The outcome of `detachTag`: the tag was removed, or the event did not carry it (MISP's "Invalid
+ * event - tag combination.", also its answer for an event it does not have).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type DetachResult = { readonly _tag: 'Detached' } | { readonly _tag: 'NotAttached' }
+
+/**
+ * The outcome of `deleteAttribute`: deleted (MISP 2.3: for good; 2.4/2.5: soft-deleted, `deleted:
+ * true`), or no such (live) attribute on the server.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type DeleteAttributeResult = { readonly _tag: 'Deleted' } | { readonly _tag: 'NotFound' }

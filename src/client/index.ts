@@ -6,6 +6,7 @@
  */
 export {
   DEFAULT_USER_AGENT,
+  type GetOptions,
   type IndexOptions,
   MispClient,
   type UpdateOptions,
@@ -46,12 +47,16 @@ export {
 } from './MispError.js'
 export type {
   AlreadyExists,
+  AttachResult,
   Created,
   CreateResult,
+  DeleteAttributeResult,
+  DetachResult,
   EventOf,
   Exists,
   IndexEntryOf,
   NotNewer,
+  TagEntry,
   Updated,
   UpdateResult,
 } from './Results.js'

@@ -10,14 +10,8 @@ import type { Fault } from '../faults.js'
 import type { Profile } from '../profiles.js'
 import { type JsonStyle, phpJson } from './json.js'
 import { loginPage } from './loginPage.js'
-import {
-  type RenderContext,
-  type RenderMode,
-  renderEvent,
-  renderIndexRow,
-  renderMinimalRow,
-  renderSharingGroupAdded,
-} from './render.js'
+import { type RenderContext, type RenderMode, renderEvent, renderSharingGroupAdded } from './render.js'
+import { renderIndexRow, renderMinimalRow } from './renderIndex.js'
 import { type AttributeErrors, type Ev, looksLikeUuid, type Store } from './store.js'
 import { type FieldErrors, toBool, toInt } from './validate.js'
 

@@ -1,0 +1,83 @@
+/**
+ * The attribute calls of the client: deleting one attribute (a retraction).
+ *
+ * @internal
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { CallOptions } from '../MispClientOptions.js'
+import type { DeleteAttributeResult } from '../Results.js'
+import { failureOf, isLoginLocation, locationOf } from './answers.js'
+import { idOrUuidOf, isRecord, numericIdOf, shown } from './args.js'
+import type { Core, Result } from './core.js'
+import type { Transport } from './transport.js'
+
+/** 2.3's REST answer to a delete, whatever happened: `redirect(array('action' => 'index'))`. */
+const toAttributeIndex = (location: string | undefined): boolean =>
+  location !== undefined && /\/attributes\/index\/?(?:[?#]|$)/.test(location) && !isLoginLocation(location)
+
+/**
+ * See `MispClient.deleteAttribute`.
+ *
+ * - 2.4/2.5: `POST /attributes/delete/{idOrUuid}` soft-deletes: 200 `{"message": "Attribute
+ *   deleted."}` (`AttributesController.php@v2.4.199:1015-1071`, §12); an attribute that is missing
+ *   or already deleted is a 404 "Invalid attribute" (`:1024-1035`) → `NotFound`.
+ * - 2.3: the same request deletes for good, and REST answers every outcome — deleted or not
+ *   there — with a redirect to `/attributes/index` (`AttributesController.php@v2.3.178:841-871`).
+ *   So the attribute is first looked up (`GET /attributes/view/{id}`: 404 "Invalid attribute" when
+ *   missing, `:802-806`); only an existing one is deleted. A redirect to the login page stays an
+ *   `AuthenticationFailed`; the 405 of a refused delete (`:898-907`) a `Forbidden`.
+ *
+ * The delete itself is a write: never retried.
+ */
+export const deleteAttribute = async (
+  c: Core,
+  t: Transport,
+  attributeId: unknown,
+  options: CallOptions | undefined,
+): Result<DeleteAttributeResult> => {
+  const planned = `attributes/delete/${shown(attributeId)}`
+  const id = c.is23 ? numericIdOf(attributeId) : idOrUuidOf(attributeId)
+  if (id === undefined)
+    return c.invalid(
+      'POST',
+      planned,
+      'attributeId',
+      c.is23 ? 'expected a numeric attribute id' : 'expected a numeric attribute id or a UUID',
+    )
+  if (c.is23) {
+    const view = await t.send({
+      method: 'GET',
+      path: `attributes/view/${id}`,
+      idempotent: true,
+      timeoutMs: c.budget(options, 'lookup'),
+      signal: options?.signal,
+    })()
+    if (E.isLeft(view)) return view
+    if (view.right.status === 404) return E.right({ _tag: 'NotFound' })
+    const v = view.right
+    const found =
+      v.status === 200 &&
+      v.body._tag === 'Json' &&
+      isRecord(v.body.value) &&
+      isRecord(v.body.value['Attribute'])
+    if (!found) return E.left(failureOf(v))
+  }
+  const answer = await t.send({
+    method: 'POST',
+    path: `attributes/delete/${id}`,
+    idempotent: false,
+    timeoutMs: c.budget(options, 'lookup'),
+    signal: options?.signal,
+  })()
+  if (E.isLeft(answer)) return answer
+  const a = answer.right
+  if (c.is23)
+    return a.status >= 300 && a.status < 400 && toAttributeIndex(locationOf(a))
+      ? E.right({ _tag: 'Deleted' })
+      : E.left(failureOf(a))
+  if (a.status === 404) return E.right({ _tag: 'NotFound' })
+  const message = a.body._tag === 'Json' && isRecord(a.body.value) ? a.body.value['message'] : undefined
+  if (a.status === 200 && typeof message === 'string' && /deleted/i.test(message))
+    return E.right({ _tag: 'Deleted' })
+  return E.left(failureOf(a))
+}
