@@ -1,0 +1,218 @@
+/**
+ * Tags (TLP markings) and retractions (deleted attributes) cross the bridge, both ways, over
+ * real HTTP between emulators of MISP 2.3.178 and MISP 2.4.199 / 2.5. The sources are changed the
+ * way a user would change them — through the REST API (addTag, removeTag, attribute delete) — and
+ * the targets are read back through the REST API too.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { afterEach, describe, expect, test } from 'vitest'
+import type { MispClient } from '../../src/client/index.js'
+import { connect23to24, connect24to23, memoryStateStore, type StateStore } from '../../src/sync/index.js'
+import { lines, type Pair, startPair, uuidOf, wire23, wire24 } from './support.js'
+
+const WRITE = /^(POST|PUT|DELETE) /
+const right = async <A>(te: () => Promise<E.Either<unknown, A>>): Promise<A> => {
+  const r = await te()
+  if (E.isLeft(r)) throw new Error(`expected Right, got ${JSON.stringify(r.left).slice(0, 400)}`)
+  return r.right
+}
+
+/** A 2.3 event's tags, read as the bridge must: the tag list and `searchtag` per tag. */
+const tags23 = async (c: MispClient<'2.3'>, uuid: string): Promise<Array<string>> => {
+  const names: Array<string> = []
+  for (const t of await right(c.tags())) {
+    const rows = await right(c.eventsWithTag(t.id))
+    if (rows.some((r) => String(r.uuid).toLowerCase() === uuid.toLowerCase())) names.push(t.name)
+  }
+  return names.sort()
+}
+
+/** A 2.4 event's tags (non-local), from its view. */
+const tags24 = async (c: MispClient<'2.4'>, uuid: string): Promise<Array<string>> =>
+  ((await right(c.get(uuid))).Tag ?? [])
+    .filter((t) => t.local !== true)
+    .map((t) => t.name)
+    .sort()
+
+/** The tag's id on a server, created when missing. */
+const tagId = async (c: MispClient<'2.3'> | MispClient<'2.4'>, name: string): Promise<string> => {
+  const found = (await right(c.tags())).find((t) => t.name === name)
+  return found?.id ?? (await right(c.createTag({ name }))).id
+}
+
+const attributeUuids = (e: {
+  Attribute?: ReadonlyArray<{ uuid: string }>
+  Object?: ReadonlyArray<{ Attribute?: ReadonlyArray<{ uuid: string }> }>
+}) =>
+  [...(e.Attribute ?? []), ...(e.Object ?? []).flatMap((o) => o.Attribute ?? [])]
+    .map((a) => a.uuid.toLowerCase())
+    .sort()
+
+let pair: Pair | undefined
+afterEach(async () => {
+  await pair?.close()
+  pair = undefined
+})
+
+describe.each(['2.4.199', '2.5'] as const)('MISP %s → MISP 2.3.178', (v24) => {
+  test('tags carried (not local ones), a tag swap mirrored, a retraction mirrored, a second run writes nothing', async () => {
+    const a = wire24(1, {
+      Tag: [
+        { name: 'tlp:red', colour: '#CC0033', exportable: true },
+        { name: 'misp-galaxy:threat-actor="Sofacy"', colour: '#0088cc', exportable: true },
+        { name: 'internal:triage', colour: '#ffffff', exportable: true, local: true },
+        { name: 'not-exportable', colour: '#000000', exportable: false },
+      ],
+    })
+    const b = wire24(2, { Tag: [] })
+    pair = await startPair(v24, { events24: [a, b] })
+    const p = pair
+    const A = uuidOf(a)
+    const state: StateStore = memoryStateStore()
+    const make = (o: { state?: StateStore } = {}) =>
+      connect24to23({ from: p.c24, to: p.c23, concurrency: 2, ...o })
+
+    // run 1: created, with the source's exportable non-local tags (the galaxy cluster as a plain tag)
+    const run1 = await make({ state }).sync()()
+    expect(run1.ok).toBe(true)
+    expect(run1.counts.created).toBe(2)
+    expect(await tags23(p.c23, A)).toEqual(['misp-galaxy:threat-actor="Sofacy"', 'tlp:red'])
+    expect(await tags23(p.c23, uuidOf(b))).toEqual([])
+    const created = run1.events.find((e) => e.uuid === A)!
+    expect(created.changes?.tagsAttached).toEqual(['misp-galaxy:threat-actor="Sofacy"', 'tlp:red'])
+    expect(run1.changes.tagsAttached).toBe(2)
+
+    // the source swaps tlp:red for tlp:amber (addTag / removeTag bump the 2.4 event's timestamp)
+    const id24 = (await right(p.c24.exists(A))) as { id: string }
+    await right(p.c24.detachTag(id24.id, await tagId(p.c24, 'tlp:red')))
+    await right(p.c24.attachTag(id24.id, { id: await tagId(p.c24, 'tlp:amber'), name: 'tlp:amber' }))
+    const run2 = await make({ state }).sync()()
+    expect(run2.ok).toBe(true)
+    expect(run2.selected).toBe(1)
+    expect(run2.events[0]).toMatchObject({ uuid: A, outcome: 'updated' })
+    expect(run2.events[0]?.changes).toMatchObject({ tagsAttached: ['tlp:amber'], tagsDetached: ['tlp:red'] })
+    expect(await tags23(p.c23, A)).toEqual(['misp-galaxy:threat-actor="Sofacy"', 'tlp:amber'])
+
+    // the source retracts an attribute (a soft delete)
+    const source = await right(p.c24.get(A))
+    const retracted = source.Attribute?.find((x) => x.type === 'domain')!
+    await right(p.c24.deleteAttribute(retracted.id!))
+    const run3 = await make({ state }).sync()()
+    expect(run3.ok).toBe(true)
+    expect(run3.events[0]?.changes?.attributesDeleted).toEqual([
+      expect.objectContaining({ uuid: retracted.uuid.toLowerCase() }),
+    ])
+    const target = await right(p.c23.get(A))
+    expect(attributeUuids(target)).not.toContain(retracted.uuid.toLowerCase())
+    expect(attributeUuids(target).length).toBeGreaterThan(0)
+
+    // a second run (incremental, then full without state) writes nothing
+    const before = p.e23.requests.length
+    const run4 = await make({ state }).sync()()
+    expect(run4.ok).toBe(true)
+    expect(run4.selected).toBe(0)
+    const run5 = await make().sync()()
+    expect(run5.ok).toBe(true)
+    expect(run5.counts).toMatchObject({ unchanged: 2, created: 0, updated: 0 })
+    expect(lines(p.e23, before).filter((l) => WRITE.test(l))).toEqual([])
+  })
+
+  test('2.3 → 2.4: tags read from 2.3 and carried; a tag-only change and an attribute deletion (timestamps unchanged) are caught; a second run writes nothing', async () => {
+    const a = wire23(1)
+    const b = wire23(2)
+    pair = await startPair(v24, { events23: [a, b] })
+    const p = pair
+    const A = uuidOf(a)
+    const id23 = ((await right(p.c23.exists(A))) as { id: string }).id
+    await right(p.c23.attachTag(id23, { id: await tagId(p.c23, 'tlp:red'), name: 'tlp:red' }))
+    await right(
+      p.c23.attachTag(id23, {
+        id: await tagId(p.c23, 'osint:source-type="blog-post"'),
+        name: 'osint:source-type="blog-post"',
+      }),
+    )
+    const state = memoryStateStore()
+    const make = (o: { state?: StateStore } = {}) => connect23to24({ from: p.c23, to: p.c24, ...o })
+
+    const run1 = await make({ state }).sync()()
+    expect(run1.ok).toBe(true)
+    expect(run1.counts.created).toBe(2)
+    expect(await tags24(p.c24, A)).toEqual(['osint:source-type="blog-post"', 'tlp:red'])
+    expect(await tags24(p.c24, uuidOf(b))).toEqual([])
+
+    // a tag swap on 2.3 does not move the 2.3 event's timestamp; even an incremental run sees it
+    const stamp = (await right(p.c23.get(A))).timestamp
+    await right(p.c23.detachTag(id23, await tagId(p.c23, 'tlp:red')))
+    await right(p.c23.attachTag(id23, { id: await tagId(p.c23, 'tlp:amber'), name: 'tlp:amber' }))
+    expect((await right(p.c23.get(A))).timestamp).toBe(stamp)
+    const run2 = await make({ state }).sync()()
+    expect(run2.ok).toBe(true)
+    expect(run2.events.map((e) => [e.uuid, e.outcome])).toEqual([[A, 'updated']])
+    expect(run2.events[0]?.changes).toMatchObject({ tagsAttached: ['tlp:amber'], tagsDetached: ['tlp:red'] })
+    expect(await tags24(p.c24, A)).toEqual(['osint:source-type="blog-post"', 'tlp:amber'])
+
+    // an attribute deleted on 2.3 (a hard delete, the event's timestamp unchanged): a full run
+    const src = await right(p.c23.get(A))
+    const gone = src.Attribute?.[0]!
+    await right(p.c23.deleteAttribute(gone.id!))
+    expect((await right(p.c23.get(A))).timestamp).toBe(stamp)
+    const run3 = await make().sync()()
+    expect(run3.ok).toBe(true)
+    expect(run3.events.find((e) => e.uuid === A)).toMatchObject({ outcome: 'updated' })
+    expect(run3.events.find((e) => e.uuid === A)?.changes?.attributesDeleted).toEqual([
+      expect.objectContaining({ uuid: gone.uuid.toLowerCase() }),
+    ])
+    // soft-deleted on the 2.4 target: hidden from the view, still there with deleted: true
+    expect(attributeUuids(await right(p.c24.get(A)))).not.toContain(gone.uuid.toLowerCase())
+    const withDeleted = await right(p.c24.get(A, { deleted: true }))
+    expect(
+      withDeleted.Attribute?.find((x) => x.uuid.toLowerCase() === gone.uuid.toLowerCase())?.deleted,
+    ).toBe(true)
+
+    // a second run, full and incremental, writes nothing
+    const before = p.e24.requests.length
+    const run4 = await make().sync()()
+    expect(run4.ok).toBe(true)
+    expect(run4.counts).toMatchObject({ unchanged: 2, updated: 0, created: 0 })
+    const run5 = await make({ state }).sync()()
+    expect(run5.ok).toBe(true)
+    expect(lines(p.e24, before).filter((l) => WRITE.test(l))).toEqual([])
+    // the incremental run costs the target one request (its index)
+    const incremental = p.e24.requests.length
+    await make({ state }).sync()()
+    expect(p.e24.requests.length - incremental).toBeLessThanOrEqual(1)
+  })
+
+  test('tags: add-only never removes, none never touches tags; a dry run reports without writing', async () => {
+    const a = wire24(1, { Tag: [{ name: 'tlp:red', exportable: true }] })
+    pair = await startPair(v24, { events24: [a] })
+    const p = pair
+    const A = uuidOf(a)
+    const dry = await connect24to23({ from: p.c24, to: p.c23 }).sync({ dryRun: true })()
+    expect(dry.events[0]).toMatchObject({
+      outcome: 'created',
+      changes: { tagsAttached: ['tlp:red'], tagsCreated: ['tlp:red'] },
+    })
+    expect(lines(p.e23).filter((l) => WRITE.test(l))).toEqual([])
+
+    await connect24to23({ from: p.c24, to: p.c23, tags: 'none' }).sync()()
+    expect(await tags23(p.c23, A)).toEqual([])
+    await connect24to23({ from: p.c24, to: p.c23 }).sync({ uuids: [A] })()
+    expect(await tags23(p.c23, A)).toEqual(['tlp:red'])
+
+    const id24 = ((await right(p.c24.exists(A))) as { id: string }).id
+    await right(p.c24.detachTag(id24, await tagId(p.c24, 'tlp:red')))
+    await right(p.c24.attachTag(id24, { id: await tagId(p.c24, 'tlp:clear'), name: 'tlp:clear' }))
+    const before = p.e23.requests.length
+    const preview = await connect24to23({ from: p.c24, to: p.c23 }).sync({ dryRun: true })()
+    expect(preview.events[0]?.changes).toMatchObject({
+      tagsAttached: ['tlp:clear'],
+      tagsDetached: ['tlp:red'],
+    })
+    expect(lines(p.e23, before).filter((l) => WRITE.test(l))).toEqual([])
+    await connect24to23({ from: p.c24, to: p.c23, tags: 'add-only' }).sync()()
+    expect(await tags23(p.c23, A)).toEqual(['tlp:clear', 'tlp:red'])
+    await connect24to23({ from: p.c24, to: p.c23, tags: 'mirror' }).sync({ uuids: [A] })()
+    expect(await tags23(p.c23, A)).toEqual(['tlp:clear'])
+  })
+})
