@@ -174,6 +174,7 @@ const mirrorStep = async <S extends ApiVersion, T extends ApiVersion>(
     wantAttributes,
     stored,
     tags23,
+    recovery: a.recovery,
   })
 }
 

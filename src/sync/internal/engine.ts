@@ -47,7 +47,7 @@ export const makeConnector = <S extends ApiVersion, T extends ApiVersion>(
           view: undefined,
           retrying: false,
           compare: true,
-          tags: runTags(spec, o.signal === undefined ? {} : { signal: o.signal }),
+          tags: runTags(spec, o.signal === undefined ? {} : { signal: o.signal }, recovery),
           dryRun: o.dryRun === true,
           call: o.signal === undefined ? {} : { signal: o.signal },
         }),

@@ -23,6 +23,7 @@ import type { EventOf } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { TagsMode } from '../Connector.js'
 import type { EventChanges, TargetFailed } from '../TransferResult.js'
+import { idempotentWrite, type RecoveryPolicy } from './recovery.js'
 import type { TagBook } from './tagBook.js'
 import { eventTagNames } from './tagNames.js'
 
@@ -43,6 +44,8 @@ export interface MirrorInput<T extends ApiVersion> {
   readonly stored: EventOf<T> | undefined
   /** a 2.3 target's current tags of the event (its JSON has none), from the run's tag map */
   readonly tags23: ReadonlyArray<string> | undefined
+  /** how idempotent writes are tried again after a lost answer */
+  readonly recovery: RecoveryPolicy
 }
 
 /** What the step changed, or where it failed (with what it had changed before). */
@@ -119,7 +122,8 @@ export const mirror = async <T extends ApiVersion>(m: MirrorInput<T>): Promise<M
     for (const a of liveAttributes(copy as Parameters<typeof liveAttributes>[0])) {
       if (a.uuid === undefined || a.id === undefined || want.has(a.uuid.toLowerCase())) continue
       if (!dryRun) {
-        const d = await to.deleteAttribute(a.id, call)()
+        const id = a.id
+        const d = await idempotentWrite(() => to.deleteAttribute(id, call)(), m.recovery, call.signal)
         if (E.isLeft(d)) return fail('delete-attribute', d.left)
       }
       deleted.push({ uuid: a.uuid.toLowerCase(), id: a.id })
@@ -139,7 +143,8 @@ export const mirror = async <T extends ApiVersion>(m: MirrorInput<T>): Promise<M
       if (E.isLeft(found)) return fail('tags', found.left)
       if (found.right === undefined || found.right.created) created.push(name)
       if (!dryRun && found.right !== undefined) {
-        const a = await to.attachTag(targetId, { id: found.right.tag.id, name }, call)()
+        const tag = { id: found.right.tag.id, name }
+        const a = await idempotentWrite(() => to.attachTag(targetId, tag, call)(), m.recovery, call.signal)
         if (E.isLeft(a)) return fail('attach-tag', a.left)
       }
       attached.push(name)
@@ -151,7 +156,12 @@ export const mirror = async <T extends ApiVersion>(m: MirrorInput<T>): Promise<M
         if (E.isLeft(found)) return fail('tags', found.left)
         if (found.right === undefined) continue // not a tag the target knows: nothing to remove
         if (!dryRun) {
-          const d = await to.detachTag(targetId, found.right.tag.id, call)()
+          const tagId = found.right.tag.id
+          const d = await idempotentWrite(
+            () => to.detachTag(targetId, tagId, call)(),
+            m.recovery,
+            call.signal,
+          )
           if (E.isLeft(d)) return fail('detach-tag', d.left)
         }
         detached.push(name)

@@ -6,6 +6,8 @@
  *
  * @internal
  */
+import { setTimeout as sleep } from 'node:timers/promises'
+import * as E from 'fp-ts/lib/Either.js'
 import type { MispError } from '../../client/MispError.js'
 
 /**
@@ -83,5 +85,25 @@ export const resolveRecovery = (p: Partial<RecoveryPolicy> | undefined): Recover
       Array.isArray(list) && list.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)
         ? list
         : defaultRecoveryPolicy.backoffMs,
+  }
+}
+
+/**
+ * Runs an **idempotent** write (attach or detach a tag, delete an attribute: sending it again
+ * after it landed answers "already attached", "not attached" or "not found") up to
+ * `writeAttempts` times while its failures leave the outcome unknown.
+ */
+export const idempotentWrite = async <A>(
+  op: () => Promise<E.Either<MispError, A>>,
+  policy: RecoveryPolicy,
+  signal: AbortSignal | undefined,
+): Promise<E.Either<MispError, A>> => {
+  for (let n = 1; ; n++) {
+    const r = await op()
+    if (E.isRight(r) || recoveryOf(r.left) !== 'reconcile' || n >= policy.writeAttempts) return r
+    const aborted = (): boolean => signal?.aborted === true
+    if (aborted()) return r
+    await sleep(backoff(policy, n), undefined, signal === undefined ? {} : { signal }).catch(() => undefined)
+    if (aborted()) return r
   }
 }

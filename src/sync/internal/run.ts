@@ -142,7 +142,7 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
     return finish()
   }
   const tagsMode = options.tags ?? 'mirror'
-  const tags = runTags(spec, eventCall)
+  const tags = runTags(spec, eventCall, ctx.recovery)
   // a full run (no position, no since, or a list of uuids) compares what timestamps can't show
   const compare = o.uuids !== undefined || (since.right === undefined && before === undefined)
   if (o.uuids !== undefined) selection = { uuids: uniqueUuids(o.uuids), retrying: new Set() }

@@ -11,6 +11,7 @@ import type { MispError } from '../../client/MispError.js'
 import type { EventOf } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type * as V24 from '../../v24/index.js'
+import type { RecoveryPolicy } from './recovery.js'
 import type { DirectionSpec } from './spec.js'
 import { type TagBook, tagBook } from './tagBook.js'
 import { readTagsByEvent, type TagsByEvent } from './tagMap.js'
@@ -40,9 +41,10 @@ const once = <A>(f: () => Promise<E.Either<MispError, A>>): (() => Promise<E.Eit
 export const runTags = <S extends ApiVersion, T extends ApiVersion>(
   spec: DirectionSpec<S, T>,
   call: CallOptions,
+  recovery: RecoveryPolicy,
   known?: { readonly source23?: TagsByEvent; readonly target23?: TagsByEvent },
 ): RunTags => ({
-  book: tagBook(spec.to, call),
+  book: tagBook(spec.to, call, recovery),
   source23:
     known?.source23 === undefined
       ? once(() => readTagsByEvent(spec.from, call))

@@ -5,12 +5,14 @@
  *
  * @internal
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import * as E from 'fp-ts/lib/Either.js'
 import type { TagEntry } from '../../client/index.js'
 import type { MispClient } from '../../client/MispClient.js'
 import type { CallOptions } from '../../client/MispClientOptions.js'
 import type { MispError } from '../../client/MispError.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
+import { backoff, type RecoveryPolicy, recoveryOf } from './recovery.js'
 
 /** A target tag, and whether this run created it. */
 export interface BookedTag {
@@ -26,8 +28,16 @@ export interface TagBook {
   readonly byId: (id: string) => Promise<string | undefined>
 }
 
-/** A book over the target; nothing is read until an event needs it. */
-export const tagBook = <T extends ApiVersion>(to: MispClient<T>, call: CallOptions): TagBook => {
+/**
+ * A book over the target; nothing is read until an event needs it. A create whose answer was
+ * lost is reconciled by listing the tags again (a second `/tags/add` of the same name would be
+ * refused), then sent again, within the recovery policy.
+ */
+export const tagBook = <T extends ApiVersion>(
+  to: MispClient<T>,
+  call: CallOptions,
+  recovery: RecoveryPolicy,
+): TagBook => {
   let list: Promise<E.Either<MispError, Map<string, TagEntry>>> | undefined
   const creating = new Map<string, Promise<E.Either<MispError, BookedTag>>>()
   const load = () => {
