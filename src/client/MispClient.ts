@@ -35,6 +35,7 @@ import {
 } from './internal/answers.js'
 import { displayUrl, makeRedactor, redactDeep } from './internal/redact.js'
 import { type Answer, type Call, makeTransport, type Transport } from './internal/transport.js'
+import { checkBaseUrl, shownBaseUrl } from './internal/url.js'
 import {
   type CallOptions,
   type DetectOptions,
@@ -180,23 +181,6 @@ const uuidArgument = (event: unknown): string => {
   }
 }
 
-const normaliseBaseUrl = (url: string | URL | undefined): E.Either<string, string> => {
-  if (url === undefined) return E.left('missing')
-  let u: URL
-  try {
-    u = new URL(url)
-  } catch {
-    return E.left('not an absolute URL')
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return E.left(`unsupported protocol ${u.protocol}`)
-  if (u.username !== '' || u.password !== '')
-    return E.left('credentials in the URL are not supported: MISP authenticates with the API key')
-  u.search = ''
-  u.hash = ''
-  if (!u.pathname.endsWith('/')) u.pathname = `${u.pathname}/`
-  return E.right(u.href)
-}
-
 const idOrUuidOf = (x: unknown): string | undefined => {
   const s =
     typeof x === 'number'
@@ -265,8 +249,10 @@ export class MispClient<V extends ApiVersion> {
     this.#flavour = options.version === '2.3' ? flavour23 : flavour24
     this.#redact = makeRedactor(typeof options.key === 'string' ? options.key : '')
     this.#timeouts = resolveTimeouts(options.timeout)
-    const base = normaliseBaseUrl(options.url)
-    this.url = E.isRight(base) ? displayUrl(base.right, this.#redact) : this.#redact(String(options.url))
+    const base = checkBaseUrl(options.url)
+    this.url = E.isRight(base)
+      ? displayUrl(base.right, this.#redact)
+      : this.#redact(shownBaseUrl(options.url))
     const problems = [
       ...(E.isLeft(base) ? [`url: ${base.left}`] : []),
       ...(typeof options.key !== 'string' || options.key.trim() === '' ? ['key: empty'] : []),
