@@ -8,6 +8,7 @@
  */
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { hideUserinfo } from '../client/internal/url.js'
 import { convertCommand, convertHelp } from './convert.js'
 import { demoCommand, demoHelp } from './demo.js'
 import { type ExitCode, type Io, processIo } from './Io.js'
@@ -90,8 +91,11 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<ExitCod
   try {
     return await run(args, io)
   } catch (e) {
+    // a URL's credentials never reach the terminal, not even in a stack trace
     io.stderr.write(
-      `misp-bridge ${command}: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      hideUserinfo(
+        `misp-bridge ${command}: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      ),
     )
     return 1
   }

@@ -41,13 +41,15 @@ Servers
   --from-version 2.3|2.4     the source's format
   --to URL                   target MISP base URL
   --to-version 2.3|2.4       the target's format (the other one)
+  URLs are http:// or https:// base URLs without credentials (checked before anything is sent).
   API keys come from the environment, MISP_FROM_KEY and MISP_TO_KEY, or from files:
-  --from-key-file FILE       read the source's API key from FILE
-  --to-key-file FILE         read the target's API key from FILE
+  --from-key-file FILE       read the source's API key from FILE (wins over MISP_FROM_KEY)
+  --to-key-file FILE         read the target's API key from FILE (wins over MISP_TO_KEY)
 
 Which events
   --since 7d|ISO|unix        only events changed since: a duration back from now (30m, 12h, 7d,
-                             2w), an ISO-8601 date or date-time, or unix seconds
+                             2w), an ISO-8601 date or date-time, or unix seconds (not in the
+                             future)
   --uuid UUID                only this event (repeatable); --state is then not used
 
 How
@@ -66,7 +68,9 @@ Records
   --log FILE                 append one JSON line per event attempt (JSON Lines; never truncated)
   --archive DIR              keep each event's JSON as read and as sent: DIR/<uuid>/<time>-*.json
   --state FILE               resume from the watermark in FILE and move it past the events done
-  --json                     print the run's result as one JSON document on stdout
+                             (FILE's folder must exist and be writable)
+  --json                     print the run's result as one JSON document on stdout (on exit 2:
+                             {"ok": false, "error": {"kind": "UsageError", "message": ...}})
 
   -h, --help                 this help
 
