@@ -3,7 +3,7 @@
  * library is built first (tsconfig.build.json) into a private directory inside the repository, so
  * this test neither needs nor overwrites `dist/` (which `./dev test` builds the same way).
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -318,6 +318,21 @@ describe('issue #9: convert looks at its input', () => {
     expect(same.code).toBe(2)
     expect(same.err).toMatch(/already MISP 2\.3/)
   })
+
+  test.skipIf(spawnSync('script', ['--version']).status !== 0)(
+    '12. no FILE and stdin a terminal (a pty through script(1)): a hint, exit 2, no wait',
+    async () => {
+      const command = `'${process.execPath}' '${BIN}' convert --to 2.3`
+      const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] })
+      let out = ''
+      child.stdout.on('data', (d) => (out += d))
+      const timer = setTimeout(() => child.kill(), 10_000)
+      const code = await new Promise((ok) => child.on('close', ok))
+      clearTimeout(timer)
+      expect(code, out).toBe(2)
+      expect(out).toContain('no input: give a FILE, or pipe an event in')
+    },
+  )
 
   test('12. a UTF-8 BOM is not a JSON error', async () => {
     const r = await node([BIN, 'convert', '--to', '2.3'], {
