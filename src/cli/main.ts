@@ -8,10 +8,11 @@
  */
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { convertCommand } from './convert.js'
-import { demoCommand } from './demo.js'
+import { hideUserinfo } from '../client/internal/url.js'
+import { convertCommand, convertHelp } from './convert.js'
+import { demoCommand, demoHelp } from './demo.js'
 import { type ExitCode, type Io, processIo } from './Io.js'
-import { syncCommand } from './sync.js'
+import { syncCommand, syncHelp } from './sync.js'
 
 export { convertHelp } from './convert.js'
 export { demoHelp } from './demo.js'
@@ -34,7 +35,7 @@ Usage
   misp-bridge convert --to 2.3|2.4 [FILE|-]     converted event JSON on stdout, losses on stderr
   misp-bridge demo                               two built-in MISP emulators, both directions
 
-  misp-bridge <command> --help                   the options of a command
+  misp-bridge <command> --help                   the options of a command (or: help <command>)
 
 Exit status: 0 all transferred (or unchanged/skipped by policy), 1 some events failed,
 2 bad usage or configuration.
@@ -44,6 +45,12 @@ const commands: Readonly<Record<string, (args: ReadonlyArray<string>, io: Io) =>
   sync: syncCommand,
   convert: convertCommand,
   demo: demoCommand,
+}
+
+const commandHelp: Readonly<Record<string, string>> = {
+  sync: syncHelp,
+  convert: convertHelp,
+  demo: demoHelp,
 }
 
 /**
@@ -59,6 +66,15 @@ const commands: Readonly<Record<string, (args: ReadonlyArray<string>, io: Io) =>
  */
 export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<ExitCode> => {
   const [command, ...args] = argv
+  if (command === 'help' && args.length > 0) {
+    const text = Object.hasOwn(commandHelp, args[0]!) ? commandHelp[args[0]!] : undefined
+    if (text !== undefined && args.length === 1) {
+      io.stdout.write(text)
+      return 0
+    }
+    io.stderr.write(`misp-bridge help: no command ${JSON.stringify(args.join(' '))}\n\n${help}`)
+    return 2
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     ;(command === undefined ? io.stderr : io.stdout).write(help)
     return command === undefined ? 2 : 0
@@ -67,7 +83,7 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<ExitCod
     io.stdout.write('misp-bridge 0.1.0\n')
     return 0
   }
-  const run = commands[command]
+  const run = Object.hasOwn(commands, command) ? commands[command] : undefined
   if (run === undefined) {
     io.stderr.write(`misp-bridge: unknown command ${JSON.stringify(command)}\n\n${help}`)
     return 2
@@ -75,8 +91,11 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<ExitCod
   try {
     return await run(args, io)
   } catch (e) {
+    // a URL's credentials never reach the terminal, not even in a stack trace
     io.stderr.write(
-      `misp-bridge ${command}: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      hideUserinfo(
+        `misp-bridge ${command}: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      ),
     )
     return 1
   }

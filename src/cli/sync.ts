@@ -3,16 +3,15 @@
  *
  * @since 0.1.0
  */
-import { mkdir, open, readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { mkdir, open, rm, stat } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
+import { hideUserinfo } from '../client/internal/url.js'
 import { MispClient } from '../client/MispClient.js'
 import { formatMispError } from '../client/MispError.js'
 import { type ApiVersion, apiVersionOf } from '../client/ServerVersion.js'
-import type { PresetName } from '../convert/DistributionPolicy.js'
-import type { ExistenceCheck } from '../sync/Connector.js'
 import { connect23to24 } from '../sync/connect23to24.js'
-import { connect24to23, type SharingGroupEvents } from '../sync/connect24to23.js'
+import { connect24to23 } from '../sync/connect24to23.js'
 import { directoryArchive } from '../sync/directoryArchive.js'
 import { fileStateStore } from '../sync/fileStateStore.js'
 import { formatRunResult } from '../sync/formatRunResult.js'
@@ -21,20 +20,9 @@ import { type RunResult, toRunReport } from '../sync/RunResult.js'
 import type { StateStore } from '../sync/StateStore.js'
 import { combineLoggers, type TransferLogger } from '../sync/TransferLogger.js'
 import type { ExitCode, Io } from './Io.js'
-import {
-  all,
-  flag,
-  list,
-  oneOf,
-  parse,
-  positiveInt,
-  sinceArg,
-  str,
-  type UsageError,
-  usageError,
-  uuids,
-} from './internal/args.js'
+import { all, type UsageError, usageError } from './internal/args.js'
 import { progressLine } from './internal/report.js'
+import { keyOf, type Settings, settingsOf } from './internal/syncSettings.js'
 
 /**
  * `misp-bridge sync --help`.
@@ -53,13 +41,15 @@ Servers
   --from-version 2.3|2.4     the source's format
   --to URL                   target MISP base URL
   --to-version 2.3|2.4       the target's format (the other one)
+  URLs are http:// or https:// base URLs without credentials (checked before anything is sent).
   API keys come from the environment, MISP_FROM_KEY and MISP_TO_KEY, or from files:
-  --from-key-file FILE       read the source's API key from FILE
-  --to-key-file FILE         read the target's API key from FILE
+  --from-key-file FILE       read the source's API key from FILE (wins over MISP_FROM_KEY)
+  --to-key-file FILE         read the target's API key from FILE (wins over MISP_TO_KEY)
 
 Which events
   --since 7d|ISO|unix        only events changed since: a duration back from now (30m, 12h, 7d,
-                             2w), an ISO-8601 date or date-time, or unix seconds
+                             2w), an ISO-8601 date or date-time, or unix seconds (not in the
+                             future)
   --uuid UUID                only this event (repeatable); --state is then not used
 
 How
@@ -78,152 +68,15 @@ Records
   --log FILE                 append one JSON line per event attempt (JSON Lines; never truncated)
   --archive DIR              keep each event's JSON as read and as sent: DIR/<uuid>/<time>-*.json
   --state FILE               resume from the watermark in FILE and move it past the events done
-  --json                     print the run's result as one JSON document on stdout
+                             (FILE's folder must exist and be writable)
+  --json                     print the run's result as one JSON document on stdout (on exit 2:
+                             {"ok": false, "error": {"kind": "UsageError", "message": ...}})
 
   -h, --help                 this help
 
 Exit status: 0 all transferred (or unchanged/skipped by policy), 1 some events failed or the
 run did not finish, 2 bad usage or configuration (flags, keys, unreachable servers, files).
 `
-
-const OPTIONS = {
-  from: { type: 'string' },
-  'from-version': { type: 'string' },
-  to: { type: 'string' },
-  'to-version': { type: 'string' },
-  'from-key-file': { type: 'string' },
-  'to-key-file': { type: 'string' },
-  since: { type: 'string' },
-  uuid: { type: 'string', multiple: true },
-  'dry-run': { type: 'boolean' },
-  concurrency: { type: 'string' },
-  distribution: { type: 'string' },
-  'sharing-group-events': { type: 'string' },
-  existence: { type: 'string' },
-  log: { type: 'string' },
-  archive: { type: 'string' },
-  state: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const
-
-const VERSIONS: ReadonlyArray<ApiVersion> = ['2.3', '2.4']
-const PRESETS: ReadonlyArray<PresetName> = ['organisation-only', 'preserve', 'misp-push', 'misp-pull']
-
-interface Settings {
-  readonly from: string
-  readonly fromVersion: ApiVersion
-  readonly to: string
-  readonly toVersion: ApiVersion
-  readonly since: number | undefined
-  readonly uuids: ReadonlyArray<string>
-  readonly dryRun: boolean
-  readonly concurrency: number | undefined
-  readonly distribution: PresetName | undefined
-  readonly sharingGroupEvents: SharingGroupEvents | undefined
-  readonly existence: ExistenceCheck | undefined
-  readonly log: string | undefined
-  readonly archive: string | undefined
-  readonly state: string | undefined
-  readonly json: boolean
-  readonly fromKeyFile: string | undefined
-  readonly toKeyFile: string | undefined
-}
-
-const required = (name: string, value: string | undefined): E.Either<UsageError, string> =>
-  value === undefined || value.trim() === '' ? E.left(usageError(`--${name} is required`)) : E.right(value)
-
-const settingsOf = (args: ReadonlyArray<string>, io: Io): E.Either<UsageError, Settings | 'help'> => {
-  const parsed = parse(args, OPTIONS, 0)
-  if (E.isLeft(parsed)) return parsed
-  const p = parsed.right
-  if (flag(p, 'help')) return E.right('help')
-  const checked = all(
-    required('from', str(p, 'from')),
-    required('from-version', str(p, 'from-version')),
-    required('to', str(p, 'to')),
-    required('to-version', str(p, 'to-version')),
-    oneOf('from-version', str(p, 'from-version'), VERSIONS),
-    oneOf('to-version', str(p, 'to-version'), VERSIONS),
-    positiveInt('concurrency', str(p, 'concurrency')),
-    oneOf('distribution', str(p, 'distribution'), PRESETS),
-    oneOf('sharing-group-events', str(p, 'sharing-group-events'), ['convert', 'skip'] as const),
-    oneOf('existence', str(p, 'existence'), ['lookup', 'create-first'] as const),
-    uuids(list(p, 'uuid')),
-  )
-  if (E.isLeft(checked)) return checked
-  const [
-    from,
-    ,
-    to,
-    ,
-    fromVersion,
-    toVersion,
-    concurrency,
-    distribution,
-    sharingGroupEvents,
-    existence,
-    ids,
-  ] = checked.right
-  if (fromVersion === toVersion)
-    return E.left(
-      usageError(
-        `--from-version and --to-version are both ${fromVersion}: misp-bridge syncs 2.3 → 2.4 and 2.4 → 2.3`,
-      ),
-    )
-  if (sharingGroupEvents !== undefined && fromVersion !== '2.4')
-    return E.left(usageError('--sharing-group-events applies to 2.4 → 2.3 only (2.3 has no sharing groups)'))
-  const sinceValue = str(p, 'since')
-  const since = sinceValue === undefined ? E.right(undefined) : sinceArg(sinceValue, Date.now())
-  if (E.isLeft(since)) return since
-  const path = (name: string) => {
-    const v = str(p, name)
-    return v === undefined ? undefined : resolve(io.cwd ?? process.cwd(), v)
-  }
-  return E.right({
-    from,
-    fromVersion: fromVersion as ApiVersion,
-    to,
-    toVersion: toVersion as ApiVersion,
-    since: since.right,
-    uuids: ids,
-    dryRun: flag(p, 'dry-run'),
-    concurrency,
-    distribution,
-    sharingGroupEvents,
-    existence,
-    log: path('log'),
-    archive: path('archive'),
-    state: path('state'),
-    json: flag(p, 'json'),
-    fromKeyFile: str(p, 'from-key-file'),
-    toKeyFile: str(p, 'to-key-file'),
-  })
-}
-
-/** The API key of one side: its key file, else its environment variable. Never echoed. */
-const keyOf = async (
-  side: 'from' | 'to',
-  file: string | undefined,
-  io: Io,
-): Promise<E.Either<UsageError, string>> => {
-  const variable = side === 'from' ? 'MISP_FROM_KEY' : 'MISP_TO_KEY'
-  if (file !== undefined) {
-    try {
-      const key = (await readFile(resolve(io.cwd ?? process.cwd(), file), 'utf8')).trim()
-      return key === '' ? E.left(usageError(`--${side}-key-file ${file} is empty`)) : E.right(key)
-    } catch (e) {
-      const code = (e as { code?: unknown }).code
-      return E.left(
-        usageError(`cannot read --${side}-key-file ${file}${typeof code === 'string' ? ` (${code})` : ''}`),
-      )
-    }
-  }
-  const key = io.env[variable]?.trim()
-  return key === undefined || key === ''
-    ? E.left(usageError(`no API key for --${side}: set ${variable} or pass --${side}-key-file FILE`))
-    : E.right(key)
-}
 
 /** Reaches a server and checks that it speaks the declared format. */
 const checkServer = async (
@@ -242,6 +95,37 @@ const checkServer = async (
           `--${side}-version ${declared}, but the ${name} server is MISP ${v.right.version} (use --${side}-version ${actual})`,
         ),
       )
+}
+
+/**
+ * The state file is saved by writing a temporary file next to it and renaming it: its folder must
+ * exist and take a new file. Checked by doing it once, before anything is sent.
+ */
+const checkStateFolder = async (path: string): Promise<E.Either<UsageError, void>> => {
+  const folder = dirname(path)
+  try {
+    if (!(await stat(folder)).isDirectory())
+      return E.left(usageError(`cannot use --state ${path}: ${folder} is not a folder`))
+  } catch (e) {
+    const code = (e as { code?: unknown }).code
+    return E.left(
+      usageError(
+        code === 'ENOENT'
+          ? `cannot use --state ${path}: the folder ${folder} does not exist (create it first)`
+          : `cannot use --state ${path}: ${(e as Error).message}`,
+      ),
+    )
+  }
+  const probe = `${path}.${process.pid}.check.tmp`
+  try {
+    await (await open(probe, 'wx')).close()
+    await rm(probe, { force: true })
+    return E.right(undefined)
+  } catch (e) {
+    return E.left(
+      usageError(`cannot use --state ${path}: cannot write in ${folder}: ${(e as Error).message}`),
+    )
+  }
 }
 
 /** Checks the record files before the run: a path that cannot be written is a configuration error. */
@@ -265,6 +149,8 @@ const prepareRecords = async (s: Settings): Promise<E.Either<UsageError, Records
   }
   let state: StateStore | undefined
   if (s.state !== undefined) {
+    const writable = await checkStateFolder(s.state)
+    if (E.isLeft(writable)) return writable
     state = fileStateStore(s.state)
     const loaded = await state.load('')()
     if (E.isLeft(loaded)) return E.left(usageError(`cannot use --state ${s.state}: ${loaded.left.message}`))
@@ -341,8 +227,12 @@ const run = async (s: Settings, io: Io, make: MakeConnector, records: Records): 
  * @since 0.1.0
  */
 export const syncCommand = async (args: ReadonlyArray<string>, io: Io): Promise<ExitCode> => {
+  const json = args.includes('--json')
   const usage = (e: UsageError): ExitCode => {
-    io.stderr.write(`misp-bridge sync: ${e.message}\nRun 'misp-bridge sync --help' for the options.\n`)
+    const message = hideUserinfo(e.message)
+    io.stderr.write(`misp-bridge sync: ${message}\nRun 'misp-bridge sync --help' for the options.\n`)
+    if (json)
+      io.stdout.write(`${JSON.stringify({ ok: false, error: { kind: 'UsageError', message } }, null, 2)}\n`)
     return 2
   }
   const settings = settingsOf(args, io)
@@ -354,7 +244,10 @@ export const syncCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
   const s = settings.right
   const keys = all(await keyOf('from', s.fromKeyFile, io), await keyOf('to', s.toKeyFile, io))
   if (E.isLeft(keys)) return usage(keys.left)
-  const make = await reach(s, { from: keys.right[0], to: keys.right[1] })
+  const [fromKey, toKey] = keys.right
+  for (const note of [fromKey.note, toKey.note])
+    if (note !== undefined) io.stderr.write(`misp-bridge sync: ${note}\n`)
+  const make = await reach(s, { from: fromKey.key, to: toKey.key })
   if (E.isLeft(make)) return usage(make.left)
   const records = await prepareRecords(s)
   if (E.isLeft(records)) return usage(records.left)

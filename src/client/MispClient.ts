@@ -7,7 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import { normaliseBaseUrl, shown, uuidArgument } from './internal/args.js'
+import { shown, uuidArgument } from './internal/args.js'
 import * as attributes from './internal/attributes.js'
 import { Core } from './internal/core.js'
 import * as events from './internal/events.js'
@@ -15,6 +15,7 @@ import { flavour23, flavour24 } from './internal/flavours.js'
 import { displayUrl, makeRedactor } from './internal/redact.js'
 import * as tagCalls from './internal/tags.js'
 import { makeTransport } from './internal/transport.js'
+import { checkBaseUrl, shownBaseUrl } from './internal/url.js'
 import {
   type CallOptions,
   type DetectOptions,
@@ -93,8 +94,8 @@ export class MispClient<V extends ApiVersion> {
     const options: Partial<MispClientOptions<V>> = typeof given === 'object' && given !== null ? given : {}
     this.apiVersion = options.version as V
     const redact = makeRedactor(typeof options.key === 'string' ? options.key : '')
-    const base = normaliseBaseUrl(options.url)
-    this.url = E.isRight(base) ? displayUrl(base.right, redact) : redact(String(options.url))
+    const base = checkBaseUrl(options.url)
+    this.url = E.isRight(base) ? displayUrl(base.right, redact) : redact(shownBaseUrl(options.url))
     const problems = [
       ...(E.isLeft(base) ? [`url: ${base.left}`] : []),
       ...(typeof options.key !== 'string' || options.key.trim() === '' ? ['key: empty'] : []),

@@ -161,7 +161,10 @@ describe('help and usage', () => {
     expect(r.code).toBe(2)
     expect(r.err).toMatch(message)
     expect(r.err).toContain("Run 'misp-bridge sync --help'")
-    expect(r.out).toBe('')
+    // with --json, the same error as a JSON object on stdout (issue #9)
+    if (args.includes('--json'))
+      expect(JSON.parse(r.out)).toMatchObject({ ok: false, error: { kind: 'UsageError' } })
+    else expect(r.out).toBe('')
   })
 })
 
@@ -373,6 +376,32 @@ describe('convert', () => {
     expect(invalid.code).toBe(2)
     expect(invalid.err).toMatch(/not a valid MISP 2\.4 event:\n[\s\S]*Event\.uuid/)
     expect((await run(['convert', '--to', '2.3', 'missing.json'])).err).toContain('cannot read missing.json')
+  })
+
+  test('12. no FILE and stdin is a terminal: a hint and exit 2, not a silent wait', async () => {
+    let out = ''
+    let err = ''
+    const never = new Promise<never>(() => {})
+    const terminal = Object.assign(
+      (async function* () {
+        yield await never
+      })(),
+      { isTTY: true },
+    )
+    const io = {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+      stdin: terminal,
+      env: {},
+      cwd: dir.path,
+    }
+    const code = await Promise.race([
+      main(['convert', '--to', '2.3'], io),
+      new Promise<'waiting'>((ok) => setTimeout(() => ok('waiting'), 2000)),
+    ])
+    expect(code).toBe(2)
+    expect(err).toMatch(/FILE|stdin|pipe/)
+    expect(out).toBe('')
   })
 })
 

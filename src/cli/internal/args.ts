@@ -71,12 +71,38 @@ export const positiveInt = (
     : E.left(usageError(`--${name} must be a whole number of at least 1, got ${JSON.stringify(value)}`))
 }
 
-/** `--since`: see `parseSince` (durations, unix seconds, ISO-8601). Unix seconds out. */
-export const sinceArg = (value: string, nowMs: number): E.Either<UsageError, number> =>
-  pipe(
-    parseSince(value, nowMs),
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }
+
+/**
+ * `--since`: see `parseSince` (durations, unix seconds, ISO-8601). Unix seconds out. A time in
+ * the future (no event can have changed since), milliseconds given for seconds, or a duration
+ * that reaches back before 1970 is a usage error: each would silently select nothing or
+ * everything.
+ */
+export const sinceArg = (value: string, nowMs: number): E.Either<UsageError, number> => {
+  const v = value.trim()
+  const nowSec = Math.floor(nowMs / 1000)
+  const duration = /^(\d+)\s*([smhdw])$/i.exec(v)
+  if (duration !== null && Number(duration[1]) * UNIT_SECONDS[duration[2]!.toLowerCase()]! > nowSec)
+    return E.left(
+      usageError(`--since ${v} reaches back before 1970: to select every event, leave --since out`),
+    )
+  return pipe(
+    parseSince(v, nowMs),
     E.mapLeft((expected) => usageError(`--since must be ${expected}`)),
+    E.flatMap((t) =>
+      t <= nowSec
+        ? E.right(t)
+        : E.left(
+            usageError(
+              `--since ${v} is in the future${t < 8.64e12 ? ` (${new Date(t * 1000).toISOString()})` : ''}: no event can have changed since${
+                /^\d{13,}$/.test(v) ? '; --since takes unix seconds, not milliseconds' : ''
+              }`,
+            ),
+          ),
+    ),
   )
+}
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 

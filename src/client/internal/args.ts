@@ -38,24 +38,6 @@ export const uuidArgument = (event: unknown): string => {
   }
 }
 
-/** The base URL as the transport needs it (absolute, no credentials, ending in `/`), or why not. */
-export const normaliseBaseUrl = (url: string | URL | undefined): E.Either<string, string> => {
-  if (url === undefined) return E.left('missing')
-  let u: URL
-  try {
-    u = new URL(url)
-  } catch {
-    return E.left('not an absolute URL')
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return E.left(`unsupported protocol ${u.protocol}`)
-  if (u.username !== '' || u.password !== '')
-    return E.left('credentials in the URL are not supported: MISP authenticates with the API key')
-  u.search = ''
-  u.hash = ''
-  if (!u.pathname.endsWith('/')) u.pathname = `${u.pathname}/`
-  return E.right(u.href)
-}
-
 /** A local numeric id (a non-negative safe integer or a decimal string), as a string. */
 export const numericIdOf = (x: unknown): string | undefined => {
   const s =

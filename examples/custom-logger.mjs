@@ -4,8 +4,11 @@
  * `LogError`). Here: a CSV audit trail next to the in-memory log — and what happens when a logger
  * fails: the event is reported `failed` (`LogFailed`) and the run stops, loudly.
  *
- * Run it with `node examples/custom-logger.ts` after `npm run build`.
+ * Run it with `node examples/custom-logger.mjs` from a clone, once `npm install` (or `npm run build`)
+ * has built dist/: plain JavaScript with JSDoc types (type-checked by CI), so any Node.js that
+ * `engines` allows (>= 22.0) runs it; no type stripping needed.
  */
+import { pathToFileURL } from 'node:url'
 import { MispClient } from 'misp-bridge'
 import { combineLoggers, connect23to24, memoryLogger, transferLogger } from 'misp-bridge/sync'
 import { startMispEmulator } from 'misp-bridge/testing'
@@ -27,7 +30,8 @@ export async function main() {
     const from = new MispClient({ url: misp23.url, key: misp23.apiKey, version: '2.3' })
     const to = new MispClient({ url: misp24.url, key: misp24.apiKey, version: '2.4' })
 
-    const csv: Array<string> = ['at,uuid,direction,outcome,targetId,losses']
+    /** @type {Array<string>} */
+    const csv = ['at,uuid,direction,outcome,targetId,losses']
     const csvLogger = transferLogger('csv', async ({ record: r }) => {
       csv.push([r.at, r.uuid, r.direction, r.outcome, r.targetId ?? '', r.losses.total].join(','))
     })
@@ -55,4 +59,6 @@ export async function main() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.dir(await main(), { depth: 4 })
+// run as a program (not imported): print the result
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  console.dir(await main(), { depth: 4 })

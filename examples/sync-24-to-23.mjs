@@ -3,11 +3,14 @@
  * JSON Lines transfer log and an archive of every event's JSON. Sharing-group events are
  * skipped; the losses (what 2.3 cannot hold) are reported per event.
  *
- * Run it with `node examples/sync-24-to-23.ts` after `npm run build`.
+ * Run it with `node examples/sync-24-to-23.mjs` from a clone, once `npm install` (or `npm run build`)
+ * has built dist/: plain JavaScript with JSDoc types (type-checked by CI), so any Node.js that
+ * `engines` allows (>= 22.0) runs it; no type stripping needed.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { formatLoss, MispClient } from 'misp-bridge'
 import { combineLoggers, connect24to23, directoryArchive, jsonLinesLog } from 'misp-bridge/sync'
 import { startMispEmulator } from 'misp-bridge/testing'
@@ -95,4 +98,6 @@ export async function main() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.dir(await main(), { depth: 4 })
+// run as a program (not imported): print the result
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  console.dir(await main(), { depth: 4 })

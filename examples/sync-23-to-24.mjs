@@ -2,14 +2,22 @@
  * Sync a MISP 2.3 server into a MISP 2.4/2.5 server, resumably.
  *
  * The example starts its own two MISP emulators (`misp-bridge/testing`); against real servers,
- * only the two `MispClient`s change. Run it with `node examples/sync-23-to-24.ts` after
- * `npm run build`.
+ * only the two `MispClient`s change.
+ *
+ * Run it with `node examples/sync-23-to-24.mjs` from a clone, once `npm install` (or `npm run build`)
+ * has built dist/: plain JavaScript with JSDoc types (type-checked by CI), so any Node.js that
+ * `engines` allows (>= 22.0) runs it; no type stripping needed.
  */
+import { pathToFileURL } from 'node:url'
 import { MispClient } from 'misp-bridge'
 import { connect23to24, memoryLogger, memoryStateStore } from 'misp-bridge/sync'
 import { startMispEmulator } from 'misp-bridge/testing'
 
-const event = (n: number, uuid: string) => ({
+/**
+ * @param {number} n
+ * @param {string} uuid
+ */
+const event = (n, uuid) => ({
   Event: {
     uuid,
     info: `Phishing wave #${n}`,
@@ -60,11 +68,13 @@ export async function main() {
       log: log.records.map((r) => `${r.uuid} ${r.outcome} → #${r.targetId}`),
       onTarget: misp24
         .events()
-        .map((e) => [e['info'], (e['Orgc'] as { name?: string }).name, e['distribution']]),
+        .map((e) => [e['info'], /** @type {{ name?: string }} */ (e['Orgc']).name, e['distribution']]),
     }
   } finally {
     await Promise.all([misp23.close(), misp24.close()])
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.dir(await main(), { depth: 4 })
+// run as a program (not imported): print the result
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  console.dir(await main(), { depth: 4 })
