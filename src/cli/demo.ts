@@ -28,7 +28,7 @@ import { flag, parse, str, usageError } from './internal/args.js'
 /** How to run this CLI again: `npx misp-bridge` where it is installed, `node <path>` in a clone. */
 const selfCommand = (): string => {
   const entry = process.argv[1]
-  return entry !== undefined && entry.endsWith(join('cli', 'main.js')) && !entry.includes('node_modules')
+  return entry?.endsWith(join('cli', 'main.js')) && !entry.includes('node_modules')
     ? `node ${relative(process.cwd(), entry)}`
     : 'npx misp-bridge'
 }

@@ -95,7 +95,9 @@ describe.each(['2.4.199', '2.5'] as const)('MISP %s → MISP 2.3.178', (v24) => 
 
     // the source retracts an attribute (a soft delete)
     const source = await right(p.c24.get(A))
-    const retracted = source.Attribute?.find((x) => x.type === 'domain')!
+    const retracted = source.Attribute?.find((x) => x.type === 'domain') as NonNullable<
+      typeof source.Attribute
+    >[number]
     await right(p.c24.deleteAttribute(retracted.id!))
     const run3 = await make({ state }).sync()()
     expect(run3.ok).toBe(true)
@@ -153,7 +155,7 @@ describe.each(['2.4.199', '2.5'] as const)('MISP %s → MISP 2.3.178', (v24) => 
 
     // an attribute deleted on 2.3 (a hard delete, the event's timestamp unchanged): a full run
     const src = await right(p.c23.get(A))
-    const gone = src.Attribute?.[0]!
+    const gone = src.Attribute?.[0] as NonNullable<typeof src.Attribute>[number]
     await right(p.c23.deleteAttribute(gone.id!))
     expect((await right(p.c23.get(A))).timestamp).toBe(stamp)
     const run3 = await make().sync()()

@@ -1,11 +1,3 @@
-/**
- * Checking what callers pass, whatever it is: nothing here throws, even on `null`, symbols or
- * objects whose getters throw.
- *
- * @internal
- */
-import * as E from 'fp-ts/lib/Either.js'
-
 /** A UUID in any case. */
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 

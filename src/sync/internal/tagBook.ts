@@ -22,10 +22,8 @@ export interface BookedTag {
 
 /** The target's tags by name. */
 export interface TagBook {
-  /** the tag by name: found in the list, or created (not in a dry run) */
+  /** the tag by name: found in the list, or created (`create`, not in a dry run), or `undefined` */
   readonly get: (name: string, create: boolean) => Promise<E.Either<MispError, BookedTag | undefined>>
-  /** the tag's name by id (for ids MISP answers with) */
-  readonly byId: (id: string) => Promise<string | undefined>
 }
 
 /**
@@ -40,46 +38,61 @@ export const tagBook = <T extends ApiVersion>(
 ): TagBook => {
   let list: Promise<E.Either<MispError, Map<string, TagEntry>>> | undefined
   const creating = new Map<string, Promise<E.Either<MispError, BookedTag>>>()
-  const load = () => {
-    list ??= to
-      .tags(call)()
-      .then((r) => {
-        if (E.isLeft(r)) {
-          list = undefined // a failed read is tried again by the next event
-          return r
-        }
-        return E.right(new Map(r.right.map((t) => [t.name, t])))
-      })
-    return list
+  const load = (): Promise<E.Either<MispError, Map<string, TagEntry>>> => {
+    const loading =
+      list ??
+      to
+        .tags(call)()
+        .then((r) => {
+          if (E.isLeft(r)) {
+            list = undefined // a failed read is tried again by the next event
+            return r
+          }
+          return E.right(new Map(r.right.map((t) => [t.name, t])))
+        })
+    list = loading
+    return loading
   }
+
+  const create = async (
+    name: string,
+    tags: Map<string, TagEntry>,
+  ): Promise<E.Either<MispError, BookedTag>> => {
+    for (let n = 1; ; n++) {
+      const r = await to.createTag({ name }, call)()
+      if (E.isRight(r)) {
+        tags.set(name, r.right)
+        return E.right({ tag: r.right, created: true })
+      }
+      // did it land after all (or did someone else create it)?
+      const again = await to.tags(call)()
+      const landed = E.isRight(again) ? again.right.find((t) => t.name === name) : undefined
+      if (landed !== undefined) {
+        tags.set(name, landed)
+        return E.right({ tag: landed, created: true })
+      }
+      if (recoveryOf(r.left) !== 'reconcile' || n >= recovery.writeAttempts || call.signal?.aborted === true)
+        return r
+      await sleep(backoff(recovery, n)).catch(() => undefined)
+    }
+  }
+
   return {
-    get: async (name, create) => {
+    get: async (name, allowCreate) => {
       const tags = await load()
       if (E.isLeft(tags)) return tags
       const found = tags.right.get(name)
       if (found !== undefined) return E.right({ tag: found, created: false })
-      if (!create) return E.right(undefined)
+      if (!allowCreate) return E.right(undefined)
       let pending = creating.get(name)
       if (pending === undefined) {
-        pending = to
-          .createTag({ name }, call)()
-          .then((r) => {
-            if (E.isLeft(r)) {
-              creating.delete(name)
-              return r
-            }
-            tags.right.set(name, r.right)
-            return E.right({ tag: r.right, created: true })
-          })
+        pending = create(name, tags.right).then((r) => {
+          if (E.isLeft(r)) creating.delete(name)
+          return r
+        })
         creating.set(name, pending)
       }
       return pending
-    },
-    byId: async (id) => {
-      const tags = await load()
-      if (E.isLeft(tags)) return undefined
-      for (const t of tags.right.values()) if (t.id === id) return t.name
-      return undefined
     },
   }
 }
