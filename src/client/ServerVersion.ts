@@ -91,4 +91,6 @@ export const capabilities = (v: ServerVersion) =>
     restSearchUuidMetadata: atLeast(v, 2, 4, 55),
     /** `POST /events/index {timestamp}` filters on the server (v2.4.54) */
     indexTimestamp: atLeast(v, 2, 4, 54),
+    /** `GET /tags/index` answers every tag at once for REST (v2.4.55; before, 50 a page) */
+    tagIndexUnpaged: atLeast(v, 2, 4, 55),
   }) as const

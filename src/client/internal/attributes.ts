@@ -15,6 +15,10 @@ import type { Transport } from './transport.js'
 const toAttributeIndex = (location: string | undefined): boolean =>
   location !== undefined && /\/attributes\/index\/?(?:[?#]|$)/.test(location) && !isLoginLocation(location)
 
+/** 2.4.43–2.4.50's REST answer to a soft delete (`AttributesController.php@v2.4.43:873`). */
+const toEventView = (location: string | undefined): boolean =>
+  location !== undefined && /\/events\/view\/\d+\/?(?:[?#]|$)/.test(location)
+
 /**
  * See `MispClient.deleteAttribute`.
  *
@@ -71,10 +75,11 @@ export const deleteAttribute = async (
   })()
   if (E.isLeft(answer)) return answer
   const a = answer.right
-  if (c.is23)
-    return a.status >= 300 && a.status < 400 && toAttributeIndex(locationOf(a))
-      ? E.right({ _tag: 'Deleted' })
-      : E.left(failureOf(a))
+  // 2.3 (and 2.4 before v2.4.51) answer a REST delete with a redirect
+  const location = locationOf(a)
+  if (a.status >= 300 && a.status < 400 && (toAttributeIndex(location) || toEventView(location)))
+    return E.right({ _tag: 'Deleted' })
+  if (c.is23) return E.left(failureOf(a))
   if (a.status === 404) return E.right({ _tag: 'NotFound' })
   const message = a.body._tag === 'Json' && isRecord(a.body.value) ? a.body.value['message'] : undefined
   if (a.status === 200 && typeof message === 'string' && /deleted/i.test(message))

@@ -80,8 +80,8 @@ const MAX_PAGES_23 = 2000
  *
  * - 2.4/2.5: `GET /tags/index` → `{"Tag": [...]}`, every tag in one answer: the REST index drops
  *   the page limit (`TagsController.php@v2.4.199:67-69`; §12).
- * - 2.3: the same action paginates for REST too, 50 tags a page ordered by name
- *   (`TagsController.php@v2.3.178:14-19,27-31`): `GET /tags/index/page:N` until a page is short,
+ * - 2.3 and 2.4 < 2.4.55: the same action paginates for REST too, 50 tags a page ordered by
+ *   name (`TagsController.php@v2.3.178:14-19,27-31`): `GET /tags/index/page:N` until a page is short,
  *   empty, repeats known ids, or is past the end (CakePHP ≥ 2.3 answers 404 there).
  */
 export const tags = async (
@@ -98,8 +98,12 @@ export const tags = async (
       signal: options?.signal,
     })()
   if (!c.is23) {
-    const answer = await read('tags/index')
-    return E.isLeft(answer) ? answer : tagList(c, answer.right)
+    const caps = await c.capabilities(t)
+    if (E.isLeft(caps)) return caps
+    if (caps.right.tagIndexUnpaged) {
+      const answer = await read('tags/index')
+      return E.isLeft(answer) ? answer : tagList(c, answer.right)
+    }
   }
   const all: Array<TagEntry> = []
   const seen = new Set<string>()
@@ -151,7 +155,7 @@ const NAME_TAKEN = /already exists/i
  * See `MispClient.createTag`.
  *
  * - 2.4/2.5: `POST /tags/add {"Tag": {name, colour}}` → 200 `{"Tag": {…}}`; a name that exists
- *   answers with the existing tag (`TagsController.php@v2.4.199:140-170`; §12).
+ *   answers with the existing tag (`TagsController.php@v2.4.199:140-185`; §12).
  * - 2.3: the same request; REST success is a redirect to `/tags/view/{id}`
  *   (`TagsController.php@v2.3.178:70-90`), whose id is taken from `Location`. A taken name is a
  *   405 "Could not add the Tag. [name]: A similar name already exists." (the `isUnique` rule,
