@@ -27,6 +27,8 @@ describe('ServerVersion', () => {
       restSearchUuidMetadata: true,
       indexTimestamp: true,
       tagIndexUnpaged: true,
+      attributeDeleteAnswers: true,
+      tagInBody: false,
     })
     expect(capabilities(parseServerVersion('2.4.135')!)).toMatchObject({ editByUuid: true, head: true })
     expect(capabilities(parseServerVersion('2.4.54')!)).toMatchObject({

@@ -25,7 +25,8 @@ const toEventView = (location: string | undefined): boolean =>
  * - 2.4/2.5: `POST /attributes/delete/{idOrUuid}` soft-deletes: 200 `{"message": "Attribute
  *   deleted."}` (`AttributesController.php@v2.4.199:1015-1071`, §12); an attribute that is missing
  *   or already deleted is a 404 "Invalid attribute" (`:1024-1035`) → `NotFound`.
- * - 2.3: the same request deletes for good, and REST answers every outcome — deleted or not
+ * - 2.3 (and 2.4 before v2.4.51): the same request deletes for good (2.4.43+: softly), and REST
+ *   answers every outcome — deleted or not
  *   there — with a redirect to `/attributes/index` (`AttributesController.php@v2.3.178:841-871`).
  *   So the attribute is first looked up (`GET /attributes/view/{id}`: 404 "Invalid attribute" when
  *   missing, `:802-806`); only an existing one is deleted. A redirect to the login page stays an
@@ -48,7 +49,10 @@ export const deleteAttribute = async (
       'attributeId',
       c.is23 ? 'expected a numeric attribute id' : 'expected a numeric attribute id or a UUID',
     )
-  if (c.is23) {
+  // 2.3 and 2.4 < 2.4.51 answer every REST delete with a redirect: look the attribute up first
+  const caps = c.is23 ? undefined : await c.capabilities(t)
+  if (caps !== undefined && E.isLeft(caps)) return caps
+  if (caps === undefined || !caps.right.attributeDeleteAnswers) {
     const view = await t.send({
       method: 'GET',
       path: `attributes/view/${id}`,

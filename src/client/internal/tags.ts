@@ -236,9 +236,9 @@ const unsaved = (a: Answer, text: string): MispError => {
  *   (`tagEvent`); a numeric id skips the name lookup (`EventsController.php@v2.4.199:3858`).
  *
  * Without a numeric id, by name in the body — never in the URL, where CakePHP reads `tlp:amber`
- * as the named parameter `tlp` and MISP answers "Invalid Tag." (§12): 2.4/2.5 `{"tag": name}`
- * (`RequestRearrangeTool`, `EventsController.php@v2.4.199:3816-3825`; §12), 2.3
- * `{"Event": {"tag": name}}` (`EventsController.php@v2.3.178:2821`).
+ * as the named parameter `tlp` and MISP answers "Invalid Tag." (§12): 2.4.102+ `{"tag": name}`
+ * (`RequestRearrangeTool`, `EventsController.php@v2.4.199:3816-3825`; §12), 2.3 and older 2.4
+ * `{"Event": {"tag": name}}` (`EventsController.php@v2.3.178:2821`, `@v2.4.0:2536`).
  */
 export const attachTag = async (
   c: Core,
@@ -260,10 +260,16 @@ export const attachTag = async (
   const name = isRecord(tag) && typeof tag['name'] === 'string' ? tag['name'].trim() : ''
   if (tagId === undefined && name === '')
     return c.invalid('POST', planned, 'tag', 'expected a tag with a numeric id or a name')
+  let bare = false
+  if (tagId === undefined && !c.is23) {
+    const caps = await c.capabilities(t)
+    if (E.isLeft(caps)) return caps
+    bare = caps.right.tagInBody
+  }
   const call =
     tagId !== undefined
       ? { path: c.is23 ? `events/addTag/${event}/${tagId}` : `events/addTag/${event}/${tagId}/local:0` }
-      : { path: `events/addTag/${event}`, body: c.is23 ? { Event: { tag: name } } : { tag: name } }
+      : { path: `events/addTag/${event}`, body: bare ? { tag: name } : { Event: { tag: name } } }
   const answer = await t.send({
     method: 'POST',
     ...call,
