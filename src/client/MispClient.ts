@@ -310,7 +310,7 @@ export class MispClient<V extends ApiVersion> {
    * for a `tlp:` tag, else a colour derived from the name (the same on every run).
    *
    * - 2.4/2.5: 200 `{"Tag": {…}}` (§12); a name the server has answers with that tag
-   *   (`TagsController.php@v2.4.199:150-159`).
+   *   (`TagsController.php@v2.4.199:155-165`).
    * - 2.3: REST success is a redirect to `/tags/view/{id}` (`TagsController.php@v2.3.178:77`), the
    *   id is read from `Location`; a taken name (405 "…A similar name already exists.") is looked
    *   up in the tag list and that tag returned.

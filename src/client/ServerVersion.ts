@@ -91,4 +91,10 @@ export const capabilities = (v: ServerVersion) =>
     restSearchUuidMetadata: atLeast(v, 2, 4, 55),
     /** `POST /events/index {timestamp}` filters on the server (v2.4.54) */
     indexTimestamp: atLeast(v, 2, 4, 54),
+    /** `GET /tags/index` answers every tag at once for REST (v2.4.55; before, 50 a page) */
+    tagIndexUnpaged: atLeast(v, 2, 4, 55),
+    /** `POST /attributes/delete/{id}` answers 200 "Attribute deleted." or 404 (v2.4.51; before, a redirect either way) */
+    attributeDeleteAnswers: atLeast(v, 2, 4, 51),
+    /** addTag/removeTag read `{"tag"}` from the body (RequestRearrangeTool, seen in v2.4.102; v2.4.0 only `{"Event": {"tag"}}`) */
+    tagInBody: atLeast(v, 2, 4, 102),
   }) as const

@@ -14,10 +14,13 @@ import * as http from 'node:http'
 import * as https from 'node:https'
 import type { Socket } from 'node:net'
 import { type Fault, type FaultPlan, faultLabel, type InjectOptions, makeFaultPlan } from './faults.js'
-import { type RenderContext, renderEvent } from './internal/render.js'
+import { type AttributeState, type EventTagInfo, makeDirectAccess } from './internal/direct.js'
+
+export type { AttributeState, EventTagInfo } from './internal/direct.js'
+
+import type { RenderContext } from './internal/render.js'
 import { htmlType, makeRouter, type Reply, texts } from './internal/routes.js'
-import { type Ev, type Role, Store } from './internal/store.js'
-import { toInt } from './internal/validate.js'
+import { type Role, Store } from './internal/store.js'
 import { type EmulatorVersion, type Profile, resolveProfile } from './profiles.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -127,12 +130,36 @@ export interface MispEmulator {
   /**
    * Edits a stored event as a local user would: `mutate` gets the rendered event; unless it sets a
    * different `timestamp` itself, the event's timestamp (and that of each attribute it changed)
-   * becomes max(now, old + 1). Returns the new rendering.
+   * becomes max(now, old + 1). Returns the new rendering. The event keeps its tags unless the
+   * rendering given back carries `Tag` (or `EventTag`): 2.3 renders none, so a 2.3 event's tags
+   * are only replaced by setting `Tag` (e.g. `[{name: 'tlp:amber'}]`).
    */
   readonly setEvent: (
     idOrUuid: string,
     mutate: (event: Record<string, unknown>) => void,
   ) => Record<string, unknown>
+  /**
+   * The tags of a stored event (by id or uuid), local ones included — also on 2.3, whose event
+   * JSON has none (they live in `event_tags`).
+   */
+  readonly eventTags: (idOrUuid: string) => ReadonlyArray<EventTagInfo>
+  /**
+   * Attaches a tag (created if missing) as a local user would: on 2.4.102+ a global tag
+   * unpublishes the event and bumps its timestamp (`Event::unpublishEvent@v2.4.199:6028-6053`);
+   * on 2.3 the event is not touched (`EventsController::addTag@v2.3.178:2817-2851`).
+   */
+  readonly tagEvent: (idOrUuid: string, name: string, options?: { readonly local?: boolean }) => void
+  /** Detaches a tag by name, with the same timestamp rule as {@link MispEmulator.tagEvent}. */
+  readonly untagEvent: (idOrUuid: string, name: string) => void
+  /**
+   * Deletes an attribute (by uuid) as its owner would: 2.3 for good, the event's timestamp
+   * unchanged; 2.4.43+ soft (`deleted`, attribute and event stamped now, event unpublished).
+   */
+  readonly deleteAttribute: (uuid: string) => void
+  /** `'live'`, `'deleted'` (soft, 2.4+) or `'absent'` (hard-deleted on 2.3, or never stored). */
+  readonly attributeState: (uuid: string) => AttributeState
+  /** The uuids of an event's live attributes, object attributes included. */
+  readonly attributeUuids: (idOrUuid: string) => ReadonlyArray<string>
   /** Answers the next matching request(s) with `fault` (default: the next one request). */
   readonly inject: (fault: Fault, options?: InjectOptions) => void
   /** Answers a seeded-random fraction `rate` (0–1) of the requests with `fault`. */
@@ -140,9 +167,6 @@ export interface MispEmulator {
   /** Removes every injected fault. */
   readonly clearFaults: () => void
 }
-
-type Json = Record<string, unknown>
-const isRecord = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u)
 
 // ---------------------------------------------------------------------------------------------
 // constructors
@@ -336,41 +360,7 @@ export const startMispEmulator = async (options: EmulatorOptions): Promise<MispE
 
   // --- direct access ---------------------------------------------------------------------------
 
-  const findAny = (ref: string): Ev | undefined => store.findEvent(ref) ?? store.findByUuid(ref)
-
-  const attributesOf = (e: Json): Array<Json> => {
-    const objects = Array.isArray(e['Object']) ? e['Object'] : []
-    return [
-      ...(Array.isArray(e['Attribute']) ? e['Attribute'] : []),
-      ...objects.flatMap((o: unknown) =>
-        isRecord(o) && Array.isArray(o['Attribute']) ? o['Attribute'] : [],
-      ),
-    ].filter(isRecord)
-  }
-
-  const setEvent = (
-    ref: string,
-    mutate: (event: Record<string, unknown>) => void,
-  ): Record<string, unknown> => {
-    const ev = findAny(ref)
-    if (ev === undefined) throw new Error(`misp-bridge/testing: no stored event ${ref}`)
-    const before = renderEvent(ctx(), ev, 'dump')
-    const copy = structuredClone(before)
-    mutate(copy)
-    const explicit = toInt(copy['timestamp'])
-    const stamp =
-      explicit !== undefined && explicit !== ev.timestamp ? explicit : Math.max(clock(), ev.timestamp + 1)
-    copy['timestamp'] = n(stamp)
-    const old = new Map(attributesOf(before).map((a) => [a['uuid'], a]))
-    const sansTimestamp = (a: Json): string => JSON.stringify({ ...a, timestamp: null })
-    for (const a of attributesOf(copy)) {
-      const prev = old.get(a['uuid'])
-      if (prev === undefined) a['timestamp'] ??= n(stamp)
-      else if (sansTimestamp(prev) !== sansTimestamp(a) && toInt(a['timestamp']) === toInt(prev['timestamp']))
-        a['timestamp'] = n(stamp)
-    }
-    return renderEvent(ctx(), store.seed(copy, ev), 'dump')
-  }
+  const direct = makeDirectAccess(store, ctx, clock, n)
 
   return {
     url: `${baseUrl}/`,
@@ -380,15 +370,7 @@ export const startMispEmulator = async (options: EmulatorOptions): Promise<MispE
     profile,
     requests,
     close,
-    events: () => [...store.events].sort((a, b) => a.id - b.id).map((ev) => renderEvent(ctx(), ev, 'dump')),
-    event: (ref) => {
-      const ev = findAny(ref)
-      return ev === undefined ? undefined : renderEvent(ctx(), ev, 'dump')
-    },
-    seed: (events) => {
-      for (const e of events) store.seed(e)
-    },
-    setEvent,
+    ...direct,
     inject: (fault, opts) => faults.inject(fault, opts),
     injectRate: (fault, rate, seed) => faults.injectRate(fault, rate, seed),
     clearFaults: () => faults.clear(),

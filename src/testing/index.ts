@@ -15,9 +15,11 @@ export {
   seededRandom,
 } from './faults.js'
 export {
+  type AttributeState,
   DEFAULT_API_KEY,
   type EmulatorOptions,
   type EmulatorRole,
+  type EventTagInfo,
   type MispEmulator,
   type RequestRecord,
   startMispEmulator,

@@ -134,6 +134,38 @@ export const behaviours = {
       'rec#1 content-length: 4-space pretty JSON, unescaped slashes; only verified on 2.5.1, older releases get json_encode',
   },
 
+  // --- §6/§12 tags and attribute deletions ------------------------------------------------
+  tagIndexUnpaged: {
+    since: '2.4.55',
+    source:
+      "§6: REST GET /tags/index drops the page limit (`unset($this->paginate['limit'])`, TagsController.php@v2.4.199:67-69; first in v2.4.55, absent in v2.4.54); before, 50 tags a page ordered by name (TagsController.php@v2.3.178:14-31)",
+  },
+  tagAddAnswersTag: {
+    since: '2.4.88',
+    source:
+      '§6/§12: REST POST /tags/add answers 200 {"Tag":{…}} (TagsController.php@v2.4.199:166-174, §12; first in v2.4.88); before, a redirect to /tags/view/{id} (TagsController.php@v2.3.178:77)',
+  },
+  tagAddReturnsExisting: {
+    since: '2.4.199',
+    source:
+      '§6: REST POST /tags/add with a taken name answers the existing tag (TagsController.php@v2.4.199:155-165); earliest verified — older releases fail the isUnique rule with 405 "Could not add the Tag. [name]: A similar name already exists." (Tag.php@v2.3.178:33-41)',
+  },
+  addTagBodyRearranged: {
+    since: '2.4.102',
+    source:
+      '§6/§12: addTag/removeTag read the tag from {"tag"} or {"Event":{"tag"}} (RequestRearrangeTool, EventsController.php@v2.4.102:3347-3361, @v2.4.199:3816-3825); v2.4.0 and 2.3 only {"Event":{"tag"}} (EventsController.php@v2.3.178:2821); first tag not pinned',
+  },
+  tagTimestampBump: {
+    since: '2.4.102',
+    source:
+      '§12: addTag/removeTag of a global tag unpublish the event and set its timestamp to now (EventsController.php@v2.4.102:3447-3451; Event::unpublishEvent@v2.4.199:6028-6053; §12 on 2.5.1); v2.4.0 and 2.3 do not touch the event (EventsController.php@v2.3.178:2817-2884); first tag not pinned',
+  },
+  attributeDeleteMessage: {
+    since: '2.4.51',
+    source:
+      '§12: REST POST /attributes/delete/{id} answers 200 {"message":"Attribute deleted."} (AttributesController.php@v2.4.199:1053-1057, §12; first in v2.4.51); 2.4.43–2.4.50 redirect to /events/view/{eventId}; 2.3 (and 2.4 before soft deletes) redirect to /attributes/index (AttributesController.php@v2.3.178:867-869)',
+  },
+
   // --- §5.2 view / HEAD --------------------------------------------------------------------
   invalidEventNoDot: {
     since: '2.5.0',

@@ -26,11 +26,15 @@ describe('ServerVersion', () => {
       head: false,
       restSearchUuidMetadata: true,
       indexTimestamp: true,
+      tagIndexUnpaged: true,
+      attributeDeleteAnswers: true,
+      tagInBody: false,
     })
     expect(capabilities(parseServerVersion('2.4.135')!)).toMatchObject({ editByUuid: true, head: true })
     expect(capabilities(parseServerVersion('2.4.54')!)).toMatchObject({
       restSearchUuidMetadata: false,
       indexTimestamp: true,
+      tagIndexUnpaged: false,
     })
   })
 })

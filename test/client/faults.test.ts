@@ -258,13 +258,42 @@ describe('answers that are not what they should be', () => {
     expect(await left(misp.get(1))).toMatchObject({ _tag: 'AuthenticationFailed', status: 200 })
   })
 
-  test('truncated JSON is UnexpectedResponse (invalid-json)', async () => {
+  test('truncated JSON on a read is retried like a 5xx (issue #8)', async () => {
+    const created = await right(misp.create(event24()))
+    if (created._tag !== 'Created') throw new Error('not created')
     emu.inject({ kind: 'truncated-json' }, { times: 1, match: { path: /events\/view/ } })
+    const n = emu.requests.length
+    const got = await right(misp.get(created.id))
+    expect(got.uuid).toBe(created.event.uuid)
+    expect(since(n).map((r) => r.fault ?? r.status)).toEqual(['truncated-json', 200])
+  })
+
+  test('truncated JSON on the read-only POST searches is retried too', async () => {
+    emu.inject({ kind: 'truncated-json' }, { times: 1, match: { path: /events\/index/ } })
+    const n = emu.requests.length
+    await right(misp.index())
+    expect(since(n).map((r) => r.fault ?? r.status)).toEqual(['truncated-json', 200])
+  })
+
+  test('truncated JSON every time: UnexpectedResponse (invalid-json) after limit + 1 attempts', async () => {
+    emu.inject({ kind: 'truncated-json' }, { times: 10, match: { path: /events\/view/ } })
+    const n = emu.requests.length
     expect(await left(misp.get(1))).toMatchObject({
       _tag: 'UnexpectedResponse',
       reason: 'invalid-json',
       status: 200,
     })
+    expect(since(n)).toHaveLength(fast.limit + 1)
+  })
+
+  test('truncated JSON on a write is never retried', async () => {
+    emu.inject({ kind: 'truncated-json' }, { times: 10, match: { path: /events\/add/ } })
+    const n = emu.requests.length
+    expect(await left(misp.create(event24()))).toMatchObject({
+      _tag: 'UnexpectedResponse',
+      reason: 'invalid-json',
+    })
+    expect(since(n)).toHaveLength(1)
   })
 
   test('a create answered with a redirect to the event page is not AlreadyExists: UnexpectedResponse (redirect)', async () => {

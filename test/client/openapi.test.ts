@@ -54,6 +54,36 @@ const spec: Spec | undefined = sharedPresent
 const templateRe = (template: string): RegExp =>
   new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`)
 
+/**
+ * Requests the client sends on purpose in a form the description does not spell out, each mapped
+ * to the documented operation MISP runs for it, with the reason.
+ */
+const deviations: ReadonlyArray<{
+  readonly method: string
+  readonly path: RegExp
+  readonly as: readonly [method: string, template: string]
+  readonly why: string
+}> = [
+  {
+    method: 'GET',
+    path: /^\/tags\/index(?:\/page:\d+)?$/,
+    as: ['get', '/tags'],
+    why: 'CakePHP routes /tags to TagsController::index; /tags/index is what a real 2.5.1 answered (misp-versions.md §12) and what PyMISP calls; page:N is the paginator of 2.4 < 2.4.55',
+  },
+  {
+    method: 'GET',
+    path: /^\/events\/view\/[^/]+\/deleted:1$/,
+    as: ['get', '/events/view/{eventId}'],
+    why: 'the named parameter `deleted` of the documented view (EventsController::view@v2.4.199:1689-1711)',
+  },
+  {
+    method: 'POST',
+    path: /^\/attributes\/delete\/[^/]+$/,
+    as: ['delete', '/attributes/delete/{attributeId}'],
+    why: 'MISP takes POST or DELETE (AttributesController.php@v2.4.199:1050); POST is what a real 2.5.1 was seen to answer (§12) and what every release since 2.3 takes',
+  },
+]
+
 /** The documented operation of a request (HEAD is answered by the GET operation). */
 const operationOf = (s: Spec, method: string, path: string) => {
   const m = (method === 'HEAD' ? 'GET' : method).toLowerCase()
@@ -62,6 +92,11 @@ const operationOf = (s: Spec, method: string, path: string) => {
     if (!templateRe(template).test(pathOnly)) continue
     const op = ops[m]
     if (op !== undefined) return { template, method: m, op }
+  }
+  for (const d of deviations) {
+    if (d.method !== method || !d.path.test(pathOnly)) continue
+    const op = s.paths[d.as[1]]?.[d.as[0]]
+    if (op !== undefined) return { template: d.as[1], method: d.as[0], op }
   }
   return undefined
 }
@@ -139,6 +174,19 @@ describe.skipIf(!sharedPresent)('requests to 2.4 servers follow MISP’s OpenAPI
       await misp.update({ ...event, timestamp: '1700000100' })()
       await right(misp.index())
       await right(misp.index({ since: 1700000000, minimal: true }))
+      // tags and deletions (issue #7)
+      const tags = await right(misp.tags())
+      const amber = await right(misp.createTag({ name: 'tlp:amber' }))
+      const stored = (await right(misp.index())).find((r) => r.uuid === event.uuid)
+      if (stored === undefined) throw new Error('the event is not in the index')
+      await right(misp.attachTag(stored.id, amber))
+      // (attaching by name, `POST /events/addTag/{id} {"tag": name}`, is §12's undocumented form: not used here)
+      await right(misp.detachTag(stored.id, amber.id))
+      await right(misp.eventsWithTag(tags[0]?.id ?? amber.id))
+      const full = await right(misp.get(stored.id))
+      const attribute = full.Object?.[0]?.Attribute?.[0]?.id ?? full.Attribute?.[0]?.id
+      if (attribute !== undefined) await right(misp.deleteAttribute(attribute))
+      await right(misp.get(stored.id, { deleted: true }))
       sent.set(version, emu.requests)
     }
   })
@@ -163,6 +211,11 @@ describe.skipIf(!sharedPresent)('requests to 2.4 servers follow MISP’s OpenAPI
     expect(used).toContain('get /events/view/{eventId}')
     expect(used).toContain('post /events/index')
     if (version !== '2.4.0') expect(used).toContain('post /events/restSearch')
+    expect(used).toContain('get /tags')
+    expect(used).toContain('post /tags/add')
+    expect(used).toContain('post /events/addTag/{eventId}/{tagId}/local:{local}')
+    expect(used).toContain('post /events/removeTag/{eventId}/{tagId}')
+    expect(used).toContain('delete /attributes/delete/{attributeId}')
   })
 
   test.each(['2.4.0', '2.4.102', '2.4.199', '2.5'])('MISP %s: request bodies validate', (version) => {

@@ -15,13 +15,18 @@ import type { Transport } from './transport.js'
 const toAttributeIndex = (location: string | undefined): boolean =>
   location !== undefined && /\/attributes\/index\/?(?:[?#]|$)/.test(location) && !isLoginLocation(location)
 
+/** 2.4.43–2.4.50's REST answer to a soft delete (`AttributesController.php@v2.4.43:873`). */
+const toEventView = (location: string | undefined): boolean =>
+  location !== undefined && /\/events\/view\/\d+\/?(?:[?#]|$)/.test(location)
+
 /**
  * See `MispClient.deleteAttribute`.
  *
  * - 2.4/2.5: `POST /attributes/delete/{idOrUuid}` soft-deletes: 200 `{"message": "Attribute
  *   deleted."}` (`AttributesController.php@v2.4.199:1015-1071`, §12); an attribute that is missing
  *   or already deleted is a 404 "Invalid attribute" (`:1024-1035`) → `NotFound`.
- * - 2.3: the same request deletes for good, and REST answers every outcome — deleted or not
+ * - 2.3 (and 2.4 before v2.4.51): the same request deletes for good (2.4.43+: softly), and REST
+ *   answers every outcome — deleted or not
  *   there — with a redirect to `/attributes/index` (`AttributesController.php@v2.3.178:841-871`).
  *   So the attribute is first looked up (`GET /attributes/view/{id}`: 404 "Invalid attribute" when
  *   missing, `:802-806`); only an existing one is deleted. A redirect to the login page stays an
@@ -44,7 +49,10 @@ export const deleteAttribute = async (
       'attributeId',
       c.is23 ? 'expected a numeric attribute id' : 'expected a numeric attribute id or a UUID',
     )
-  if (c.is23) {
+  // 2.3 and 2.4 < 2.4.51 answer every REST delete with a redirect: look the attribute up first
+  const caps = c.is23 ? undefined : await c.capabilities(t)
+  if (caps !== undefined && E.isLeft(caps)) return caps
+  if (caps === undefined || !caps.right.attributeDeleteAnswers) {
     const view = await t.send({
       method: 'GET',
       path: `attributes/view/${id}`,
@@ -71,10 +79,11 @@ export const deleteAttribute = async (
   })()
   if (E.isLeft(answer)) return answer
   const a = answer.right
-  if (c.is23)
-    return a.status >= 300 && a.status < 400 && toAttributeIndex(locationOf(a))
-      ? E.right({ _tag: 'Deleted' })
-      : E.left(failureOf(a))
+  // 2.3 (and 2.4 before v2.4.51) answer a REST delete with a redirect
+  const location = locationOf(a)
+  if (a.status >= 300 && a.status < 400 && (toAttributeIndex(location) || toEventView(location)))
+    return E.right({ _tag: 'Deleted' })
+  if (c.is23) return E.left(failureOf(a))
   if (a.status === 404) return E.right({ _tag: 'NotFound' })
   const message = a.body._tag === 'Json' && isRecord(a.body.value) ? a.body.value['message'] : undefined
   if (a.status === 200 && typeof message === 'string' && /deleted/i.test(message))

@@ -80,8 +80,8 @@ const MAX_PAGES_23 = 2000
  *
  * - 2.4/2.5: `GET /tags/index` → `{"Tag": [...]}`, every tag in one answer: the REST index drops
  *   the page limit (`TagsController.php@v2.4.199:67-69`; §12).
- * - 2.3: the same action paginates for REST too, 50 tags a page ordered by name
- *   (`TagsController.php@v2.3.178:14-19,27-31`): `GET /tags/index/page:N` until a page is short,
+ * - 2.3 and 2.4 < 2.4.55: the same action paginates for REST too, 50 tags a page ordered by
+ *   name (`TagsController.php@v2.3.178:14-19,27-31`): `GET /tags/index/page:N` until a page is short,
  *   empty, repeats known ids, or is past the end (CakePHP ≥ 2.3 answers 404 there).
  */
 export const tags = async (
@@ -98,8 +98,12 @@ export const tags = async (
       signal: options?.signal,
     })()
   if (!c.is23) {
-    const answer = await read('tags/index')
-    return E.isLeft(answer) ? answer : tagList(c, answer.right)
+    const caps = await c.capabilities(t)
+    if (E.isLeft(caps)) return caps
+    if (caps.right.tagIndexUnpaged) {
+      const answer = await read('tags/index')
+      return E.isLeft(answer) ? answer : tagList(c, answer.right)
+    }
   }
   const all: Array<TagEntry> = []
   const seen = new Set<string>()
@@ -151,7 +155,7 @@ const NAME_TAKEN = /already exists/i
  * See `MispClient.createTag`.
  *
  * - 2.4/2.5: `POST /tags/add {"Tag": {name, colour}}` → 200 `{"Tag": {…}}`; a name that exists
- *   answers with the existing tag (`TagsController.php@v2.4.199:140-170`; §12).
+ *   answers with the existing tag (`TagsController.php@v2.4.199:140-185`; §12).
  * - 2.3: the same request; REST success is a redirect to `/tags/view/{id}`
  *   (`TagsController.php@v2.3.178:70-90`), whose id is taken from `Location`. A taken name is a
  *   405 "Could not add the Tag. [name]: A similar name already exists." (the `isUnique` rule,
@@ -232,9 +236,9 @@ const unsaved = (a: Answer, text: string): MispError => {
  *   (`tagEvent`); a numeric id skips the name lookup (`EventsController.php@v2.4.199:3858`).
  *
  * Without a numeric id, by name in the body — never in the URL, where CakePHP reads `tlp:amber`
- * as the named parameter `tlp` and MISP answers "Invalid Tag." (§12): 2.4/2.5 `{"tag": name}`
- * (`RequestRearrangeTool`, `EventsController.php@v2.4.199:3816-3825`; §12), 2.3
- * `{"Event": {"tag": name}}` (`EventsController.php@v2.3.178:2821`).
+ * as the named parameter `tlp` and MISP answers "Invalid Tag." (§12): 2.4.102+ `{"tag": name}`
+ * (`RequestRearrangeTool`, `EventsController.php@v2.4.199:3816-3825`; §12), 2.3 and older 2.4
+ * `{"Event": {"tag": name}}` (`EventsController.php@v2.3.178:2821`, `@v2.4.0:2536`).
  */
 export const attachTag = async (
   c: Core,
@@ -256,10 +260,16 @@ export const attachTag = async (
   const name = isRecord(tag) && typeof tag['name'] === 'string' ? tag['name'].trim() : ''
   if (tagId === undefined && name === '')
     return c.invalid('POST', planned, 'tag', 'expected a tag with a numeric id or a name')
+  let bare = false
+  if (tagId === undefined && !c.is23) {
+    const caps = await c.capabilities(t)
+    if (E.isLeft(caps)) return caps
+    bare = caps.right.tagInBody
+  }
   const call =
     tagId !== undefined
       ? { path: c.is23 ? `events/addTag/${event}/${tagId}` : `events/addTag/${event}/${tagId}/local:0` }
-      : { path: `events/addTag/${event}`, body: c.is23 ? { Event: { tag: name } } : { tag: name } }
+      : { path: `events/addTag/${event}`, body: bare ? { tag: name } : { Event: { tag: name } } }
   const answer = await t.send({
     method: 'POST',
     ...call,

@@ -293,16 +293,16 @@ export const makeTransport = (config: TransportConfig): Transport => {
       }
 
       const longestBackoff = (n: number) => Math.min(policy.maxDelay, policy.baseDelay * 2 ** (n - 1))
-      const options: KyOptions = {
+      const optionsFor = (limit: number): KyOptions => ({
         method: call.method,
         signal,
         fetch: countingFetch,
         ...(call.body === undefined ? {} : { json: call.body }),
-        throwHttpErrors: (status) => call.idempotent && policy.limit > 0 && RETRY_STATUSES.includes(status),
+        throwHttpErrors: (status) => call.idempotent && limit > 0 && RETRY_STATUSES.includes(status),
         retry:
-          call.idempotent && policy.limit > 0
+          call.idempotent && limit > 0
             ? {
-                limit: policy.limit,
+                limit,
                 methods: ['get', 'head', 'post'],
                 statusCodes: [...RETRY_STATUSES],
                 afterStatusCodes: [...RETRY_AFTER_STATUSES],
@@ -326,53 +326,89 @@ export const makeTransport = (config: TransportConfig): Transport => {
                 },
               }
             : 0,
-      }
+      })
 
-      let response: Response
-      try {
-        response = await api(call.path, options)
-      } catch (e) {
-        if (e instanceof HTTPError) {
-          const contentType = e.response.headers.get('content-type') ?? ''
-          const answer: Answer = {
-            request,
-            status: e.response.status,
-            headers: e.response.headers,
-            contentType,
-            body: bodyOfData(e.data, contentType),
+      /** Waits `ms` unless the call is aborted or out of time first. */
+      const pause = (ms: number): Promise<void> =>
+        new Promise((resolve) => {
+          const timer = setTimeout(done, ms)
+          function done(): void {
+            clearTimeout(timer)
+            signal.removeEventListener('abort', done)
+            resolve()
           }
-          log(
-            redact(`${call.method} ${call.path} gave up after ${attempts} attempt(s): HTTP ${answer.status}`),
-          )
-          return { _tag: 'Right', right: answer }
+          signal.addEventListener('abort', done, { once: true })
+        })
+
+      for (;;) {
+        let response: Response
+        try {
+          // every fetch of the call, ky's retries included, counts against the one retry budget
+          response = await api(call.path, optionsFor(policy.limit - attempts))
+        } catch (e) {
+          if (e instanceof HTTPError) {
+            const contentType = e.response.headers.get('content-type') ?? ''
+            const answer: Answer = {
+              request,
+              status: e.response.status,
+              headers: e.response.headers,
+              contentType,
+              body: bodyOfData(e.data, contentType),
+            }
+            log(
+              redact(
+                `${call.method} ${call.path} gave up after ${attempts} attempt(s): HTTP ${answer.status}`,
+              ),
+            )
+            return { _tag: 'Right', right: answer }
+          }
+          const error = fail(e)
+          if (!isKyNetworkError(e) || attempts > 1)
+            log(redact(`${call.method} ${call.path} failed after ${attempts} attempt(s): ${error._tag}`))
+          return { _tag: 'Left', left: error }
         }
-        const error = fail(e)
-        if (!isKyNetworkError(e) || attempts > 1)
-          log(redact(`${call.method} ${call.path} failed after ${attempts} attempt(s): ${error._tag}`))
-        return { _tag: 'Left', left: error }
-      }
-      const contentType = response.headers.get('content-type') ?? ''
-      let text: string
-      try {
-        text = call.method === 'HEAD' ? '' : await response.text()
-      } catch (e) {
-        return { _tag: 'Left', left: fail(e) }
-      }
-      if (attempts > 1)
-        log(
-          redact(
-            `${call.method} ${call.path} → ${response.status} after ${attempts} attempts, ${Math.round(performance.now() - started)} ms in all`,
-          ),
-        )
-      return {
-        _tag: 'Right',
-        right: {
-          request,
-          status: response.status,
-          headers: response.headers,
-          contentType,
-          body: bodyOf(text, contentType),
-        },
+        const contentType = response.headers.get('content-type') ?? ''
+        let text: string | undefined
+        let readError: unknown
+        try {
+          text = call.method === 'HEAD' ? '' : await response.text()
+        } catch (e) {
+          readError = e
+        }
+        const body = text === undefined ? undefined : bodyOf(text, contentType)
+        // issue #8: a body cut short (the connection dropped mid-way, or JSON that stops) is as
+        // transient as a 5xx; a read may be sent again, within the same retry and time budget
+        const broken = body === undefined || body._tag === 'InvalidJson'
+        if (broken && call.idempotent && attempts <= policy.limit && !external?.aborted) {
+          const base = longestBackoff(attempts)
+          const wait = policy.jitter ? base * (0.5 + Math.random() * 0.5) : base
+          if (wait < deadline - performance.now()) {
+            log(
+              redact(
+                `retry ${attempts} of ${call.method} ${pathOf(response.url || call.path)} after a ${body === undefined ? 'body cut short' : 'malformed JSON body'}`,
+              ),
+            )
+            await pause(wait)
+            if (!signal.aborted) continue
+          }
+        }
+        if (body === undefined) return { _tag: 'Left', left: fail(readError) }
+        if (attempts > 1)
+          log(
+            redact(
+              `${call.method} ${call.path} → ${response.status} after ${attempts} attempts, ${Math.round(performance.now() - started)} ms in all`,
+            ),
+          )
+        return {
+          _tag: 'Right',
+          right: {
+            request,
+            status: response.status,
+            headers: response.headers,
+            contentType,
+            body,
+          },
+        }
       }
     }
 

@@ -26,6 +26,8 @@ export interface RenderContext {
   readonly numeric: boolean
   /** MISP.baseurl (no trailing slash): the url of this instance in SharingGroupServer (rec#29). */
   readonly baseUrl: string
+  /** soft-deleted attributes and objects shown too (`deleted:1`, restSearch `deleted: [0, 1]`) */
+  readonly includeDeleted?: boolean
 }
 
 export const numberer =
@@ -142,7 +144,7 @@ const renderEventSharingGroup = (ctx: RenderContext, sg: SharingGroup, full: boo
 // ---------------------------------------------------------------------------------------------
 
 const visibleAttribute = (ctx: RenderContext, ev: Ev, a: Attr, mode: RenderMode): boolean => {
-  if (a.deleted) return mode === 'dump'
+  if (a.deleted) return mode === 'dump' || ctx.includeDeleted === true
   const u = ctx.store.user
   if (mode === 'dump' || u.perm.siteAdmin || ev.org_id === u.orgId) return true
   if (a.distribution === 4) return ctx.store.inSharingGroup(a.sharing_group_id)
@@ -340,7 +342,7 @@ export const renderEvent = (ctx: RenderContext, ev: Ev, mode: RenderMode): Json 
   if (p.has('galaxy')) o['Galaxy'] = []
   if (!metadata && p.has('objects'))
     o['Object'] = ev.objects
-      .filter((x) => mode === 'dump' || !x.deleted)
+      .filter((x) => mode === 'dump' || ctx.includeDeleted === true || !x.deleted)
       .map((x) => renderObject(ctx, ev, x, mode, fullSg))
   if (!metadata && p.has('eventReports')) o['EventReport'] = []
   if (p.has('protectedEvents')) o['CryptographicKey'] = []

@@ -11,9 +11,10 @@ import type { Profile } from '../profiles.js'
 import { type JsonStyle, phpJson } from './json.js'
 import { loginPage } from './loginPage.js'
 import { type RenderContext, type RenderMode, renderEvent, renderSharingGroupAdded } from './render.js'
-import { renderIndexRow, renderMinimalRow } from './renderIndex.js'
+import { makeSearchRoutes } from './routesSearch.js'
+import { makeTagRoutes } from './routesTags.js'
 import { type AttributeErrors, type Ev, looksLikeUuid, type Store } from './store.js'
-import { type FieldErrors, toBool, toInt } from './validate.js'
+import { type FieldErrors, toInt } from './validate.js'
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -82,40 +83,6 @@ const phpArray = (m: AttributeErrors): unknown => {
   return Object.fromEntries(keys.map((k) => [String(k), m.get(k)]))
 }
 
-/** `"7d"`, `"3h"`, `"30m"`, `"10s"` (`Event::resolveTimeDelta`) or a unix time. */
-const resolveTime = (v: unknown, now: number): number | undefined => {
-  const i = toInt(v)
-  if (i !== undefined) return i
-  if (typeof v !== 'string') return undefined
-  const m = /^(\d+)([dhms])$/.exec(v.trim())
-  if (m === null) return undefined
-  const unit = m[2] === 'd' ? 86400 : m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1
-  return now - Number(m[1]) * unit
-}
-
-/** A time filter: a value (≥), a `[from, to]` pair, or a delta. */
-const timeMatcher = (v: unknown, now: number): ((t: number) => boolean) | undefined => {
-  if (Array.isArray(v)) {
-    const from = resolveTime(v[0], now)
-    const to = resolveTime(v[1], now)
-    return (t) => (from === undefined || t >= from) && (to === undefined || t <= to)
-  }
-  const from = resolveTime(v, now)
-  return from === undefined ? undefined : (t) => t >= from
-}
-
-const list = (v: unknown): Array<string> =>
-  (Array.isArray(v) ? v : [v]).flatMap((x) =>
-    typeof x === 'string' || typeof x === 'number' ? [String(x)] : [],
-  )
-
-const paginate = <A>(rows: Array<A>, filters: Json): Array<A> => {
-  const limit = toInt(filters['limit'])
-  if (limit === undefined || limit <= 0) return rows
-  const page = toInt(filters['page']) ?? 1
-  return rows.slice((page - 1) * limit, page * limit)
-}
-
 // ---------------------------------------------------------------------------------------------
 // router
 // ---------------------------------------------------------------------------------------------
@@ -158,6 +125,8 @@ export const makeRouter = (d: RouterDeps): Router => {
   })
   const html = (status: number, body: string): Reply => ({ status, body, type: htmlType, headers: {} })
 
+  const tagRoutes = makeTagRoutes<Reply>({ profile, store, baseUrl: d.baseUrl, n, json, error, empty })
+
   // --- actions ---------------------------------------------------------------------------------
 
   /** §5.2: `{"version"}` (2.3.129+, 2.4.0); the late shape from rec#0 (`ServersController.php@v2.4.199:1883`). */
@@ -186,7 +155,17 @@ export const makeRouter = (d: RouterDeps): Router => {
     return ev !== undefined && store.canSee(ev) ? ev : undefined
   }
 
-  const envelope = (ev: Ev, mode: RenderMode): Json => ({ Event: renderEvent(ctx(), ev, mode) })
+  const envelope = (ev: Ev, mode: RenderMode, includeDeleted = false): Json => ({
+    Event: renderEvent({ ...ctx(), includeDeleted }, ev, mode),
+  })
+
+  /**
+   * Whether soft-deleted attributes are asked for: `deleted` 1 (both) or a list holding 1, in the
+   * view's named parameters or body and in restSearch (`EventsController::view@v2.4.199:1689-1711`;
+   * §12: restSearch `"deleted": [0, 1]`). Only releases with soft deletes (v2.4.43+).
+   */
+  const wantsDeleted = (v: unknown): boolean =>
+    profile.has('attributeDeleted') && (Array.isArray(v) ? v : [v]).some((x) => toInt(x) === 1 || x === true)
 
   /** §5.3: 2.3–2.4.102 → 200 "Add event failed."; 2.4.103+ → 403 saveFailResponse (rec#24, rec#25). */
   const addFailed = (errors: FieldErrors): Reply => {
@@ -224,111 +203,18 @@ export const makeRouter = (d: RouterDeps): Router => {
     return json(403, body)
   }
 
-  /** §5.2 index filters, by version (2.3 `search*`; 2.4.54+ timestamps; 2.4.97 datefrom/dateuntil). */
-  const indexFilter = (filters: Json): ((ev: Ev) => boolean) => {
-    const now = d.clock()
-    const checks: Array<(ev: Ev) => boolean> = []
-    const from =
-      filters['searchDatefrom'] ?? (profile.has('indexDateFilter') ? filters['datefrom'] : undefined)
-    const until =
-      filters['searchDateuntil'] ?? (profile.has('indexDateFilter') ? filters['dateuntil'] : undefined)
-    if (typeof from === 'string' && from !== '') checks.push((ev) => ev.date >= from)
-    if (typeof until === 'string' && until !== '') checks.push((ev) => ev.date <= until)
-    const pub = toBool(
-      filters['searchpublished'] ?? (profile.era === '2.4' ? filters['published'] : undefined),
-    )
-    if (pub !== undefined) checks.push((ev) => ev.published === pub)
-    const info = filters['searcheventinfo']
-    if (typeof info === 'string' && info !== '')
-      checks.push((ev) => ev.info.toLowerCase().includes(info.toLowerCase()))
-    const eid = filters['searcheventid'] ?? (profile.era === '2.4' ? filters['eventid'] : undefined)
-    if (eid !== undefined) {
-      const ids = list(eid)
-      checks.push((ev) => ids.includes(String(ev.id)))
-    }
-    const org = filters['searchorg']
-    if (typeof org === 'string' && org !== '') checks.push((ev) => store.org(ev.orgc_id).name === org)
-    if (profile.has('indexTimestampFilter')) {
-      const ts = timeMatcher(filters['timestamp'], now)
-      if (ts !== undefined) checks.push((ev) => ts(ev.timestamp))
-      const rawPts =
-        filters['publishtimestamp'] ??
-        (profile.has('indexPublishTimestampFilter') ? filters['publish_timestamp'] : undefined)
-      const pts = timeMatcher(rawPts, now)
-      if (pts !== undefined) checks.push((ev) => pts(ev.publish_timestamp))
-    }
-    return (ev) => checks.every((c) => c(ev))
-  }
-
-  const index = (filters: Json): Reply => {
-    const keep = indexFilter(filters)
-    let events = store.events.filter((ev) => store.canSee(ev) && keep(ev)).sort((a, b) => a.id - b.id)
-    if (profile.era === '2.4') events = paginate(events, filters)
-    const minimal = profile.has('indexMinimal') && toBool(filters['minimal']) === true
-    return json(
-      200,
-      events.map((ev) => (minimal ? renderMinimalRow(ctx(), ev) : renderIndexRow(ctx(), ev))),
-    )
-  }
-
-  /** §5.2 restSearch: `{"response":[{"Event":…}]}`; parameters gated by version. */
-  const restSearch = (params: Json, here: string): Reply => {
-    const now = d.clock()
-    const checks: Array<(ev: Ev) => boolean> = []
-    if (params['eventid'] !== undefined) {
-      const ids = list(params['eventid'])
-      checks.push((ev) => ids.includes(String(ev.id)))
-    }
-    // `last` works on publish_timestamp in every version (§5.2, Event::resolveTimeDelta).
-    const last = params['last'] === undefined ? undefined : resolveTime(params['last'], now)
-    if (last !== undefined) checks.push((ev) => ev.publish_timestamp >= last)
-    const dateFrom = params['from']
-    const dateTo = params['to']
-    if (typeof dateFrom === 'string') checks.push((ev) => ev.date >= dateFrom)
-    if (typeof dateTo === 'string') checks.push((ev) => ev.date <= dateTo)
-    for (const field of ['value', 'type', 'category'] as const) {
-      if (params[field] === undefined) continue
-      const wanted = list(params[field])
-      checks.push((ev) => ev.attributes.some((a) => !a.deleted && wanted.includes(a[field])))
-    }
-    if (params['org'] !== undefined) {
-      const orgs = list(params['org'])
-      checks.push((ev) => {
-        const o = store.org(ev.orgc_id)
-        return orgs.includes(o.name) || orgs.includes(String(o.id)) || orgs.includes(o.uuid)
-      })
-    }
-    if (profile.has('restSearchUuid') && params['uuid'] !== undefined) {
-      const uuids = list(params['uuid']).map((u) => u.toLowerCase())
-      checks.push((ev) => uuids.includes(ev.uuid.toLowerCase()))
-    }
-    if (profile.has('restSearchTimestamp')) {
-      const ts = timeMatcher(params['timestamp'], now)
-      if (ts !== undefined) checks.push((ev) => ts(ev.timestamp))
-      const pts = timeMatcher(params['publish_timestamp'], now)
-      if (pts !== undefined) checks.push((ev) => pts(ev.publish_timestamp))
-      const pub = toBool(params['published'])
-      if (pub !== undefined) checks.push((ev) => ev.published === pub)
-    }
-    let events = store.events
-      .filter((ev) => store.canSee(ev) && checks.every((c) => c(ev)))
-      .sort((a, b) => a.id - b.id)
-    if (profile.era === '2.4') events = paginate(events, params)
-    const metadata = profile.has('restSearchMetadata') && toBool(params['metadata']) === true
-    if (events.length === 0 && !profile.has('restSearchEmptyResponse'))
-      return error(404, texts.noMatches, here)
-    const mode: RenderMode = metadata ? 'metadata' : 'write'
-    const items = events.map((ev) => envelope(ev, mode))
-    if (!profile.has('prettyJson')) return json(200, { response: items })
-    // rec#20/rec#21 (content-length): JsonExport streams `{"response": [` + compact events joined by
-    // `,` + `]}` + PHP_EOL, slashes unescaped.
-    return {
-      status: 200,
-      body: `{"response": [${items.map((i) => phpJson(i, 'compact')).join(',')}]}\n`,
-      type: jsonType,
-      headers: {},
-    }
-  }
+  const { index, restSearch } = makeSearchRoutes({
+    profile,
+    store,
+    clock: d.clock,
+    ctx,
+    json,
+    error,
+    rawJson: (body) => ({ status: 200, body, type: jsonType, headers: {} }),
+    noMatches: texts.noMatches,
+    envelope,
+    wantsDeleted,
+  })
 
   // --- routing ---------------------------------------------------------------------------------
 
@@ -369,6 +255,9 @@ export const makeRouter = (d: RouterDeps): Router => {
         : empty(302, { Location: `${d.baseUrl()}/users/login` })
     }
 
+    const tagReply = tagRoutes({ method, controller, action, args: positional.slice(2), named, body, here })
+    if (tagReply !== undefined) return tagReply
+
     if (extra.length > 0) return notFound()
 
     if (controller === 'servers' && action === 'getVersion' && arg === undefined) {
@@ -395,7 +284,7 @@ export const makeRouter = (d: RouterDeps): Router => {
       if (method === 'HEAD' && profile.has('explicitHead')) return empty(ev === undefined ? 404 : 200)
       if (ev === undefined)
         return error(404, profile.has('invalidEventNoDot') ? 'Invalid event' : 'Invalid event.', here)
-      return json(200, envelope(ev, 'view'))
+      return json(200, envelope(ev, 'view', wantsDeleted(named['deleted'] ?? input['deleted'])))
     }
 
     const add = (): Reply => {

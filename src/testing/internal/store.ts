@@ -127,6 +127,18 @@ export class Store {
     return undefined
   }
 
+  /** The stored attribute with this uuid, with the list (event or object attributes) that holds it. */
+  findAttributeByUuid(uuid: string): { list: Array<Attr>; attr: Attr } | undefined {
+    const u = uuid.toLowerCase()
+    for (const ev of this.events) {
+      for (const list of [ev.attributes, ...ev.objects.map((o) => o.attributes)]) {
+        const attr = list.find((a) => a.uuid.toLowerCase() === u)
+        if (attr !== undefined) return { list, attr }
+      }
+    }
+    return undefined
+  }
+
   /** The stored attribute with this local id, with the list (event or object attributes) that holds it. */
   findAttributeById(id: number): { list: Array<Attr>; attr: Attr } | undefined {
     for (const ev of this.events) {

@@ -5,7 +5,7 @@
  * @internal
  */
 import type { Attr, Ev, Obj, Raw } from './model.js'
-import { allAttributes, asArray, isRecord, str } from './model.js'
+import { allAttributes, asArray, isRecord, str, uuidPattern } from './model.js'
 import type { Store } from './store.js'
 import { tagLinks } from './storeTags.js'
 import {
@@ -243,4 +243,59 @@ export function mergeObject(s: Store, ev: Ev, raw: Raw, now: number): void {
   if (d !== undefined) obj.distribution = d
   for (const a of asArray(raw['Attribute']))
     if (isRecord(a)) mergeAttribute(s, ev, a, obj.id, obj.attributes, now)
+}
+
+// --- delete (§12) ------------------------------------------------------------------------------
+
+export type DeleteAttributeResult =
+  | { readonly _tag: 'not-found' }
+  | { readonly _tag: 'forbidden' }
+  | { readonly _tag: 'deleted'; readonly ev: Ev; readonly attr: Attr }
+  /** 2.3 REST: the outcome is not told, every answer is the same redirect */
+  | { readonly _tag: 'not-deleted' }
+
+/**
+ * `POST /attributes/delete/{id}`.
+ *
+ * - 2.3 (and 2.4 before soft deletes, v2.4.43): a hard delete by numeric id
+ *   (`AttributesController::__delete@v2.3.178:883-923`). The event keeps its timestamp (no event
+ *   save); its `attribute_count` drops (`counterCache`, `Attribute.php@v2.3.178:350-358`; here
+ *   counted at rendering). A locked event needs the user's org as owner and perm_sync, another
+ *   one the user's org as creator (`:898-907`).
+ * - 2.4.43+: a soft delete by id or uuid of a live attribute (`AttributesController.php@v2.4.199:1024-1035`):
+ *   `deleted`, attribute timestamp now, the event unpublished and stamped now
+ *   (`Attribute::deleteAttribute@v2.4.199:3016-3074`, `Event::unpublishEvent`; §12); same
+ *   permission rule (`:3027-3038`).
+ */
+export function deleteAttributeRest(
+  s: Store,
+  ref: string,
+  options?: { readonly asOwner?: boolean },
+): DeleteAttributeResult {
+  const soft = s.profile.has('attributeDeleted')
+  const found = /^\d+$/.test(ref)
+    ? s.findAttributeById(Number(ref))
+    : soft && uuidPattern.test(ref)
+      ? s.findAttributeByUuid(ref)
+      : undefined
+  if (found === undefined || (soft && found.attr.deleted))
+    return soft ? { _tag: 'not-found' } : { _tag: 'not-deleted' }
+  const ev = s.events.find((e) => e.id === found.attr.event_id)
+  if (ev === undefined) return { _tag: 'not-found' }
+  const u = s.user
+  const allowed =
+    options?.asOwner === true ||
+    u.perm.siteAdmin ||
+    (ev.locked ? ev.org_id === u.orgId && u.perm.sync : ev.orgc_id === u.orgId)
+  if (!allowed) return { _tag: 'forbidden' }
+  if (!soft) {
+    found.list.splice(found.list.indexOf(found.attr), 1)
+    return { _tag: 'deleted', ev, attr: found.attr }
+  }
+  const now = s.clock()
+  found.attr.deleted = true
+  found.attr.timestamp = now
+  ev.published = false
+  ev.timestamp = now
+  return { _tag: 'deleted', ev, attr: found.attr }
 }

@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import type { Raw, Tag, TagLink } from './model.js'
+import type { Ev, Raw, Tag, TagLink } from './model.js'
 import { asArray, isRecord, str } from './model.js'
 import type { Store } from './store.js'
 import { toBool } from './validate.js'
@@ -43,4 +43,182 @@ export function tagLinks(s: Store, raw: Raw, kind: 'eventTag' | 'attributeTag'):
     })
   }
   return out
+}
+
+// --- REST (§6, §12) ----------------------------------------------------------------------------
+
+/** A tag row with the number of visible events carrying it (`count` of `TagsController::index`). */
+export interface TagRow {
+  readonly tag: Tag
+  readonly count: number
+}
+
+/**
+ * `TagsController::index`: every tag ordered by name (`TagsController.php@v2.3.178:14-19`), with
+ * `count` = the events carrying it that the user can see (2.3 counts only events it may see,
+ * `:32-54`; 2.4 `EventTag::countForTags`).
+ */
+export function listTags(s: Store): Array<TagRow> {
+  return [...s.tags]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((tag) => ({
+      tag,
+      count: s.events.filter((e) => s.canSee(e) && e.tags.some((l) => l.tagId === tag.id)).length,
+    }))
+}
+
+export type AddTagResult =
+  | { readonly _tag: 'created'; readonly tag: Tag }
+  | { readonly _tag: 'existing'; readonly tag: Tag }
+  | { readonly _tag: 'invalid'; readonly message: string }
+
+/**
+ * `TagsController::add` for REST: `{"Tag": {name, colour}}` (late 2.4 also a bare `{name, colour}`,
+ * `TagsController.php@v2.4.199:143-145`); a missing colour is made up; `name` must be non-empty and
+ * unique, `colour` `#rrggbb` (`Tag.php@v2.3.178:33-50`). Late 2.4 answers a taken name with the
+ * existing tag (`tagAddReturnsExisting`).
+ */
+export function addTagRest(s: Store, body: unknown): AddTagResult {
+  const p = s.profile
+  const raw = isRecord(body) ? body : {}
+  const inner = isRecord(raw['Tag'])
+    ? isRecord(raw['Tag']['request'])
+      ? raw['Tag']['request']
+      : raw['Tag']
+    : p.has('tagAddAnswersTag')
+      ? raw
+      : {}
+  const name = str(inner['name'])?.trim() ?? ''
+  const colour = str(inner['colour']) ?? tagColours[s.tags.length % tagColours.length] ?? '#0088cc'
+  const taken = s.tags.find((t) => t.name === name)
+  if (taken !== undefined && p.has('tagAddReturnsExisting')) return { _tag: 'existing', tag: taken }
+  const problems = [
+    ...(name === '' ? ['[name]: This field cannot be left empty.'] : []),
+    ...(taken !== undefined ? ['[name]: A similar name already exists.'] : []),
+    ...(!/^#[0-9a-f]{6}$/i.test(colour) ? ['[colour]: Colour has to be in the RGB format (#FFFFFF)'] : []),
+  ]
+  if (problems.length > 0) return { _tag: 'invalid', message: `Could not add the Tag. ${problems[0]}` }
+  const id = s.next('tag')
+  const tag: Tag = { id, name, colour, exportable: true, is_galaxy: name.startsWith('misp-galaxy:') }
+  s.tags.push(tag)
+  return { _tag: 'created', tag }
+}
+
+/** `{saved, success|errors}` as addTag/removeTag answer (HTTP 200 either way). */
+export type SavedAnswer =
+  | { readonly saved: true; readonly success: string; readonly check_publish?: boolean }
+  | { readonly saved: false; readonly errors: string }
+
+const refused = (errors: string): SavedAnswer => ({ saved: false, errors })
+const noPermission = refused("You don't have permission to do that.")
+
+/** The tag a request names: a numeric id as given, a name looked up (exactly, trimmed). */
+const tagRef = (s: Store, ref: unknown): { readonly id: number } | undefined => {
+  const r = typeof ref === 'number' ? String(ref) : typeof ref === 'string' ? ref.trim() : ''
+  if (/^\d+$/.test(r)) return { id: Number(r) }
+  const found = r === '' ? undefined : s.tags.find((t) => t.name === r)
+  return found === undefined ? undefined : { id: found.id }
+}
+
+/** The tag of an addTag/removeTag body: `{"Event": {"tag"}}`, and since 2.4.102 also `{"tag"}`/`{"tag_id"}`. */
+const bodyTag = (s: Store, body: unknown): unknown => {
+  let data: unknown = isRecord(body) && body['request'] !== undefined ? body['request'] : body
+  if (!s.profile.has('addTagBodyRearranged'))
+    return isRecord(data) && isRecord(data['Event']) ? data['Event']['tag'] : undefined
+  // RequestRearrangeTool (EventsController.php@v2.4.199:3816-3825): request/Event unwrapped, tag_id → tag
+  if (isRecord(data) && data['Event'] !== undefined) data = data['Event']
+  return isRecord(data) ? (data['tag'] ?? data['tag_id']) : undefined
+}
+
+/**
+ * Who may (un)tag: 2.3 anyone with perm_tagger unless the event is another org's and
+ * distribution 0 (`EventsController.php@v2.3.178:2832`); late 2.4 `ACLComponent::canModifyTag`
+ * (`@v2.4.199:1035-1055`): site admin, or perm_tagger/perm_sync and `canModifyEvent` (creator org
+ * or the event's own user). Every emulator role is a tagger.
+ */
+const mayTag = (s: Store, ev: Ev): boolean => {
+  const u = s.user
+  if (u.perm.siteAdmin) return true
+  if (s.profile.era === '2.3') return ev.org_id === u.orgId || ev.orgc_id === u.orgId || ev.distribution !== 0
+  return ev.orgc_id === u.orgId || ev.user_id === u.id
+}
+
+/** Late 2.4: a global tag change unpublishes the event and stamps it now (`tagTimestampBump`). */
+const touch = (s: Store, ev: Ev): void => {
+  if (!s.profile.has('tagTimestampBump')) return
+  ev.published = false
+  ev.timestamp = s.clock()
+}
+
+/**
+ * `EventsController::addTag` (2.3: `@v2.3.178:2817-2851`; late: `@v2.4.199:3814-3990`). `urlTag` is
+ * the positional tag of the URL — a tag name with a colon never gets there: CakePHP reads
+ * `tlp:amber` as the named parameter `tlp` (why §12 saw "Invalid Tag." for a name in the URL).
+ */
+export function attachTagRest(
+  s: Store,
+  eventRef: string | undefined,
+  urlTag: string | undefined,
+  body: unknown,
+  local: boolean,
+): SavedAnswer {
+  const era24 = s.profile.era === '2.4'
+  const ref = urlTag ?? bodyTag(s, body)
+  const ev =
+    eventRef === undefined
+      ? undefined
+      : era24
+        ? s.findEvent(eventRef)
+        : /^\d+$/.test(eventRef)
+          ? s.findEvent(eventRef)
+          : undefined
+  if (era24 && ev === undefined) return refused('Invalid event.')
+  if (!era24) {
+    // 2.3 resolves the name before it reads the event
+    const tag = tagRef(s, ref)
+    if (tag === undefined && !/^\d+$/.test(String(ref ?? '').trim())) return refused('Invalid Tag.')
+    if (ev === undefined) return s.user.perm.siteAdmin ? { saved: true, success: 'Tag added.' } : noPermission
+    if (!mayTag(s, ev)) return noPermission
+    if (tag === undefined || s.tag(tag.id) === undefined) return refused('Invalid Tag.')
+    if (ev.tags.some((l) => l.tagId === tag.id)) return refused('Tag is already attached to this event.')
+    ev.tags.push({ id: s.next('eventTag'), tagId: tag.id, local: false })
+    return { saved: true, success: 'Tag added.' }
+  }
+  if (ev === undefined) return refused('Invalid event.')
+  if (!mayTag(s, ev)) return noPermission
+  const tag = tagRef(s, ref)
+  if (tag === undefined) return refused('Invalid Tag.')
+  if (s.tag(tag.id) === undefined) return refused('Tag not found.')
+  if (ev.tags.some((l) => l.tagId === tag.id)) return refused('Tag is already attached to this event.')
+  ev.tags.push({ id: s.next('eventTag'), tagId: tag.id, local })
+  if (!local) touch(s, ev)
+  return { saved: true, success: 'Tag added.', check_publish: true }
+}
+
+/**
+ * `EventsController::removeTag` (2.3: `@v2.3.178:2853-2884`; late: `@v2.4.199:3992-4064`): an
+ * unknown name is "Invalid Tag." in late 2.4; in 2.3 it falls through to "Invalid event - tag
+ * combination.", as does a tag the event does not carry.
+ */
+export function detachTagRest(
+  s: Store,
+  eventRef: string | undefined,
+  urlTag: string | undefined,
+  body: unknown,
+): SavedAnswer {
+  const era24 = s.profile.era === '2.4'
+  const ref = urlTag ?? bodyTag(s, body)
+  const refText = typeof ref === 'string' || typeof ref === 'number' ? String(ref).trim() : ''
+  if (era24 && refText === '') return refused('Invalid Tag.')
+  const tag = tagRef(s, ref)
+  if (era24 && tag === undefined) return refused('Invalid Tag.')
+  const ev = eventRef !== undefined && /^\d+$/.test(eventRef) ? s.findEvent(eventRef) : undefined
+  if (!era24 && (ev === undefined || !mayTag(s, ev)) && !s.user.perm.siteAdmin) return noPermission
+  const link = ev === undefined || tag === undefined ? undefined : ev.tags.find((l) => l.tagId === tag.id)
+  if (ev === undefined || link === undefined) return refused('Invalid event - tag combination.')
+  if (era24 && !mayTag(s, ev)) return noPermission
+  ev.tags.splice(ev.tags.indexOf(link), 1)
+  if (!era24) return { saved: true, success: 'Tag removed.' }
+  if (!link.local) touch(s, ev)
+  return { saved: true, success: 'Tag removed.', check_publish: !link.local }
 }
