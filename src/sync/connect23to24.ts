@@ -55,15 +55,13 @@ export const connect23to24 = (options: Connect23to24Options): Connector<'2.3', '
       name: '2.3->2.4',
       from,
       to,
-      // 2.3 has no timestamp filter: read every row, compare timestamps here
-      changedSince: (since, call) =>
+      // 2.3 has no timestamp filter: every row is listed, and the run compares the timestamps
+      // itself (rows at or before its position still serve to compare tags, which a 2.3 tag
+      // change does not move)
+      changedSince: (_since, call) =>
         pipe(
           from.index(call),
-          TE.map((rows) =>
-            rows
-              .map((r) => ({ uuid: r.uuid, timestamp: Number(r.timestamp) }))
-              .filter((r) => since === undefined || r.timestamp >= since),
-          ),
+          TE.map((rows) => rows.map((r) => ({ uuid: r.uuid, timestamp: Number(r.timestamp) }))),
         ),
       policy: () => undefined,
       convert: (event) => upgrade(event, shared.convert),

@@ -26,10 +26,16 @@ export interface Pair {
 /** A MISP 2.3.178 and a 2.4-era emulator, with clients that do not retry (fault tests stay fast). */
 export const startPair = async (
   v24: EmulatorVersion,
-  seed: { readonly events23?: ReadonlyArray<unknown>; readonly events24?: ReadonlyArray<unknown> } = {},
+  seed: {
+    readonly events23?: ReadonlyArray<unknown>
+    readonly events24?: ReadonlyArray<unknown>
+    /** both servers' clock (unix seconds); default the real one */
+    readonly clock?: () => number
+  } = {},
 ): Promise<Pair> => {
-  const e23 = await startMispEmulator({ version: '2.3.178', events: seed.events23 ?? [] })
-  const e24 = await startMispEmulator({ version: v24, events: seed.events24 ?? [] })
+  const clock = seed.clock === undefined ? {} : { clock: seed.clock }
+  const e23 = await startMispEmulator({ version: '2.3.178', events: seed.events23 ?? [], ...clock })
+  const e24 = await startMispEmulator({ version: v24, events: seed.events24 ?? [], ...clock })
   const c23 = new MispClient({ url: e23.url, key: e23.apiKey, version: '2.3', retry: 0 })
   const c24 = new MispClient({ url: e24.url, key: e24.apiKey, version: '2.4', retry: 0 })
   return { e23, e24, c23, c24, close: async () => void (await Promise.all([e23.close(), e24.close()])) }

@@ -130,13 +130,16 @@ const mirrorStep = async <S extends ApiVersion, T extends ApiVersion>(
   const targetId = w.targetId
   if (targetId === undefined && !(dryRun && created)) return undefined
   // retractions: a new copy has exactly what was sent; an updated one is in the edit's answer; an
-  // unchanged one is read only when the index's attribute count differs from what was sent
+  // unchanged one is compared only in a full run (a 2.3 deletion does not move the timestamp),
+  // and read only when the index's attribute count differs from what was sent
   let wantAttributes: ReadonlySet<string> | undefined
   if ((options.retractions ?? 'mirror') === 'mirror' && !created && targetId !== undefined) {
     const live = liveAttributes(sent as Parameters<typeof liveAttributes>[0])
     const counted = a.view?.attributeCount(uuid)
     const worth =
-      stored !== undefined || w.outcome === 'updated' || counted === undefined || counted !== live.length
+      stored !== undefined ||
+      (dryRun && w.outcome === 'updated') ||
+      (a.compare && (counted === undefined || counted !== live.length))
     if (worth)
       wantAttributes = new Set(live.flatMap((x) => (x.uuid === undefined ? [] : [x.uuid.toLowerCase()])))
   }
