@@ -58,6 +58,8 @@ describe('examples', () => {
     expect(r['on23']).toEqual([['APT infrastructure', 'CERT-FR', '0']])
     expect(r['logLines']).toBe(4)
     expect(r['archived']).toEqual([
+      'changes.json', // the event's tag (a dry run and a run: tlp attached)
+      'changes.json',
       'dry-run.json',
       'losses.json',
       'losses.json',

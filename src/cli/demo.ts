@@ -49,7 +49,9 @@ types 2.3 cannot hold, events that exist on one side only — and syncs them:
   1. both ways (2.3 → 2.4, then 2.4 → 2.3), with a state file;
   2. both ways again, without the state file: every event is compared, nothing is written twice;
   3. after editing one event on each server, both ways with the state file: only the events
-     changed since the last run are read, and they are updated.
+     changed since the last run are read, and they are updated;
+  4. after re-marking an event (tlp:amber → tlp:red / tlp:clear) and deleting an attribute on
+     each server, both ways again: the markings and the retractions reach the other side.
 
 It prints each run's summary and where the transfer log (JSON Lines), the archive (each event's
 JSON as read, as sent and as stored) and the state file went.
@@ -116,8 +118,20 @@ export const demoCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
   const stateFile = join(dir, 'state.json')
   const out = (s: string) => io.stdout.write(s)
 
-  const e23 = await startMispEmulator({ version: '2.3.178', events: demoEvents23 })
-  const e24 = await startMispEmulator({ version: '2.4.199', events: demoEvents24 })
+  // MISP timestamps are in seconds: the demo's servers move their clocks on between the steps,
+  // as real edits would be seconds apart (a change in the same second as a run is not seen by
+  // timestamps — see the guide)
+  let skew = 0
+  const clock = () => Math.floor(Date.now() / 1000) + skew
+  const tick = () => {
+    skew += 2
+  }
+  const e23 = await startMispEmulator({ version: '2.3.178', events: demoEvents23, clock })
+  const e24 = await startMispEmulator({ version: '2.4.199', events: demoEvents24, clock })
+  // MISP 2.3's event JSON has no tags: its tags live beside the events (event_tags)
+  const tagged23 = demoEvents23[0]!.Event['uuid'] as string
+  e23.tagEvent(tagged23, 'tlp:amber')
+  e23.tagEvent(tagged23, 'phishing:techniques="email-spoofing"')
   try {
     const misp23 = new MispClient({ url: e23.url, key: e23.apiKey, version: '2.3' })
     const misp24 = new MispClient({ url: e24.url, key: e24.apiKey, version: '2.4' })
@@ -147,6 +161,7 @@ export const demoCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
 
     const edited23 = demoEvents23[1]!.Event['uuid'] as string
     const edited24 = demoEvents24[0]!.Event['uuid'] as string
+    tick()
     e23.setEvent(edited23, (e) => {
       e['info'] = `${String(e['info'])} (edited on 2.3)`
     })
@@ -157,14 +172,45 @@ export const demoCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
     out('   only the events changed after the watermark are read, and they are updated.\n')
     const third = await both(state)
 
-    const runs = [...first, ...second, ...third]
+    // tags and retractions, each way
+    const retracted23 = '5f1c2a3e-0d4b-4c8e-9a1f-23a000000202'
+    const retracted24 = '5f1c2a3e-0d4b-4c8e-9a1f-24b000000101'
+    tick()
+    e23.untagEvent(tagged23, 'tlp:amber')
+    e23.tagEvent(tagged23, 'tlp:red')
+    e23.deleteAttribute(retracted23)
+    e24.untagEvent(edited24, 'tlp:amber')
+    e24.tagEvent(edited24, 'tlp:clear')
+    e24.deleteAttribute(retracted24)
+    out(`\n4. On 2.3: ${tagged23} re-marked tlp:amber → tlp:red, attribute ${retracted23} deleted`)
+    out('\n   (MISP 2.3 changes neither event timestamp for that);')
+    out(`\n   on 2.4: ${edited24} re-marked tlp:amber → tlp:clear, attribute ${retracted24} deleted.`)
+    out('\n   Sync both ways without the state file (a full run compares tags and attributes):\n')
+    const fourth = await both(undefined)
+    const tagNames = (s: MispEmulator, uuid: string) =>
+      s
+        .eventTags(uuid)
+        .filter((t) => !t.local)
+        .map((t) => t.name)
+        .sort()
+        .join(', ')
+    out(
+      `   on 2.4, the copy of ${tagged23}: tags ${tagNames(e24, tagged23)}; attribute ${retracted23}: ${e24.attributeState(retracted23)}\n`,
+    )
+    out(
+      `   on 2.3, the copy of ${edited24}: tags ${tagNames(e23, edited24)}; attribute ${retracted24}: ${e23.attributeState(retracted24)}\n`,
+    )
+
+    const runs = [...first, ...second, ...third, ...fourth]
     const lines = (await readFile(logFile, 'utf8')).split('\n').filter((l) => l !== '').length
     const files = await countFiles(archiveDir)
     out(
       `\nNow MISP 2.3 holds ${e23.events().length} events and MISP 2.4 holds ${e24.events().length}, each once.\n`,
     )
     out(`  transfer log  ${logFile}  (${lines} lines, one per event attempt)\n`)
-    out(`  archive       ${archiveDir}/<uuid>/  (${files} files: as read, as sent, as stored, losses)\n`)
+    out(
+      `  archive       ${archiveDir}/<uuid>/  (${files} files: as read, as sent, as stored, losses, tag and retraction changes)\n`,
+    )
     out(`  state         ${stateFile}\n`)
     const sample = (await readdir(join(archiveDir, edited24))).find((f) => f.endsWith('-source.json'))
     if (sample !== undefined)

@@ -63,6 +63,12 @@ How
   --existence lookup|create-first
                              find the target's copy by uuid first (lookup, default), or create
                              and update on MISP's "already exists" answer (create-first)
+  --tags mirror|add-only|none
+                             the source's exportable, non-local tags (TLP, galaxies): the copy
+                             carries exactly them (mirror, default), gains them without losing
+                             others (add-only), or tags are left alone (none)
+  --retractions mirror|keep  attributes the source deleted are deleted on the copy too (mirror,
+                             default) or kept (keep)
 
 Records
   --log FILE                 append one JSON line per event attempt (JSON Lines; never truncated)
@@ -178,6 +184,8 @@ const reach = async (
   const options = (records: Records) => ({
     ...records,
     ...(s.existence === undefined ? {} : { existence: s.existence }),
+    ...(s.tags === undefined ? {} : { tags: s.tags }),
+    ...(s.retractions === undefined ? {} : { retractions: s.retractions }),
     ...(s.distribution === undefined ? {} : { convert: { distribution: s.distribution } }),
   })
   if (s.fromVersion === '2.3') {

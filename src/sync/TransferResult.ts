@@ -109,6 +109,22 @@ export const hasChanges = (c: EventChanges | undefined): boolean =>
   (c.tagsAttached.length > 0 || c.tagsDetached.length > 0 || c.attributesDeleted.length > 0)
 
 /**
+ * A change set for people: `tags attached: tlp:red; tags removed: tlp:amber; 1 retracted
+ * attribute(s) deleted` (empty when nothing changed).
+ *
+ * @category utils
+ * @since 0.2.0
+ */
+export const formatChanges = (c: EventChanges): string =>
+  [
+    c.tagsAttached.length === 0 ? '' : `tags attached: ${c.tagsAttached.join(', ')}`,
+    c.tagsDetached.length === 0 ? '' : `tags removed: ${c.tagsDetached.join(', ')}`,
+    c.attributesDeleted.length === 0 ? '' : `${c.attributesDeleted.length} retracted attribute(s) deleted`,
+  ]
+    .filter((x) => x !== '')
+    .join('; ')
+
+/**
  * The conversion threw. Conversions are total and never throw; this exists so that a bug there
  * is reported for the event instead of breaking the run.
  *

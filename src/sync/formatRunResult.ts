@@ -5,7 +5,13 @@
  */
 import { formatRunError, type RunResult } from './RunResult.js'
 import { formatWatermark } from './StateStore.js'
-import { formatTransferError, type Outcome, outcomes, type TransferResult } from './TransferResult.js'
+import {
+  formatChanges,
+  formatTransferError,
+  type Outcome,
+  outcomes,
+  type TransferResult,
+} from './TransferResult.js'
 
 /**
  * `3 created, 1 updated, 40 unchanged, 0 skipped, 0 failed`.
@@ -26,12 +32,15 @@ export const formatOutcomeCounts = (counts: Readonly<Record<Outcome, number>>): 
 export const formatTransferResult = (e: TransferResult, label?: string): string => {
   const target = e.targetId === undefined ? '' : ` → #${e.targetId}`
   const losses = e.losses.length === 0 ? '' : `, ${e.losses.length} loss${e.losses.length === 1 ? '' : 'es'}`
+  const changes = e.changes === undefined ? '' : formatChanges(e.changes)
   const why =
     e.error !== undefined
       ? `\n      ${formatTransferError(e.error).replace(/\n/g, '\n      ')}`
-      : e.reason === undefined || e.outcome === 'unchanged'
-        ? ''
-        : `\n      ${e.reason}`
+      : e.reason !== undefined && e.outcome !== 'unchanged'
+        ? `\n      ${e.reason}`
+        : changes !== ''
+          ? `\n      ${changes}`
+          : ''
   return `    ${e.outcome.padEnd(9)} ${e.uuid}${target}${label === undefined ? '' : `  ${label}`}${losses}${why}`
 }
 

@@ -10,8 +10,11 @@ export type {
   Connector,
   ConnectorOptions,
   ExistenceCheck,
+  RecoveryOptions,
+  RetractionsMode,
   SyncOptions,
   SyncProgress,
+  TagsMode,
   TransferOptions,
 } from './Connector.js'
 export { type Connect23to24Options, connect23to24 } from './connect23to24.js'
@@ -26,6 +29,7 @@ export {
 } from './formatRunResult.js'
 export { type JsonLinesLogOptions, jsonLinesLog } from './jsonLinesLog.js'
 export {
+  type AuthenticationRefused,
   countOutcomes,
   type EventReport,
   formatRunError,
@@ -36,14 +40,17 @@ export {
   type RunReport,
   type RunResult,
   type StopReason,
+  sumChanges,
   toRunReport,
 } from './RunResult.js'
 export {
   compareWatermarks,
   formatWatermark,
+  isRetryEntry,
   isWatermark,
   type MemoryStateStore,
   memoryStateStore,
+  type RetryEntry,
   type StateError,
   type StateStore,
   stateError,
@@ -62,6 +69,8 @@ export {
   transferLogger,
 } from './TransferLogger.js'
 export {
+  type ChangeCounts,
+  countChanges,
   DEFAULT_LOSS_SAMPLE,
   type LossSummary,
   lossRank,
@@ -74,7 +83,10 @@ export {
 export {
   type ConversionFailed,
   type DirectionName,
+  type EventChanges,
+  formatChanges,
   formatTransferError,
+  hasChanges,
   type LogFailed,
   mispErrorTagOf,
   type Outcome,

@@ -413,6 +413,15 @@ describe('demo', () => {
     expect(r.out).toContain('6 selected: 0 created, 0 updated, 6 unchanged, 0 skipped, 0 failed')
     expect(r.out).toMatch(/updated +5f1c2a3e-0d4b-4c8e-9a1f-24b000000001/)
     expect(r.out).toContain('Now MISP 2.3 holds 6 events and MISP 2.4 holds 6, each once.')
+    // step 4: a tlp: marking and a retraction cross each way
+    expect(r.out).toContain('tags attached: tlp:red; tags removed: tlp:amber')
+    expect(r.out).toContain('tags attached: tlp:clear; tags removed: tlp:amber')
+    expect(r.out).toMatch(
+      /on 2\.4, the copy of 5f1c2a3e-0d4b-4c8e-9a1f-23a000000001: tags phishing:techniques="email-spoofing", tlp:red; attribute 5f1c2a3e-0d4b-4c8e-9a1f-23a000000202: deleted/,
+    )
+    expect(r.out).toMatch(
+      /on 2\.3, the copy of 5f1c2a3e-0d4b-4c8e-9a1f-24b000000001: tags misp-galaxy:threat-actor="Sofacy", tlp:clear; attribute 5f1c2a3e-0d4b-4c8e-9a1f-24b000000101: absent/,
+    )
     expect(r.out).toContain(join(dir.path, 'demo', 'transfers.jsonl'))
     const log = await readLog(join(dir.path, 'demo', 'transfers.jsonl'))
     expect(log.length).toBeGreaterThan(10)

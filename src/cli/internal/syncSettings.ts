@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { checkBaseUrl, shownUrl } from '../../client/internal/url.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { PresetName } from '../../convert/DistributionPolicy.js'
-import type { ExistenceCheck } from '../../sync/Connector.js'
+import type { ExistenceCheck, RetractionsMode, TagsMode } from '../../sync/Connector.js'
 import type { SharingGroupEvents } from '../../sync/connect24to23.js'
 import type { Io } from '../Io.js'
 import {
@@ -41,6 +41,8 @@ export const OPTIONS = {
   distribution: { type: 'string' },
   'sharing-group-events': { type: 'string' },
   existence: { type: 'string' },
+  tags: { type: 'string' },
+  retractions: { type: 'string' },
   log: { type: 'string' },
   archive: { type: 'string' },
   state: { type: 'string' },
@@ -64,6 +66,8 @@ export interface Settings {
   readonly distribution: PresetName | undefined
   readonly sharingGroupEvents: SharingGroupEvents | undefined
   readonly existence: ExistenceCheck | undefined
+  readonly tags: TagsMode | undefined
+  readonly retractions: RetractionsMode | undefined
   readonly log: string | undefined
   readonly archive: string | undefined
   readonly state: string | undefined
@@ -101,6 +105,8 @@ export const settingsOf = (args: ReadonlyArray<string>, io: Io): E.Either<UsageE
     oneOf('distribution', str(p, 'distribution'), PRESETS),
     oneOf('sharing-group-events', str(p, 'sharing-group-events'), ['convert', 'skip'] as const),
     oneOf('existence', str(p, 'existence'), ['lookup', 'create-first'] as const),
+    oneOf('tags', str(p, 'tags'), ['mirror', 'add-only', 'none'] as const),
+    oneOf('retractions', str(p, 'retractions'), ['mirror', 'keep'] as const),
     uuids(list(p, 'uuid')),
   )
   if (E.isLeft(checked)) return checked
@@ -115,6 +121,8 @@ export const settingsOf = (args: ReadonlyArray<string>, io: Io): E.Either<UsageE
     distribution,
     sharingGroupEvents,
     existence,
+    tags,
+    retractions,
     ids,
   ] = checked.right
   if (fromVersion === toVersion)
@@ -144,6 +152,8 @@ export const settingsOf = (args: ReadonlyArray<string>, io: Io): E.Either<UsageE
     distribution,
     sharingGroupEvents,
     existence,
+    tags,
+    retractions,
     log: path('log'),
     archive: path('archive'),
     state: path('state'),

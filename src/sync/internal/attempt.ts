@@ -13,7 +13,7 @@ import type { Lossy } from '../../convert/Lossy.js'
 import type * as V23 from '../../v23/index.js'
 import type * as V24 from '../../v24/index.js'
 import type { ConnectorOptions } from '../Connector.js'
-import { type EventChanges, hasChanges, type TransferResult } from '../TransferResult.js'
+import { type EventChanges, formatChanges, hasChanges, type TransferResult } from '../TransferResult.js'
 import { liveAttributes, type Mirrored, mirror } from './mirror.js'
 import type { RecoveryPolicy } from './recovery.js'
 import { type RunTags, sourceTags } from './runTags.js'
@@ -102,15 +102,8 @@ const asNew = (
     : undefined
 }
 
-/** Tags attached/removed and attributes deleted, for a result's reason. */
-const describeChanges = (c: EventChanges): string =>
-  [
-    c.tagsAttached.length === 0 ? '' : `tags attached: ${c.tagsAttached.join(', ')}`,
-    c.tagsDetached.length === 0 ? '' : `tags removed: ${c.tagsDetached.join(', ')}`,
-    c.attributesDeleted.length === 0 ? '' : `${c.attributesDeleted.length} retracted attribute(s) deleted`,
-  ]
-    .filter((x) => x !== '')
-    .join('; ')
+const originalReason =
+  "the target's copy was created on the target (not locked: not a synced replica); like MISP's own sync (filterEventIdsForPush), the bridge does not overwrite it"
 
 /**
  * The mirror step's inputs from the write's outcome: what the target's copy should carry, what
@@ -177,6 +170,7 @@ const mirrorStep = async <S extends ApiVersion, T extends ApiVersion>(
     wantAttributes,
     stored,
     tags23,
+    replica: a.view?.locked(uuid),
     recovery: a.recovery,
   })
 }
@@ -222,15 +216,19 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     // a 2.3 source's retractions do not move its timestamp: a full run reads it anyway
     const readAnyway =
       a.compare && spec.from.apiVersion === '2.3' && (options.retractions ?? 'mirror') === 'mirror'
-    if (row !== undefined && known !== undefined && !readAnyway) {
-      const same = asNew(
-        row,
-        known,
-        timestampShift(options),
-        tagsMode === 'none' ? undefined : a.view?.tags(uuid),
-      )
-      if (same !== undefined) return end(same)
-    }
+    const same =
+      row === undefined || known === undefined
+        ? undefined
+        : asNew(row, known, timestampShift(options), tagsMode === 'none' ? undefined : a.view?.tags(uuid))
+    if (same !== undefined && !readAnyway) return end(same)
+    // the target's own event (not a synced replica) is never overwritten from a copy of it
+    if (same === undefined && known?.exists === true && a.view?.locked(uuid) === false)
+      return end({
+        outcome: 'skipped',
+        targetId: known.id,
+        targetTimestamp: Number(known.timestamp),
+        reason: originalReason,
+      })
     // read
     const got = await spec.from.get(uuid, call)()
     if (E.isLeft(got)) {
@@ -297,7 +295,7 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
         reason: `${w.outcome} on the target, then a tag or retraction call failed`,
       })
     if (w.outcome === 'unchanged' && hasChanges(mirrored.changes))
-      return end({ ...w, outcome: 'updated', reason: describeChanges(mirrored.changes) })
+      return end({ ...w, outcome: 'updated', reason: formatChanges(mirrored.changes) })
     return end(w)
   } catch (e) {
     return end({ outcome: 'failed', error: { _tag: 'Unexpected', message: messageOf(e) } })

@@ -26,6 +26,7 @@ import type { EventChanges, TargetFailed } from '../TransferResult.js'
 import { idempotentWrite, type RecoveryPolicy } from './recovery.js'
 import type { TagBook } from './tagBook.js'
 import { eventTagNames } from './tagNames.js'
+import { flag } from './targetView.js'
 
 /** What the mirror step is given. */
 export interface MirrorInput<T extends ApiVersion> {
@@ -44,6 +45,11 @@ export interface MirrorInput<T extends ApiVersion> {
   readonly stored: EventOf<T> | undefined
   /** a 2.3 target's current tags of the event (its JSON has none), from the run's tag map */
   readonly tags23: ReadonlyArray<string> | undefined
+  /**
+   * whether the target's copy is a synced replica (`locked`), when known: an event created on the
+   * target itself (`false`) is its own original — nothing of it is ever deleted or removed
+   */
+  readonly replica: boolean | undefined
   /** how idempotent writes are tried again after a lost answer */
   readonly recovery: RecoveryPolicy
 }
@@ -108,16 +114,26 @@ export const mirror = async <T extends ApiVersion>(m: MirrorInput<T>): Promise<M
   const targetId = m.targetId
 
   // the target's copy, when the step needs it and the write did not return it
-  const needCopy = m.wantAttributes !== undefined || (!is23 && m.wantTags !== undefined && m.tags !== 'none')
+  let replica = m.replica ?? flag((m.stored as { locked?: unknown } | undefined)?.locked)
+  const destructive = m.wantAttributes !== undefined || m.tags === 'mirror'
+  const needCopy =
+    m.wantAttributes !== undefined ||
+    (!is23 && m.wantTags !== undefined && m.tags !== 'none') ||
+    (destructive && replica === undefined)
   let copy = m.stored
   if (needCopy && copy === undefined) {
     const got = await to.get(targetId, call)()
     if (E.isLeft(got)) return fail('read', got.left)
     copy = got.right
+    replica ??= flag((copy as { locked?: unknown }).locked)
   }
+  // MISP's own sync never overwrites an event the target created itself (filterEventIdsForPush
+  // offers only unknown or locked events, misp-versions.md §5.2): the bridge deletes and removes
+  // nothing of such an event — its source here is a copy of it, possibly a lossy one
+  const original = replica === false
 
   // retractions
-  if (m.wantAttributes !== undefined && copy !== undefined) {
+  if (m.wantAttributes !== undefined && copy !== undefined && !original) {
     const want = m.wantAttributes
     for (const a of liveAttributes(copy as Parameters<typeof liveAttributes>[0])) {
       if (a.uuid === undefined || a.id === undefined || want.has(a.uuid.toLowerCase())) continue
@@ -149,7 +165,7 @@ export const mirror = async <T extends ApiVersion>(m: MirrorInput<T>): Promise<M
       }
       attached.push(name)
     }
-    if (m.tags === 'mirror')
+    if (m.tags === 'mirror' && !original)
       for (const name of current) {
         if (want.has(name)) continue
         const found = await m.book.get(name, false)

@@ -25,13 +25,25 @@ export interface TargetView<T extends ApiVersion> {
   readonly row: (uuid: string) => IndexEntryOf<T> | undefined
   /** the event's crossing (non-local) tags, sorted, when the view knows them */
   readonly tags: (uuid: string) => ReadonlyArray<string> | undefined
+  /**
+   * whether the target's event is a synced replica (`locked`): `false` for an event that was
+   * created on the target itself, `undefined` when the index does not say
+   */
+  readonly locked: (uuid: string) => boolean | undefined
   /** the event's live attribute count as the index says, when it does */
   readonly attributeCount: (uuid: string) => number | undefined
   readonly size: number
 }
 
-/** Below this many selected events, per-event lookups are cheaper than the whole index. */
-export const VIEW_THRESHOLD = 4
+/**
+ * A run reads the target's index when it has at least this many events: one request answers
+ * existence, timestamps, tags, attribute counts and whether each copy is a replica.
+ */
+export const VIEW_THRESHOLD = 1
+
+/** A MISP flag in any wire form, or `undefined`. */
+export const flag = (u: unknown): boolean | undefined =>
+  u === true || u === 1 || u === '1' ? true : u === false || u === 0 || u === '0' ? false : undefined
 
 /**
  * Reads the target's index once. With `tags23` (a 2.3 target's tag map), the view knows a 2.3
@@ -65,6 +77,7 @@ export const readTargetView = async <T extends ApiVersion>(
       const r = rows.get(uuid.toLowerCase())
       return r === undefined ? undefined : eventTagNames(r as V24.IndexRow)
     },
+    locked: (uuid) => flag((rows.get(uuid.toLowerCase()) as { locked?: unknown } | undefined)?.locked),
     attributeCount: (uuid) => {
       const n = Number(
         (rows.get(uuid.toLowerCase()) as { attribute_count?: unknown } | undefined)?.attribute_count,
