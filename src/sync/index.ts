@@ -19,6 +19,7 @@ export type {
 } from './Connector.js'
 export { type Connect23to24Options, connect23to24 } from './connect23to24.js'
 export { type Connect24to23Options, connect24to23, type SharingGroupEvents } from './connect24to23.js'
+export { type CrossingRule, crossingRules } from './crossingRules.js'
 export { type ArchiveKind, archiveDocuments, archiveStem, directoryArchive } from './directoryArchive.js'
 export { fileStateStore, type StateFile } from './fileStateStore.js'
 export {
