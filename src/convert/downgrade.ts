@@ -22,8 +22,11 @@ import type { Lossy } from './Lossy.js'
 
 interface Downgrade extends Run {
   readonly attributes: Array<V23.Attribute>
-  /** type → category → values already in the output (2.3 `valueIsUnique`) */
-  readonly seen: Map<string, Map<string, Set<string>>>
+  /**
+   * value → the attribute(s) with that value already in the output (2.3 `valueIsUnique` is per
+   * (type, category, value)); keyed by value alone so that the common case is one lookup
+   */
+  readonly seen: Map<string, V24.Attribute | Array<V24.Attribute>>
 }
 
 /** Why 2.3 would refuse this attribute, if it would (§7). */
@@ -48,27 +51,25 @@ const dropAttribute = (run: Run, a: V24.Attribute, path: string, reason: Attribu
   return undefined
 }
 
+const sameKind = (a: V24.Attribute, b: V24.Attribute): boolean =>
+  a.type === b.type && a.category === b.category
+
 /** Records (type, category, value); false when it was already there. */
 const firstOfItsKind = (run: Downgrade, a: V24.Attribute): boolean => {
-  let byCategory = run.seen.get(a.type)
-  if (byCategory === undefined) {
-    byCategory = new Map()
-    run.seen.set(a.type, byCategory)
-  }
-  let values = byCategory.get(a.category)
-  if (values === undefined) {
-    values = new Set()
-    byCategory.set(a.category, values)
-  }
-  if (values.has(a.value)) return false
-  values.add(a.value)
+  const before = run.seen.get(a.value)
+  if (before === undefined) run.seen.set(a.value, a)
+  else if (Array.isArray(before)) {
+    for (const b of before) if (sameKind(a, b)) return false
+    before.push(a)
+  } else if (sameKind(a, before)) return false
+  else run.seen.set(a.value, [before, a])
   return true
 }
 
 /**
- * Converts one attribute; returns the path it got in the output, or `undefined` when it was
- * dropped. `inherit` is the level "5"/missing resolves to; `restrict` caps the result (an
- * object's level for its attributes).
+ * Converts one attribute; returns its index in the output, or `undefined` when it was dropped.
+ * `inherit` is the level "5"/missing resolves to; `restrict` caps the result (an object's level
+ * for its attributes).
  */
 const attribute = (
   run: Downgrade,
@@ -76,7 +77,7 @@ const attribute = (
   path: string,
   inherit: ResolvedLevel,
   restrict: ResolvedLevel | undefined,
-): string | undefined => {
+): number | undefined => {
   const refused = refusal(a)
   if (refused !== undefined) return dropAttribute(run, a, path, refused)
   const own = a.distribution === undefined || a.distribution === '5' ? inherit : a.distribution
@@ -89,8 +90,7 @@ const attribute = (
   applyFates(a, attributeToV23, path, out, run.losses)
   setDistribution(run, out, path, a.distribution, level)
   shiftTimestamp(run, out, path)
-  run.attributes.push(out as V23.Attribute)
-  return `Event.Attribute[${run.attributes.length - 1}]`
+  return run.attributes.push(out as V23.Attribute) - 1
 }
 
 const object = (run: Downgrade, o: V24.Object, path: string, eventLevel: ResolvedLevel): void => {
@@ -106,7 +106,7 @@ const object = (run: Downgrade, o: V24.Object, path: string, eventLevel: Resolve
   for (let j = 0; j < attributes.length; j++) {
     const from = `${path}.Attribute[${j}]`
     const to = attribute(run, attributes[j]!, from, level, level)
-    if (to !== undefined) moved.push({ from, to })
+    if (to !== undefined) moved.push({ from, to: `Event.Attribute[${to}]` })
   }
   run.losses.push({ _tag: 'ObjectFlattened', path, uuid: o.uuid, name: o.name, moved })
 }

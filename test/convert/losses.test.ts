@@ -177,7 +177,7 @@ describe('a loss is information the target will not have', () => {
       expect.arrayContaining([
         'Event: dropped disable_correlation (not-in-target)',
         'Event.Orgc: dropped uuid (not-in-target)',
-        'Event.Attribute[0]: dropped disable_correlation, object_relation (not-in-target)',
+        'Event.Attribute[0]: dropped object_relation, disable_correlation (not-in-target)',
         'Event.Attribute[3]: dropped ShadowAttribute (not-transferred)',
         'Event.distribution: distribution 1 → 0 (policy organisation-only)',
       ]),
