@@ -10,7 +10,8 @@ const OUT = new URL('../docs/mapping.md', import.meta.url)
 const fateText = {
   copied: 'copied',
   converted: 'converted',
-  'instance-local': 'dropped — instance-local',
+  'instance-local': 'left to the target — instance-local (not a loss)',
+  recomputed: 'left to the target — recomputed (not a loss)',
   'not-in-target': 'dropped — not in target',
   'not-transferred': 'dropped — not transferred',
 }
@@ -18,7 +19,16 @@ const esc = (s) => String(s).replaceAll('|', '\\|')
 const table = (title, source, fates) => {
   const rows = Object.entries(fates).map(([field, f]) => {
     const fate = FieldFates.fateOf(f)
-    return `| \`${esc(field)}\` | ${fateText[fate]} | ${esc(FieldFates.noteOf(f) ?? '')} |`
+    const implied = FieldFates.impliedOf(f)
+    const note = [
+      FieldFates.noteOf(f),
+      implied.length > 0
+        ? `not a loss when ${implied.map((v) => `\`${JSON.stringify(v)}\``).join(' or ')}`
+        : undefined,
+    ]
+      .filter((x) => x !== undefined)
+      .join('; ')
+    return `| \`${esc(field)}\` | ${fateText[fate]} | ${esc(note)} |`
   })
   return [
     `### ${title}`,
@@ -47,11 +57,19 @@ const doc = `# Field mapping between MISP 2.3 and MISP 2.4/2.5
      CI fails when this file is not current. -->
 
 Every field of every model has a fate. **copied**: same field, same value. **converted**: written
-by the conversion's own logic (see the note). **dropped**: left out and reported in a
-\`FieldsDropped\` loss with its reason — *instance-local* (ids, counters, owner org, correlations:
-the target assigns its own), *not in target* (the target version has no such field),
-*not transferred* (proposals, which MISP syncs separately). Fields that no model knows are
-dropped with reason *unknown*. Section numbers (§) refer to misp-versions.md.
+by the conversion's own logic (see the note). **left to the target**: not sent and not a loss, the
+target assigns or computes its own — *instance-local* (ids, the owner organisation, bookkeeping
+of the source server), *recomputed* (counters, correlations). **dropped**: left out and reported
+in a \`FieldsDropped\` loss with its reason — *not in target* (the target version has no such
+field), *not transferred* (proposals, which MISP syncs separately). Fields that no model knows
+are dropped with reason *unknown*.
+
+A loss is information the target will not have. So a dropped (or converted) field is reported
+only when it carries something: a value that is absent, \`null\`, \`""\`, \`[]\` or \`{}\` is not a
+loss, nor is a value the target implies without the field (listed in the note, e.g. \`deleted:
+false\`). A field with any content is reported whole, with its value. The conservation law
+(\`test/convert/laws.test.ts\`) checks both: every input field arrives, is named by a loss, or has
+one of these not-a-loss fates. Section numbers (§) refer to misp-versions.md.
 
 ## 2.4 → 2.3 (\`downgrade\`)
 

@@ -15,6 +15,7 @@
  * @since 0.1.0
  */
 import * as t from 'io-ts'
+import { generate, literal } from './internal/generate.js'
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -73,7 +74,16 @@ const isPlainRecord = (u: unknown): u is Record<string, unknown> =>
 // leaves
 // ---------------------------------------------------------------------------------------------
 
-const DIGITS = /^\d+$/
+/** `/^\d+$/` without a regular expression call: this runs for every id and timestamp. */
+const isDigits = (s: string): boolean => {
+  const n = s.length
+  if (n === 0) return false
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
 
 /**
  * A non-negative integer in MISP's canonical wire form, a decimal string (`"42"`). Decodes a
@@ -89,10 +99,10 @@ const DIGITS = /^\d+$/
  */
 export const NumericString: WireC<string> = new t.Type<string, string, unknown>(
   'NumericString',
-  (u): u is string => typeof u === 'string' && DIGITS.test(u),
+  (u): u is string => typeof u === 'string' && isDigits(u),
   (u, c) =>
     typeof u === 'string'
-      ? DIGITS.test(u)
+      ? isDigits(u)
         ? t.success(u)
         : t.failure(u, c)
       : typeof u === 'number' && Number.isSafeInteger(u) && u >= 0
@@ -152,7 +162,20 @@ export const ValueString: WireC<string> = new t.Type<string, string, unknown>(
   t.identity,
 )
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/**
+ * `/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i` without a regular
+ * expression call: this runs for every event, attribute and object.
+ */
+const isUuid = (s: string): boolean => {
+  if (s.length !== 36) return false
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i)
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false
+  }
+  return true
+}
 
 /**
  * A UUID (`8-4-4-4-12` hexadecimal), the key that identifies an event or attribute across
@@ -163,8 +186,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  */
 export const Uuid: WireC<string> = new t.Type<string, string, unknown>(
   'uuid',
-  (u): u is string => typeof u === 'string' && UUID.test(u),
-  (u, c) => (typeof u === 'string' && UUID.test(u) ? t.success(u) : t.failure(u, c)),
+  (u): u is string => typeof u === 'string' && isUuid(u),
+  (u, c) => (typeof u === 'string' && isUuid(u) ? t.success(u) : t.failure(u, c)),
   t.identity,
 )
 
@@ -327,6 +350,51 @@ export const wireArray = <A>(item: WireC<A>, name = `Array<${item.name}>`): Wire
   return described(Object.assign(codec, { item }), { kind: 'array', item })
 }
 
+/**
+ * The guard of a struct: `keys[i]` must pass `guards[i]`, where the first `required` keys must be
+ * present and the others may be absent. Generated with the keys written out (see
+ * `internal/generate.ts`), or, where that is refused or `loop` is set, a loop over them.
+ *
+ * @internal
+ */
+export const structGuard = (
+  keys: ReadonlyArray<string>,
+  guards: ReadonlyArray<(u: unknown) => boolean>,
+  required: number,
+  loop = false,
+): ((u: unknown) => boolean) => {
+  const n = keys.length
+  const generated = loop
+    ? undefined
+    : generate<(u: unknown) => boolean>(
+        guards.map((_, i) => `g${i}`),
+        `return function is(u) {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) return false
+  let v
+${keys
+  .map((k, i) =>
+    i < required
+      ? `  if (!g${i}(u[${literal(k)}])) return false`
+      : `  v = u[${literal(k)}]\n  if (v !== undefined && !g${i}(v)) return false`,
+  )
+  .join('\n')}
+  return true
+}`,
+        guards,
+      )
+  return (
+    generated ??
+    ((u) => {
+      if (!isPlainRecord(u)) return false
+      for (let i = 0; i < n; i++) {
+        const v = u[keys[i]!]
+        if (v === undefined ? i < required && !guards[i]!(v) : !guards[i]!(v)) return false
+      }
+      return true
+    })
+  )
+}
+
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
 
 /**
@@ -380,19 +448,12 @@ export const wireStruct = <R extends WireProps, O extends WireProps>(
 ): WireStructC<R, O> => {
   const req = Object.entries(required)
   const opt = Object.entries(optional)
-  const is = (u: unknown): u is StructOf<R, O> => {
-    if (!isPlainRecord(u)) return false
-    for (let i = 0; i < req.length; i++) {
-      const [k, codec] = req[i]!
-      if (!codec.is(u[k])) return false
-    }
-    for (let i = 0; i < opt.length; i++) {
-      const [k, codec] = opt[i]!
-      const v = u[k]
-      if (v !== undefined && !codec.is(v)) return false
-    }
-    return true
-  }
+  const fields = [...req, ...opt]
+  const is = structGuard(
+    fields.map(([k]) => k),
+    fields.map(([, c]) => c.is),
+    req.length,
+  ) as (u: unknown) => u is StructOf<R, O>
   const codec = new t.Type<StructOf<R, O>, StructOf<R, O>, unknown>(
     name,
     is,

@@ -1,7 +1,11 @@
 /**
  * What a conversion dropped or changed. Every loss is plain data with the `path` of the input
  * it concerns (e.g. `Event.Attribute[3].distribution`), what it was and, where it still exists,
- * what it became. Nothing a conversion does to its input goes unreported.
+ * what it became. A loss is information the target will not have: nothing a conversion does to
+ * its input goes unreported, except leaving out what carries no information — empty values
+ * (`[]`, `{}`, `null`, `""`), values the target implies (`deleted: false`) and fields the target
+ * assigns or recomputes itself (ids, counters, correlations, the owner). Those fates are
+ * documented field by field in `docs/mapping.md`.
  *
  * @since 0.1.0
  */
@@ -12,8 +16,10 @@
 
 /**
  * Why a field was dropped:
- * - `instance-local`: only meaningful on the server that produced it (ids, counters, owner org,
- *   correlations); the target assigns its own.
+ * - `instance-local`: only meaningful on the server that produced it. Ids, counters, the owner
+ *   and correlations are left out without a loss (the target assigns its own); this reason is
+ *   reported only where such a field still said something, e.g. a legacy `orgc` name that
+ *   disagrees with `Orgc.name`.
  * - `not-in-target`: the target version has no such field.
  * - `not-transferred`: exists in both versions but is not carried by an event transfer
  *   (proposals, which MISP syncs separately).

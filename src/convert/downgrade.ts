@@ -22,8 +22,11 @@ import type { Lossy } from './Lossy.js'
 
 interface Downgrade extends Run {
   readonly attributes: Array<V23.Attribute>
-  /** type → category → values already in the output (2.3 `valueIsUnique`) */
-  readonly seen: Map<string, Map<string, Set<string>>>
+  /**
+   * value → the attribute(s) with that value already in the output (2.3 `valueIsUnique` is per
+   * (type, category, value)); keyed by value alone so that the common case is one lookup
+   */
+  readonly seen: Map<string, V24.Attribute | Array<V24.Attribute>>
 }
 
 /** Why 2.3 would refuse this attribute, if it would (§7). */
@@ -48,27 +51,25 @@ const dropAttribute = (run: Run, a: V24.Attribute, path: string, reason: Attribu
   return undefined
 }
 
+const sameKind = (a: V24.Attribute, b: V24.Attribute): boolean =>
+  a.type === b.type && a.category === b.category
+
 /** Records (type, category, value); false when it was already there. */
 const firstOfItsKind = (run: Downgrade, a: V24.Attribute): boolean => {
-  let byCategory = run.seen.get(a.type)
-  if (byCategory === undefined) {
-    byCategory = new Map()
-    run.seen.set(a.type, byCategory)
-  }
-  let values = byCategory.get(a.category)
-  if (values === undefined) {
-    values = new Set()
-    byCategory.set(a.category, values)
-  }
-  if (values.has(a.value)) return false
-  values.add(a.value)
+  const before = run.seen.get(a.value)
+  if (before === undefined) run.seen.set(a.value, a)
+  else if (Array.isArray(before)) {
+    for (const b of before) if (sameKind(a, b)) return false
+    before.push(a)
+  } else if (sameKind(a, before)) return false
+  else run.seen.set(a.value, [before, a])
   return true
 }
 
 /**
- * Converts one attribute; returns the path it got in the output, or `undefined` when it was
- * dropped. `inherit` is the level "5"/missing resolves to; `restrict` caps the result (an
- * object's level for its attributes).
+ * Converts one attribute; returns its index in the output, or `undefined` when it was dropped.
+ * `inherit` is the level "5"/missing resolves to; `restrict` caps the result (an object's level
+ * for its attributes).
  */
 const attribute = (
   run: Downgrade,
@@ -76,7 +77,7 @@ const attribute = (
   path: string,
   inherit: ResolvedLevel,
   restrict: ResolvedLevel | undefined,
-): string | undefined => {
+): number | undefined => {
   const refused = refusal(a)
   if (refused !== undefined) return dropAttribute(run, a, path, refused)
   const own = a.distribution === undefined || a.distribution === '5' ? inherit : a.distribution
@@ -89,8 +90,7 @@ const attribute = (
   applyFates(a, attributeToV23, path, out, run.losses)
   setDistribution(run, out, path, a.distribution, level)
   shiftTimestamp(run, out, path)
-  run.attributes.push(out as V23.Attribute)
-  return `Event.Attribute[${run.attributes.length - 1}]`
+  return run.attributes.push(out as V23.Attribute) - 1
 }
 
 const object = (run: Downgrade, o: V24.Object, path: string, eventLevel: ResolvedLevel): void => {
@@ -103,38 +103,38 @@ const object = (run: Downgrade, o: V24.Object, path: string, eventLevel: Resolve
     o.distribution === undefined || o.distribution === '5' ? eventLevel : o.distribution
   const moved: Array<{ from: string; to: string }> = []
   const attributes = o.Attribute ?? []
-  if (o.Attribute !== undefined && attributes.length === 0)
-    run.losses.push(notInTarget(path, 'Attribute', o.Attribute))
   for (let j = 0; j < attributes.length; j++) {
     const from = `${path}.Attribute[${j}]`
     const to = attribute(run, attributes[j]!, from, level, level)
-    if (to !== undefined) moved.push({ from, to })
+    if (to !== undefined) moved.push({ from, to: `Event.Attribute[${to}]` })
   }
   run.losses.push({ _tag: 'ObjectFlattened', path, uuid: o.uuid, name: o.name, moved })
 }
 
-/** `Orgc.name` (or the legacy `orgc` string) → `orgc`. */
+/**
+ * `Orgc.name` (or, without one, the legacy `orgc` string) → `orgc`. The rest of `Orgc` goes
+ * through its table (an `Orgc` of `[]` or `{}` carries nothing); a legacy `orgc` that disagrees
+ * with `Orgc.name` is reported.
+ */
 const creator = (run: Run, e: V24.Event, out: Record<string, unknown>): void => {
   const orgc = e.Orgc
   let name: string | undefined
-  if (orgc !== undefined) {
-    if (!isEmptyArray(orgc) && orgc.name !== undefined && orgc.name !== '') {
-      name = orgc.name
-      applyFates(orgc, orgToV23, 'Event.Orgc', {}, run.losses)
-    } else run.losses.push(droppedField('Event', 'Orgc', orgc)) // no creator name in it: nothing to carry
+  if (orgc !== undefined && !isEmptyArray(orgc)) {
+    applyFates(orgc, orgToV23, 'Event.Orgc', {}, run.losses)
+    if (orgc.name !== undefined && orgc.name !== '') name = orgc.name
   }
-  if (e.orgc !== undefined) {
-    if (name === undefined && e.orgc !== '') name = e.orgc
-    else run.losses.push(droppedField('Event', 'orgc', e.orgc))
+  if (e.orgc !== undefined && e.orgc !== '') {
+    if (name === undefined) name = e.orgc
+    else if (e.orgc !== name)
+      run.losses.push({
+        _tag: 'FieldsDropped',
+        path: 'Event',
+        reason: 'instance-local',
+        fields: { orgc: e.orgc },
+      })
   }
   if (name !== undefined) out['orgc'] = name
 }
-
-const droppedField = (path: string, field: string, value: unknown) =>
-  ({ _tag: 'FieldsDropped', path, reason: 'instance-local', fields: { [field]: value } }) as const
-
-const notInTarget = (path: string, field: string, value: unknown) =>
-  ({ _tag: 'FieldsDropped', path, reason: 'not-in-target', fields: { [field]: value } }) as const
 
 // ---------------------------------------------------------------------------------------------
 // conversions
@@ -145,8 +145,8 @@ const notInTarget = (path: string, field: string, value: unknown) =>
  * event `V23.Event` accepts, and never throws. Never widens sharing.
  *
  * What happens, field by field, is in `fieldFates.ts` (and `docs/mapping.md`): `Orgc.name`
- * becomes `orgc`; sharing groups, tags, galaxies, reports, sightings and instance-local ids are
- * dropped; objects are flattened into attributes; attributes that 2.3 would refuse (unknown type,
+ * becomes `orgc`; sharing groups, tags, galaxies, reports and sightings are dropped (reported
+ * when they hold anything); ids, counters and correlations are left to the target; objects are flattened into attributes; attributes that 2.3 would refuse (unknown type,
  * category/type pair, duplicates, deleted) are dropped; distribution follows the policy; the copy
  * is `locked`. Every drop and change is a {@link Loss} in the result.
  *
@@ -172,8 +172,6 @@ export const downgrade = (event: V24.Event, options?: ConvertOptions): Lossy<V23
   for (let i = 0; i < attributes.length; i++)
     attribute(run, attributes[i]!, `Event.Attribute[${i}]`, eventLevel, undefined)
   const objects = event.Object ?? []
-  if (event.Object !== undefined && objects.length === 0)
-    run.losses.push(notInTarget('Event', 'Object', event.Object))
   for (let i = 0; i < objects.length; i++) object(run, objects[i]!, `Event.Object[${i}]`, eventLevel)
   if (event.Attribute !== undefined || run.attributes.length > 0) out['Attribute'] = run.attributes
 

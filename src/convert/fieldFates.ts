@@ -16,22 +16,46 @@ import type { DropReason } from './Loss.js'
 // ---------------------------------------------------------------------------------------------
 
 /**
- * - `copied`: the same field, the same value.
- * - `converted`: written by the conversion's own logic (see the note).
- * - a {@link DropReason}: left out and reported in a `FieldsDropped` loss.
+ * What the target does without a field it is not sent: it assigns or recomputes its own. Such a
+ * field is left out and is **not a loss** — it is no information the target will miss.
+ * - `instance-local`: an identifier or bookkeeping value of the source server (ids, the owner
+ *   organisation); the target assigns its own.
+ * - `recomputed`: derived data (counters, correlations); the target computes its own.
  *
  * @category model
  * @since 0.1.0
  */
-export type Fate = 'copied' | 'converted' | Exclude<DropReason, 'unknown'>
+export type NotALoss = 'instance-local' | 'recomputed'
 
 /**
- * A field's fate, with a note for people (shown in `docs/mapping.md`).
+ * - `copied`: the same field, the same value.
+ * - `converted`: written by the conversion's own logic (see the note).
+ * - a {@link NotALoss}: left out, not reported.
+ * - `not-in-target` / `not-transferred` (a {@link DropReason}): left out and reported in a
+ *   `FieldsDropped` loss — unless its value carries nothing (see {@link carriesNothing}).
  *
  * @category model
  * @since 0.1.0
  */
-export type FieldFate = Fate | readonly [Fate, string]
+export type Fate = 'copied' | 'converted' | NotALoss | Exclude<DropReason, 'unknown' | 'instance-local'>
+
+/**
+ * A field's fate, with a note for people (shown in `docs/mapping.md`) and, for a dropped field,
+ * the values that mean what the target assumes without it (e.g. `deleted: false`): dropping one
+ * of those loses nothing, so it is not reported.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type FieldFate = Fate | readonly [Fate, string] | readonly [Fate, string, Implied]
+
+/**
+ * Values of a dropped field that the target implies when the field is absent.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Implied = ReadonlyArray<string | boolean>
 
 type FieldsOf<C extends { readonly required: object; readonly optional: object }> =
   | keyof C['required']
@@ -64,32 +88,41 @@ export const eventToV23 = {
   org_id: 'instance-local',
   orgc_id: 'instance-local',
   org: ['instance-local', 'the owner is always the posting user’s organisation (§4)'],
-  orgc: ['converted', 'legacy creator name: used as `orgc` when `Orgc.name` is absent'],
+  orgc: [
+    'converted',
+    'legacy creator name: used as `orgc` when `Orgc.name` is absent; reported when it disagrees with it',
+  ],
   date: 'copied',
   threat_level_id: 'copied',
   analysis: 'copied',
   distribution: ['converted', 'through the distribution policy; missing → 0'],
-  sharing_group_id: ['instance-local', 'sharing groups do not exist in 2.3'],
+  sharing_group_id: [
+    'instance-local',
+    'an id; the sharing group is reported under `SharingGroup`, its effect under `distribution`',
+  ],
   published: 'copied',
   timestamp: [
     'copied',
     'kept, so that a later genuine change still wins (`timestamps: "decrement"` subtracts 1)',
   ],
   publish_timestamp: 'copied',
-  sighting_timestamp: 'instance-local',
-  attribute_count: 'instance-local',
+  sighting_timestamp: [
+    'recomputed',
+    'the latest sighting’s time; sightings are reported with their attribute',
+  ],
+  attribute_count: 'recomputed',
   proposal_email_lock: 'copied',
   locked: ['converted', 'always `true`: a synced copy (sync users may edit only locked events, §5.5)'],
-  disable_correlation: 'not-in-target',
+  disable_correlation: ['not-in-target', '2.3 correlates every event', [false]],
   extends_uuid: 'not-in-target',
-  protected: 'not-in-target',
+  protected: ['not-in-target', '2.3 has no protected events', [false]],
   event_creator_email: 'not-in-target',
   Org: ['instance-local', 'the owner is always the posting user’s organisation (§4)'],
   Orgc: ['converted', '`Orgc.name` → `orgc` (2.3 names organisations by string)'],
   SharingGroup: ['not-in-target', 'sharing groups do not exist in 2.3'],
   Attribute: ['converted', 'each attribute converted; some dropped (see attribute table)'],
   ShadowAttribute: ['not-transferred', 'proposals are not carried by an event transfer'],
-  RelatedEvent: ['instance-local', 'correlations are computed by each server'],
+  RelatedEvent: ['recomputed', 'correlations are computed by each server'],
   Tag: ['not-in-target', '2.3 event JSON has no tags (§6)'],
   EventTag: 'not-in-target',
   Galaxy: 'not-in-target',
@@ -121,17 +154,17 @@ export const attributeToV23 = {
     'converted',
     'through the distribution policy; 5 (inherit) and missing resolve to the event’s (or object’s) level first',
   ],
-  sharing_group_id: 'instance-local',
+  sharing_group_id: ['instance-local', 'an id; its effect is reported under `distribution`'],
   timestamp: 'copied',
   comment: 'copied',
-  deleted: ['not-in-target', 'attributes with `deleted: true` are dropped whole'],
-  disable_correlation: 'not-in-target',
+  deleted: ['not-in-target', 'attributes with `deleted: true` are dropped whole', [false]],
+  disable_correlation: ['not-in-target', '2.3 correlates every attribute', [false]],
   first_seen: 'not-in-target',
   last_seen: 'not-in-target',
   data: 'copied',
   SharingGroup: 'not-in-target',
   ShadowAttribute: 'not-transferred',
-  RelatedAttribute: 'instance-local',
+  RelatedAttribute: ['recomputed', 'correlations are computed by each server'],
   Tag: 'not-in-target',
   Galaxy: 'not-in-target',
   Sighting: 'not-in-target',
@@ -155,11 +188,12 @@ export const objectToV23 = {
   timestamp: 'not-in-target',
   distribution: [
     'not-in-target',
-    'still restricts its attributes: each takes the narrower of its own and the object’s level',
+    'still restricts its attributes: each takes the narrower of its own and the object’s level (5, inherit, restricts nothing)',
+    ['5'],
   ],
   sharing_group_id: 'instance-local',
   comment: 'not-in-target',
-  deleted: ['not-in-target', 'a deleted object is dropped whole'],
+  deleted: ['not-in-target', 'a deleted object is dropped whole', [false]],
   first_seen: 'not-in-target',
   last_seen: 'not-in-target',
   SharingGroup: 'not-in-target',
@@ -205,12 +239,12 @@ export const eventToV24 = {
   published: 'copied',
   timestamp: ['copied', 'kept (`timestamps: "decrement"` subtracts 1)'],
   publish_timestamp: 'copied',
-  attribute_count: 'instance-local',
+  attribute_count: 'recomputed',
   proposal_email_lock: 'copied',
   locked: ['converted', 'always `true`: a synced copy (§5.5)'],
   Attribute: ['converted', 'each attribute converted (see attribute table)'],
   ShadowAttribute: ['not-transferred', 'proposals are not carried by an event transfer'],
-  RelatedEvent: ['instance-local', 'correlations are computed by each server'],
+  RelatedEvent: ['recomputed', 'correlations are computed by each server'],
 } as const satisfies FateTable<typeof V23.Event>
 
 /**
@@ -232,7 +266,7 @@ export const attributeToV24 = {
   timestamp: 'copied',
   data: 'copied',
   ShadowAttribute: 'not-transferred',
-  RelatedAttribute: 'instance-local',
+  RelatedAttribute: ['recomputed', 'correlations are computed by each server'],
 } as const satisfies FateTable<typeof V23.Attribute>
 
 // ---------------------------------------------------------------------------------------------
@@ -254,3 +288,39 @@ export const fateOf = (f: FieldFate): Fate => (typeof f === 'string' ? f : f[0])
  * @since 0.1.0
  */
 export const noteOf = (f: FieldFate): string | undefined => (typeof f === 'string' ? undefined : f[1])
+
+/**
+ * The values of a dropped field that the target implies without it (not reported when dropped).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const impliedOf = (f: FieldFate): Implied => (typeof f === 'string' ? [] : (f[2] ?? []))
+
+/**
+ * Whether a fate leaves a field out without it being a loss.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const isNotALoss = (f: Fate): f is NotALoss => f === 'instance-local' || f === 'recomputed'
+
+/**
+ * Whether a value carries no information: absent, `null`, `""`, `[]` or `{}`. A dropped field
+ * holding such a value (an empty list of tags, a `null` `first_seen`, PHP's `[]` for an absent
+ * sharing group) is not reported: the target, without it, has exactly what it said.
+ *
+ * @example
+ * carriesNothing([])        // true
+ * carriesNothing({ a: [] }) // false: a field with a (possibly empty) value is content
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const carriesNothing = (v: unknown): boolean => {
+  if (v === undefined || v === null || v === '') return true
+  if (typeof v !== 'object') return false
+  if (Array.isArray(v)) return v.length === 0
+  for (const _ in v) return false
+  return true
+}

@@ -38,7 +38,8 @@ const attribute = (run: Run, a: V23.Attribute, path: string, out: Array<V24.Attr
  * event `V24.Event` accepts, and never throws. Never widens sharing.
  *
  * `orgc` becomes `Orgc: {name}` (2.4 finds or creates the organisation by name); the owner `org`,
- * ids, counters and correlations are dropped (the target assigns its own); distribution follows
+ * ids, counters and correlations are left out, not reported (the target assigns or recomputes its
+ * own), and so are empty lists; distribution follows
  * the policy; the copy is `locked`. Every drop and change is a {@link Loss} in the result.
  *
  * @example
@@ -54,13 +55,6 @@ export const upgrade = (event: V23.Event, options?: ConvertOptions): Lossy<V24.E
   applyFates(event, eventToV24, 'Event', out, run.losses)
   shiftTimestamp(run, out, 'Event')
   if (event.orgc !== undefined && event.orgc !== '') out['Orgc'] = { name: event.orgc }
-  else if (event.orgc !== undefined)
-    run.losses.push({
-      _tag: 'FieldsDropped',
-      path: 'Event',
-      reason: 'instance-local',
-      fields: { orgc: event.orgc },
-    })
   setDistribution(run, out, 'Event', event.distribution, run.table.upgrade.event[event.distribution ?? '0'])
   lock(run, out, 'Event', event.locked)
   if (event.Attribute !== undefined) {

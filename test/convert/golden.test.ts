@@ -49,15 +49,25 @@ test('the seed README’s XML-shaped `Org: [{…}]` is not MISP’s JSON and is 
   expect(r._tag === 'Left' && r.left.problems.map((p) => p.path)).toEqual(['Event.Org'])
 })
 
-test('regression (found by the conservation law): an `Orgc` without a name is reported, not lost', () => {
-  const e = decodeEvent24({ Event: { uuid: '00000000-0000-1000-8000-000000000000', info: '', Orgc: {} } })
-  if (e._tag === 'Left') throw new Error('does not decode')
-  const r = downgrade(e.right)
+test('regression (found by the conservation law): an `Orgc` without a name is not lost silently', () => {
+  // an empty `Orgc` carries nothing (issue #9: not a loss); one with content reports it
+  const empty = decodeEvent24({ Event: { uuid: '00000000-0000-1000-8000-000000000000', info: '', Orgc: {} } })
+  if (empty._tag === 'Left') throw new Error('does not decode')
+  const r = downgrade(empty.right)
   expect(r.value.orgc).toBeUndefined()
-  expect(r.losses).toContainEqual({
+  expect(r.losses.filter((l) => l._tag === 'FieldsDropped')).toEqual([])
+  const nameless = decodeEvent24({
+    Event: {
+      uuid: '00000000-0000-1000-8000-000000000000',
+      info: '',
+      Orgc: { uuid: '5638f250-41e8-478a-9329-05430a00020f' },
+    },
+  })
+  if (nameless._tag === 'Left') throw new Error('does not decode')
+  expect(downgrade(nameless.right).losses).toContainEqual({
     _tag: 'FieldsDropped',
-    path: 'Event',
-    reason: 'instance-local',
-    fields: { Orgc: {} },
+    path: 'Event.Orgc',
+    reason: 'not-in-target',
+    fields: { uuid: '5638f250-41e8-478a-9329-05430a00020f' },
   })
 })

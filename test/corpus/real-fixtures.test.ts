@@ -141,8 +141,11 @@ describe.skipIf(!sharedAvailable)('real MISP fixtures (../shared/fixtures/real)'
       expect(up.value.distribution).toBe('1')
       const wire = json(encodeEvent24(up.value))
       expect(v24lax(wire), JSON.stringify(v24lax.errors)).toBe(true)
-      // only instance-local fields are lost (ids), plus the copy being locked and lacking nothing else
-      expect(up.losses.map((l) => l._tag).sort()).toEqual(['FieldsDropped', 'FieldsDropped', 'ValueChanged'])
+      // the ids (event 25, attribute 7) are left to the target, not losses (issue #9): only the
+      // copy being locked is reported
+      expect(up.losses.map((l) => l._tag)).toEqual(['ValueChanged'])
+      expect(up.value.id).toBeUndefined()
+      expect(up.value.Attribute?.[0]?.id).toBeUndefined()
     })
   })
 
