@@ -11,7 +11,8 @@
 //
 //   npm run build && node bench/soak.mjs [--events 1000] [--fault-rate 0.1] [--seed 1]
 //       [--concurrency 4] [--max-runs 40] [--retry <client retry limit, default: the client's>]
-//       [--direction 2.4.199->2.3.178|2.3.178->2.5|both] [--json]
+//       [--direction down|up|both] [--json]
+//   (down: 2.4.199 → 2.3.178, up: 2.3.178 → 2.5)
 //   ./dev soak [same options]            (npm run bench:soak -- [options])
 //
 // Uses only the public API from the build (dist/). The clients are as a user makes them
@@ -38,7 +39,7 @@ const o = options(
     direction: 'both',
     json: false,
   },
-  'node bench/soak.mjs [--events N] [--fault-rate R] [--seed S] [--concurrency C] [--max-runs M] [--retry N] [--direction D|both] [--json]',
+  'node bench/soak.mjs [--events N] [--fault-rate R] [--seed S] [--concurrency C] [--max-runs M] [--retry N] [--direction down|up|both] [--json]',
 )
 const lib = { ...bridge, ...client, ...sync, ...testing }
 const names = o.direction === 'both' ? Object.keys(directions(lib)) : [o.direction]
@@ -54,7 +55,7 @@ console.log(`command: ${commandLine()}\n`)
 let failed = false
 const reports = []
 for (const name of names) {
-  console.log(`## ${name}`)
+  console.log(`## ${directions(lib)[name].label}`)
   const report = await soakDirection(lib, name, {
     events: o.events,
     faultRate: o['fault-rate'],

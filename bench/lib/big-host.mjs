@@ -28,3 +28,4 @@ for await (const line of createInterface({ input: process.stdin })) {
   } else if (line === 'exit') break
 }
 await Promise.all([src.close(), tgt.close()])
+process.exit(0) // stdin stays open otherwise

@@ -10,12 +10,13 @@ import { countSince } from './requests.mjs'
 import { smallEvents } from './syncEvents.mjs'
 
 /**
- * The two directions of issue #8: a 2.4.199 source to a 2.3.178 target, and a 2.3.178 source
- * to a 2.5 target. `expected` is the source's stored copy converted as the connector converts it
+ * The two directions of issue #8: `down`, a 2.4.199 source to a 2.3.178 target, and `up`, a
+ * 2.3.178 source to a 2.5 target. `expected` is the source's stored copy converted as the connector converts it
  * (default options), bare wire JSON — what the target must hold.
  */
 export const directions = (lib) => ({
-  '2.4.199->2.3.178': {
+  down: {
+    label: '2.4.199 → 2.3.178',
     source: { version: '2.4.199', api: '2.4', events: '2.4' },
     target: { version: '2.3.178', api: '2.3' },
     connect: lib.connect24to23,
@@ -24,7 +25,8 @@ export const directions = (lib) => ({
       return d._tag === 'Left' ? undefined : lib.encodeEvent23(lib.downgrade(d.right).value).Event
     },
   },
-  '2.3.178->2.5': {
+  up: {
+    label: '2.3.178 → 2.5',
     source: { version: '2.3.178', api: '2.3', events: '2.3' },
     target: { version: '2.5', api: '2.4' },
     connect: lib.connect23to24,
@@ -175,7 +177,7 @@ export const soakDirection = async (lib, name, o) => {
     const stray = lines.filter((l) => !known.has(l.uuid)).length
     const rerun = await rerunCosts(lib, pair, make)
     return {
-      name,
+      name: dir.label,
       events: o.events,
       converged,
       runsToConverge: converged ? runs.length : undefined,
