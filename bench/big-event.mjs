@@ -15,7 +15,9 @@
 //
 // Every child runs with --max-old-space-size (--heap): a 150k-attribute event is tens of MB of
 // JSON and the default old-space limit can be too small for the emulator holding source and target.
-// The clients get a one-hour budget for whole-event calls (the default is 5 minutes).
+// The clients get a one-hour budget for whole-event calls (the default is 5 minutes) and an undici
+// Agent without headers/body timeouts: undici's default 300 s headers timeout ends a create the
+// server takes longer to answer, whatever the client's budget (UND_ERR_HEADERS_TIMEOUT).
 // Time: wall time of the transfer, and CPU time of the transfer's process — the library's own work,
 // since the emulators run in another process. The emulator's create checks each attribute for a
 // duplicate value against every attribute before it (quadratic, like MISP's valueIsUnique check
@@ -34,7 +36,13 @@ const o = options(
   'node bench/big-event.mjs [--attributes N] [--seed S] [--direction down|up|both] [--heap MiB]',
 )
 const DIRECTIONS = {
-  down: { label: '2.4.199 → 2.3.178', source: '2.4.199', target: '2.3.178', events: '2.4', connector: '2.4->2.3' },
+  down: {
+    label: '2.4.199 → 2.3.178',
+    source: '2.4.199',
+    target: '2.3.178',
+    events: '2.4',
+    connector: '2.4->2.3',
+  },
   up: { label: '2.3.178 → 2.5', source: '2.3.178', target: '2.5', events: '2.3', connector: '2.3->2.4' },
 }
 const names = o.direction === 'both' ? Object.keys(DIRECTIONS) : [o.direction]
@@ -73,7 +81,9 @@ const host = async (d, file) => {
   }
 }
 
-console.log(`# big event: ${fmt(o.attributes)} attributes, seed ${o.seed}, children with --max-old-space-size=${o.heap}`)
+console.log(
+  `# big event: ${fmt(o.attributes)} attributes, seed ${o.seed}, children with --max-old-space-size=${o.heap}`,
+)
 console.log(`machine: ${machineLine()}`)
 console.log(`command: ${commandLine()}\n`)
 const dir = mkdtempSync(join(tmpdir(), 'misp-bridge-big-'))
@@ -90,7 +100,8 @@ try {
     const h = await host(d, file)
     const hostStartMs = performance.now() - t0
     const r = measure('transfer', d.connector, JSON.stringify(h.urls))
-    const v = await h.ask('verify')
+    console.log(`${d.label}: transfer ${JSON.stringify(r)}`)
+    const v = await h.ask('verify') // (waits until the target has finished the create)
     await h.exit()
     const ok = r.outcome === 'created' && v.stored && v.targetEvents === 1
     failed ||= !ok

@@ -4,10 +4,11 @@
 // Seeds: every JSON file below ../shared/fixtures/real (relative to the repository; --fixtures to
 // point elsewhere) — the 2.4 events, their 2.3 downgrades, the 2.3 create body, the index rows
 // and the other documents as they are. Without that directory it says so and falls back to
-// generated events (bench/lib/syncEvents.mjs). Each iteration takes a seed, applies 1–4
+// generated events (bench/lib/syncEvents.mjs). Each iteration takes a seed, applies 1–3
 // mutations (bench/lib/mutate.mjs: drop / duplicate / retype a member, random leaves, huge and
 // empty arrays, unicode, deep nesting, `__proto__` keys, unknown members) and runs:
-//   - decodeEvent23, decodeEvent24, decodeIndex23, decodeIndex24 (formatDecodeFailure on a Left)
+//   - decodeEvent23, decodeEvent24, decodeIndex23, decodeIndex24, and formatDecodeFailure on one
+//     Left in K (--format-every, default 20: rendering is slow on big failures, its time is shown)
 //   - for a decoded 2.4 event: downgrade with every distribution preset (and timestamps
 //     'decrement'), encodeEvent23, JSON round trip, decodeEvent23 must be Right
 //   - for a decoded 2.3 event: the same with upgrade / encodeEvent24 / decodeEvent24
@@ -28,11 +29,18 @@ import { prng, smallEvents } from './lib/syncEvents.mjs'
 
 const DEFAULT_FIXTURES = fileURLToPath(new URL('../../shared/fixtures/real/', import.meta.url))
 const o = options(
-  { iterations: 100_000, seed: 1, fixtures: DEFAULT_FIXTURES, only: -1 },
-  'node bench/fuzz.mjs [--iterations N] [--seed S] [--fixtures DIR] [--only N]',
+  { iterations: 100_000, seed: 1, fixtures: DEFAULT_FIXTURES, only: -1, 'format-every': 20 },
+  'node bench/fuzz.mjs [--iterations N] [--seed S] [--fixtures DIR] [--only N] [--format-every K]',
 )
 const PRESETS = ['organisation-only', 'preserve', 'misp-push', 'misp-pull']
 const OPTIONS = [...PRESETS.map((distribution) => ({ distribution })), { timestamps: 'decrement' }]
+
+const DECODERS = [
+  ['decodeEvent23', lib.decodeEvent23],
+  ['decodeEvent24', lib.decodeEvent24],
+  ['decodeIndex23', lib.decodeIndex23],
+  ['decodeIndex24', lib.decodeIndex24],
+]
 
 // --- seeds ------------------------------------------------------------------------------------
 
@@ -42,7 +50,6 @@ const jsonFiles = (dir) =>
     return statSync(p).isDirectory() ? jsonFiles(p) : name.endsWith('.json') ? [p] : []
   })
 const encode23 = (e) => JSON.parse(JSON.stringify(lib.encodeEvent23(e)))
-const encode24 = (e) => JSON.parse(JSON.stringify(lib.encodeEvent24(e)))
 /** An index row of a (wire) event: its header, without the arrays. */
 const rowOf = (wire) => {
   const e = wire.Event ?? wire
@@ -70,8 +77,10 @@ if (existsSync(o.fixtures)) {
       'falling back to generated events',
   )
   source = 'generated events (bench/lib/syncEvents.mjs)'
-  for (const [i, w] of smallEvents('2.4', 20, o.seed).entries()) seeds.push({ name: `generated 2.4 #${i}`, value: w })
-  for (const [i, w] of smallEvents('2.3', 20, o.seed).entries()) seeds.push({ name: `generated 2.3 #${i}`, value: w })
+  for (const [i, w] of smallEvents('2.4', 20, o.seed).entries())
+    seeds.push({ name: `generated 2.4 #${i}`, value: w })
+  for (const [i, w] of smallEvents('2.3', 20, o.seed).entries())
+    seeds.push({ name: `generated 2.3 #${i}`, value: w })
   seeds.push({ name: 'generated index rows', value: smallEvents('2.4', 5, o.seed).map(rowOf) })
 }
 const seedValues = seeds.map((s) => JSON.stringify(s.value))
@@ -84,13 +93,17 @@ const stats = {
   decodes: 0,
   right: { decodeEvent23: 0, decodeEvent24: 0, decodeIndex23: 0, decodeIndex24: 0 },
   conversions: 0,
+  formatted: 0,
+  formatMs: 0,
   throws: 0,
   invalid: 0,
 }
 const failures = []
+let lefts = 0
 const fail = (kind, i, step, detail, mutations) => {
   stats[kind]++
-  if (failures.length < 20) failures.push({ kind, iteration: i, step, detail: String(detail).slice(0, 300), mutations })
+  if (failures.length < 20)
+    failures.push({ kind, iteration: i, step, detail: String(detail).slice(0, 300), mutations })
 }
 
 const guarded = (i, step, mutations, fn) => {
@@ -107,11 +120,19 @@ const convertAll = (i, mutations, event, convert, encode, decodeTarget, name) =>
   for (const options of OPTIONS) {
     const step = `${name}(${JSON.stringify(options)})`
     stats.conversions++
-    const wire = guarded(i, step, mutations, () => JSON.parse(JSON.stringify(encode(convert(event, options).value))))
+    const wire = guarded(i, step, mutations, () =>
+      JSON.parse(JSON.stringify(encode(convert(event, options).value))),
+    )
     if (wire === undefined) continue
     const back = guarded(i, `${step} → decode`, mutations, () => decodeTarget(wire))
     if (back !== undefined && back._tag !== 'Right')
-      fail('invalid', i, step, guarded(i, 'formatDecodeFailure', mutations, () => lib.formatDecodeFailure(back.left)), mutations)
+      fail(
+        'invalid',
+        i,
+        step,
+        guarded(i, 'formatDecodeFailure', mutations, () => lib.formatDecodeFailure(back.left)),
+        mutations,
+      )
   }
 }
 
@@ -120,22 +141,43 @@ const iteration = (i) => {
   const s = Math.floor(rnd() * seeds.length)
   let value = JSON.parse(seedValues[s])
   if (rnd() < 0.3 && typeof value === 'object' && value !== null && 'Event' in value) value = value.Event // bare
-  const mutations = [seeds[s].name, ...mutate(rnd, value, 1 + Math.floor(rnd() * 4))]
+  const mutations = [seeds[s].name, ...mutate(rnd, value, 1 + Math.floor(rnd() * 3))]
   stats.iterations++
   stats.mutations += mutations.length - 1
   const decoded = {}
-  for (const name of ['decodeEvent23', 'decodeEvent24', 'decodeIndex23', 'decodeIndex24']) {
+  for (const [name, decode] of DECODERS) {
     stats.decodes++
-    const r = guarded(i, name, mutations, () => lib[name](value))
+    const r = guarded(i, name, mutations, () => decode(value))
     if (r === undefined) continue
     if (r._tag === 'Right') stats.right[name]++
-    else guarded(i, `${name} → formatDecodeFailure`, mutations, () => lib.formatDecodeFailure(r.left))
+    else if (++lefts % o['format-every'] === 0) {
+      const t = performance.now()
+      guarded(i, `${name} → formatDecodeFailure`, mutations, () => lib.formatDecodeFailure(r.left))
+      stats.formatted++
+      stats.formatMs += performance.now() - t
+    }
     decoded[name] = r
   }
   if (decoded.decodeEvent24?._tag === 'Right')
-    convertAll(i, mutations, decoded.decodeEvent24.right, lib.downgrade, lib.encodeEvent23, lib.decodeEvent23, 'downgrade')
+    convertAll(
+      i,
+      mutations,
+      decoded.decodeEvent24.right,
+      lib.downgrade,
+      lib.encodeEvent23,
+      lib.decodeEvent23,
+      'downgrade',
+    )
   if (decoded.decodeEvent23?._tag === 'Right')
-    convertAll(i, mutations, decoded.decodeEvent23.right, lib.upgrade, lib.encodeEvent24, lib.decodeEvent24, 'upgrade')
+    convertAll(
+      i,
+      mutations,
+      decoded.decodeEvent23.right,
+      lib.upgrade,
+      lib.encodeEvent24,
+      lib.decodeEvent24,
+      'upgrade',
+    )
   return { value, mutations }
 }
 
@@ -156,7 +198,9 @@ for (let i = 0; i < o.iterations; i++) {
   iteration(i)
   if (performance.now() - lastReport > 10_000) {
     lastReport = performance.now()
-    console.log(`… ${fmt(i + 1)} iterations, ${fmt((lastReport - t0) / 1000)} s, throws ${stats.throws}, invalid ${stats.invalid}`)
+    console.log(
+      `… ${fmt(i + 1)} iterations, ${fmt((lastReport - t0) / 1000)} s, throws ${stats.throws}, invalid ${stats.invalid}`,
+    )
   }
 }
 const seconds = (performance.now() - t0) / 1000
@@ -165,6 +209,7 @@ console.log(
     `(Right: ${Object.entries(stats.right)
       .map(([k, v]) => `${k} ${fmt(v)}`)
       .join(', ')}), conversions ${fmt(stats.conversions)}, ` +
+    `failures rendered ${fmt(stats.formatted)} (${fmt(stats.formatMs / 1000, 1)} s), ` +
     `throws ${stats.throws}, outputs that do not decode on their target ${stats.invalid}, ${fmt(seconds, 1)} s`,
 )
 for (const f of failures) console.log(`  ${JSON.stringify(f)}`)

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import * as client from '../dist/client/index.js'
 // Soak (issue #8): N small events between two MISP emulators, each direction on its own —
 // 2.4.199 → 2.3.178 and 2.3.178 → 2.5 — with a fraction of the requests to BOTH servers failing
 // (500, 502, 503, reset, reset-after-write, truncated JSON, 200 ms hang; seeded), the sync re-run
@@ -20,7 +21,6 @@
 // with --concurrency > 1 the order in which requests arrive varies, so the same seed gives
 // similar, not identical, runs (--concurrency 1 is reproducible).
 import * as bridge from '../dist/index.js'
-import * as client from '../dist/client/index.js'
 import * as sync from '../dist/sync/index.js'
 import * as testing from '../dist/testing/index.js'
 import { options } from './lib/args.mjs'
@@ -48,7 +48,9 @@ if (!names.every((n) => n in directions(lib))) {
   process.exit(2)
 }
 
-console.log(`# soak: ${o.events} events, fault rate ${o['fault-rate']} on both servers, seed ${o.seed}, concurrency ${o.concurrency}`)
+console.log(
+  `# soak: ${o.events} events, fault rate ${o['fault-rate']} on both servers, seed ${o.seed}, concurrency ${o.concurrency}`,
+)
 console.log(`machine: ${machineLine()}`)
 console.log(`command: ${commandLine()}\n`)
 
@@ -113,14 +115,26 @@ for (const name of names) {
     ]),
   )
   for (const [k, r] of Object.entries(report.rerun))
-    console.log(`  ${k}: source: ${routesText(r.source.byRoute) || '—'}; target: ${routesText(r.target.byRoute) || '—'}`)
+    console.log(
+      `  ${k}: source: ${routesText(r.source.byRoute) || '—'}; target: ${routesText(r.target.byRoute) || '—'}`,
+    )
   console.log('')
 }
 
 if (o.json) console.log(JSON.stringify(reports, (k, v) => (k === 'byRoute' ? undefined : v), 2))
 console.log('## summary')
 table(
-  ['direction', 'events', 'runs to converge', 'requests per run', 'wall time (s)', 'lost', 'duplicated', 'content differs', 'log lines = attempts'],
+  [
+    'direction',
+    'events',
+    'runs to converge',
+    'requests per run',
+    'wall time (s)',
+    'lost',
+    'duplicated',
+    'content differs',
+    'log lines = attempts',
+  ],
   reports.map((r) => [
     r.name,
     r.events,

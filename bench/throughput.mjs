@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import * as client from '../dist/client/index.js'
 // Throughput (issue #8): N small 2.4 events synced 2.4.199 → 2.3.178 at each concurrency, against
 // the raw floor measured in the same process: the same number of bare `POST /events/add` requests
 // (the converted events' bytes, built before the timing) sent with global fetch by as many
@@ -14,7 +15,6 @@
 //
 // With --repeat R each (concurrency, kind) is measured R times alternately and the median is shown.
 import * as bridge from '../dist/index.js'
-import * as client from '../dist/client/index.js'
 import * as sync from '../dist/sync/index.js'
 import * as testing from '../dist/testing/index.js'
 import { options } from './lib/args.mjs'
@@ -33,7 +33,8 @@ const events = smallEvents('2.4', o.events, o.seed)
 /** The bodies a sync sends to the 2.3 target: each event decoded, downgraded and encoded. */
 const bodies = events.map((w) => {
   const d = bridge.decodeEvent24(w)
-  if (d._tag === 'Left') throw new Error(`generated event does not decode: ${bridge.formatDecodeFailure(d.left)}`)
+  if (d._tag === 'Left')
+    throw new Error(`generated event does not decode: ${bridge.formatDecodeFailure(d.left)}`)
   return JSON.stringify(bridge.encodeEvent23(bridge.downgrade(d.right).value))
 })
 
@@ -42,7 +43,11 @@ const raw = async (c) => {
   const tgt = await testing.startMispEmulator({ version: '2.3.178' })
   try {
     const url = new URL('events/add', tgt.url)
-    const headers = { Authorization: tgt.apiKey, Accept: 'application/json', 'Content-Type': 'application/json' }
+    const headers = {
+      Authorization: tgt.apiKey,
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+    }
     let next = 0
     let bad = 0
     gc()
@@ -115,10 +120,20 @@ for (const c of levels) {
     fmt(s[0].requests / o.events, 2),
   ]
   rows.push(row)
-  console.log(`concurrency ${c}: raw ${row[1]} events/s, sync ${row[2]} events/s, ratio ${fmt(syncPs / rawPs, 2)}`)
+  console.log(
+    `concurrency ${c}: raw ${row[1]} events/s, sync ${row[2]} events/s, ratio ${fmt(syncPs / rawPs, 2)}`,
+  )
 }
 console.log('')
 table(
-  ['concurrency', 'raw floor (events/s)', 'sync (events/s)', 'sync/raw', 'raw (ms)', 'sync (ms)', 'sync requests per event'],
+  [
+    'concurrency',
+    'raw floor (events/s)',
+    'sync (events/s)',
+    'sync/raw',
+    'raw (ms)',
+    'sync (ms)',
+    'sync requests per event',
+  ],
   rows,
 )

@@ -6,6 +6,7 @@
 // the CPU time is the library's own work (and the HTTP client's), the wall time includes the
 // servers'.
 import { readFileSync } from 'node:fs'
+import { Agent } from 'undici'
 import { MispClient } from '../../dist/client/index.js'
 import { connect23to24, connect24to23 } from '../../dist/sync/index.js'
 
@@ -33,10 +34,12 @@ if (mode === 'baseline') {
   const [from, to] = arg1 === '2.4->2.3' ? ['2.4', '2.3'] : ['2.3', '2.4']
   const connect = arg1 === '2.4->2.3' ? connect24to23 : connect23to24
   // a whole-event call may take the server many minutes for 150k attributes: an hour's budget
+  // and undici's own 300 s headers/body timeouts (under the global fetch) would cut it short
   const timeout = { event: 3_600_000 }
+  const dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0 })
   const c = connect({
-    from: new MispClient({ url: h.src, key: h.key, version: from, timeout }),
-    to: new MispClient({ url: h.tgt, key: h.key, version: to, timeout }),
+    from: new MispClient({ url: h.src, key: h.key, version: from, timeout, dispatcher }),
+    to: new MispClient({ url: h.tgt, key: h.key, version: to, timeout, dispatcher }),
   })
   const r = await c.transfer(h.uuid)()
   process.stdout.write(

@@ -15,10 +15,7 @@ export const allAttributes = (e) => [
 
 /** Event-level tag names (2.4 `Tag[]`, or `EventTag[].Tag`), sorted. */
 const tagNames = (e) =>
-  [
-    ...list(e.Tag).map((t) => t?.name),
-    ...list(e.EventTag).map((t) => t?.Tag?.name),
-  ]
+  [...list(e.Tag).map((t) => t?.name), ...list(e.EventTag).map((t) => t?.Tag?.name)]
     .filter((n) => typeof n === 'string')
     .sort()
 
@@ -52,7 +49,12 @@ export const differences = (expected, actual, aspects = ASPECTS) => {
         unexpected: bs.filter((x) => !as.includes(x)).slice(0, 5),
         ...(a.length === b.length ? {} : { counts: [a.length, b.length] }),
       })
-    } else out.push({ aspect: name, expected: JSON.stringify(a)?.slice(0, 300), actual: JSON.stringify(b)?.slice(0, 300) })
+    } else
+      out.push({
+        aspect: name,
+        expected: JSON.stringify(a)?.slice(0, 300),
+        actual: JSON.stringify(b)?.slice(0, 300),
+      })
   }
   return out
 }

@@ -22,5 +22,7 @@ export const MIXED_FAULTS = [
 export const injectMixedFaults = (emulator, rate, seed, faults = MIXED_FAULTS) => {
   if (rate <= 0) return
   const each = 1 - (1 - rate) ** (1 / faults.length)
-  faults.forEach((f, i) => emulator.injectRate(f, each, (seed * 1_000_003 + i * 7919) >>> 0))
+  faults.forEach((f, i) => {
+    emulator.injectRate(f, each, (seed * 1_000_003 + i * 7919) >>> 0)
+  })
 }

@@ -9,7 +9,11 @@ export const machineLine = () =>
 
 /** The command line that produced the output (to paste next to the figures). */
 export const commandLine = () =>
-  ['node', ...process.execArgv, ...process.argv.slice(1).map((a, i) => (i === 0 ? a.replace(`${process.cwd()}/`, '') : a))].join(' ')
+  [
+    'node',
+    ...process.execArgv,
+    ...process.argv.slice(1).map((a, i) => (i === 0 ? a.replace(`${process.cwd()}/`, '') : a)),
+  ].join(' ')
 
 /** Milliseconds since `t0` (from `performance.now()`). */
 export const since = (t0) => performance.now() - t0

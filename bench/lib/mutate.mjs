@@ -36,11 +36,29 @@ const UNICODE = [
   '5f1c2a3e-0d4b-4c8e-9a1f-00000000dead',
   'ZZZZZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZZZZZZZZZ',
 ]
-const NUMBERS = [0, -0, 1, -1, 2, 3, 4, 5, 6, 255, 2 ** 31, 2 ** 53 + 1, -(2 ** 63), 1e308, 1.5, -0.000001, 1700000000]
+const NUMBERS = [
+  0,
+  -0,
+  1,
+  -1,
+  2,
+  3,
+  4,
+  5,
+  6,
+  255,
+  2 ** 31,
+  2 ** 53 + 1,
+  -(2 ** 63),
+  1e308,
+  1.5,
+  -0.000001,
+  1700000000,
+]
 
 /** A random leaf of any JSON type (and a few shapes): what a broken server might send. */
-export const randomLeaf = (rnd) => {
-  switch (int(rnd, 0, 9)) {
+export const randomLeaf = (rnd, small = false) => {
+  switch (int(rnd, 0, small ? 7 : 9)) {
     case 0:
       return null
     case 1:
@@ -58,9 +76,17 @@ export const randomLeaf = (rnd) => {
     case 7:
       return [pick(rnd, UNICODE), pick(rnd, NUMBERS), null]
     case 8:
-      return 'x'.repeat(int(rnd, 1000, 200_000))
+      return 'x'.repeat(int(rnd, 1000, 100_000))
     default:
       return String(pick(rnd, NUMBERS))
+  }
+}
+
+const text = (v) => {
+  try {
+    return JSON.stringify(v).slice(0, 100)
+  } catch {
+    return '[deep]'
   }
 }
 
@@ -68,13 +94,13 @@ export const randomLeaf = (rnd) => {
 const retype = (rnd, v) => {
   if (typeof v === 'string') {
     const n = Number(v)
-    return pick(rnd, [Number.isFinite(n) && v.trim() !== '' ? n : 0, v === '' ? false : true, [v], { value: v }, null])
+    return pick(rnd, [Number.isFinite(n) && v.trim() !== '' ? n : 0, v !== '', [v], { value: v }, null])
   }
   if (typeof v === 'number') return pick(rnd, [String(v), v !== 0, [v], null])
   if (typeof v === 'boolean') return pick(rnd, [v ? '1' : '0', v ? 1 : 0, String(v), null])
   if (v === null) return pick(rnd, ['', 0, false, [], {}])
-  if (Array.isArray(v)) return pick(rnd, [{ ...v }, v[0] ?? null, JSON.stringify(v).slice(0, 100), v.length])
-  return pick(rnd, [[v], Object.values(v), JSON.stringify(v).slice(0, 100), Object.keys(v).length])
+  if (Array.isArray(v)) return pick(rnd, [{ ...v }, v[0] ?? null, text(v), v.length])
+  return pick(rnd, [[v], Object.values(v), text(v), Object.keys(v).length])
 }
 
 const deep = (rnd, depth) => {
@@ -88,11 +114,12 @@ const deep = (rnd, depth) => {
 const containers = (root, limit = 5000) => {
   const out = []
   const queue = [[root, '$']]
-  while (queue.length > 0 && out.length < limit) {
-    const [v, path] = queue.shift()
+  for (let q = 0; q < queue.length && out.length < limit; q++) {
+    const [v, path] = queue[q]
     if (typeof v !== 'object' || v === null) continue
     out.push([v, path])
-    for (const [k, c] of Object.entries(v)) if (typeof c === 'object' && c !== null) queue.push([c, `${path}.${k}`])
+    for (const [k, c] of Object.entries(v))
+      if (typeof c === 'object' && c !== null) queue.push([c, `${path}.${k}`])
   }
   return out
 }
@@ -106,11 +133,11 @@ const MUTATIONS = {
   },
   duplicate: (rnd, c, k) => {
     if (Array.isArray(c)) {
-      c.splice(Number(k), 0, structuredClone(c[k]))
+      c.splice(Number(k), 0, c[k]) // shared, not copied: deep values would overflow a clone
       return 'duplicated the element'
     }
     const other = pick(rnd, Object.keys(c))
-    c[other] = structuredClone(c[k])
+    c[other] = c[k]
     return `copied to ${other}`
   },
   retype: (rnd, c, k) => {
@@ -123,9 +150,12 @@ const MUTATIONS = {
   },
   huge: (rnd, c, k) => {
     const v = c[k]
-    const n = int(rnd, 1000, 10_000)
+    const n = int(rnd, 1000, 5000)
     // shared elements, not copies: a DAG is still what JSON.parse could give a decoder
-    c[k] = Array.isArray(v) && v.length > 0 ? Array.from({ length: n }, (_, i) => v[i % v.length]) : Array.from({ length: n }, () => randomLeaf(rnd))
+    c[k] =
+      Array.isArray(v) && v.length > 0
+        ? Array.from({ length: n }, (_, i) => v[i % v.length])
+        : Array.from({ length: n }, () => randomLeaf(rnd, true))
     return `huge array of ${n}`
   },
   empty: (rnd, c, k) => {
@@ -137,14 +167,19 @@ const MUTATIONS = {
     return 'unicode'
   },
   nest: (rnd, c, k) => {
-    const depth = pick(rnd, [10, 100, 1000, 5000])
+    const depth = pick(rnd, [10, 100, 1000, 5000]) // JSON.parse accepts 5000 levels
     c[k] = deep(rnd, depth)
     return `nested ${depth} deep`
   },
   proto: (rnd, c) => {
     const key = pick(rnd, ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])
     if (Array.isArray(c)) return 'proto (skipped: array)'
-    Object.defineProperty(c, key, { value: JSON.parse(pick(rnd, ['{"polluted": true}', '"x"', '[]', 'null'])), enumerable: true, configurable: true, writable: true })
+    Object.defineProperty(c, key, {
+      value: JSON.parse(pick(rnd, ['{"polluted": true}', '"x"', '[]', 'null'])),
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    })
     return `own key ${key}`
   },
   unknown: (rnd, c) => {
@@ -166,7 +201,9 @@ export const mutate = (rnd, value, count) => {
     if (cs.length === 0) break
     const [c, path] = pick(rnd, cs)
     const keys = Object.keys(c)
-    const kind = pick(rnd, MUTATION_KINDS)
+    let kind = pick(rnd, MUTATION_KINDS)
+    // one huge array per input: huge arrays of shared elements inside another would multiply
+    if (kind === 'huge' && done.some((d) => d.includes(': huge '))) kind = 'leaf'
     if (keys.length === 0 && kind !== 'unknown' && kind !== 'proto') {
       done.push(`${path}: ${MUTATIONS.unknown(rnd, c)}`)
       continue

@@ -2,7 +2,9 @@
 
 /** A write: a create or an edit (POST/PUT/DELETE other than the read-only searches). */
 export const isWrite = (r) =>
-  r.method !== 'GET' && r.method !== 'HEAD' && !/^\/(events\/index|events\/restSearch|attributes\/restSearch)/.test(r.path)
+  r.method !== 'GET' &&
+  r.method !== 'HEAD' &&
+  !/^\/(events\/index|events\/restSearch|attributes\/restSearch)/.test(r.path)
 
 /** Requests received since `from` (an index into `emulator.requests`): total, reads, writes, faulted. */
 export const countSince = (emulator, from) => {

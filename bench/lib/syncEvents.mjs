@@ -103,7 +103,9 @@ export const small23 = (rnd, n, attributes = 1 + Math.floor(rnd() * 5)) => {
       org: 'ORGNAME',
       orgc: pick(rnd, ['CIRCL', 'CERT-XY', 'ORGNAME']),
       locked: false,
-      Attribute: Array.from({ length: attributes }, (_, i) => attribute(rnd, pick(rnd, portable), i, ts, false)),
+      Attribute: Array.from({ length: attributes }, (_, i) =>
+        attribute(rnd, pick(rnd, portable), i, ts, false),
+      ),
     },
   }
 }
@@ -112,12 +114,7 @@ export const small23 = (rnd, n, attributes = 1 + Math.floor(rnd() * 5)) => {
  * A small 2.4 event, the `n`-th of a run: 1–5 attributes (1 in 10 of a type 2.3 lacks), 0–2
  * objects of 2–3 attributes, 0–2 tags. With `attributes` (and `objectEvery`) it makes a big one.
  */
-export const small24 = (
-  rnd,
-  n,
-  attributes = 1 + Math.floor(rnd() * 5),
-  objects = Math.floor(rnd() * 3),
-) => {
+export const small24 = (rnd, n, attributes = 1 + Math.floor(rnd() * 5), objects = Math.floor(rnd() * 3)) => {
   const ts = T0 + n
   const Object_ = Array.from({ length: objects }, (_, o) => {
     const t = pick(rnd, objectTemplates)
@@ -163,7 +160,9 @@ export const small24 = (
 /** `count` small events of a version (`'2.3'` or `'2.4'`), deterministic for `seed`. */
 export const smallEvents = (version, count, seed) => {
   const rnd = prng(seed)
-  return Array.from({ length: count }, (_, i) => (version === '2.3' ? small23(rnd, i + 1) : small24(rnd, i + 1)))
+  return Array.from({ length: count }, (_, i) =>
+    version === '2.3' ? small23(rnd, i + 1) : small24(rnd, i + 1),
+  )
 }
 
 /**
