@@ -23,7 +23,7 @@ import { type Fault, type MispEmulator, startMispEmulator } from '../../src/test
 import { readLog, tempDir, wire23, wire24 } from './support.js'
 
 /** Runs a direction may take to converge. The current engine needs many; issue #8's needs ≤ 2. */
-const MAX_RUNS = 30
+const MAX_RUNS = 2 // issue #8: converged in ≤ 2 runs under 10 % mixed faults on both servers
 const EVENTS = 60
 const FAULT_RATE = 0.1
 const FAULTS: ReadonlyArray<Fault> = [

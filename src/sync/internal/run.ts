@@ -167,13 +167,22 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
   // look up: the target's index, once, when there are enough events to make it pay — or when
   // the source's tags must be compared with the target's (a 2.3 source's tag changes do not
   // move its timestamps, so its rows at or before the position are compared too)
-  const tagOnly = tagsMode !== 'none' && (selection.others?.some((r) => r.tags !== undefined) ?? false)
+  const tagOnly =
+    tagsMode !== 'none' &&
+    spec.from.apiVersion === '2.3' &&
+    (selection.others?.some((r) => r.tags !== undefined) ?? false)
   let view: TargetView<T> | undefined
   if (
     (selection.uuids.length >= VIEW_THRESHOLD || tagOnly) &&
     (options.existence !== 'create-first' || dryRun)
   ) {
-    const read = await readTargetView(spec.to, listCall, tagsMode === 'none' ? undefined : tags.target23)
+    // a 2.3 target's tags (its tag list and one searchtag per tag in use) are read up front only
+    // in a full run, which compares every copy's tags; otherwise when an event needs them
+    const read = await readTargetView(
+      spec.to,
+      listCall,
+      tagsMode !== 'none' && compare ? tags.target23 : undefined,
+    )
     if (E.isRight(read)) {
       view = read.right
       const current = view
