@@ -36,7 +36,7 @@ export const crossingRules: ReadonlyArray<CrossingRule> = [
     option: 'mirror',
     does: "the 2.3 copy carries exactly the source's exportable, non-local tags (galaxy clusters as plain tags): missing ones attached (created on 2.3 first when unknown), others removed",
     requests:
-      'once per run: `GET /tags/index` (50 a page) and `GET /events/index/searchtag:{id}` per tag in use; per change: `POST /tags/add`, `POST /events/addTag/{id}/{tagId}`, `POST /events/removeTag/{id}/{tagId}`',
+      "the 2.3 copy's tags, at most once per run (up front in a full run, else when an event needs them): `GET /tags/index` (50 a page) and `GET /events/index/searchtag:{id}` per tag in use; per change: `POST /tags/add`, `POST /events/addTag/{id}/{tagId}`, `POST /events/removeTag/{id}/{tagId}`",
   },
   {
     what: 'tags',
