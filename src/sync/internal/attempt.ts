@@ -102,6 +102,15 @@ const asNew = (
     : undefined
 }
 
+/** The losses without the event-level `Tag`/`EventTag` drop (the mirror step carries them). */
+const withoutEventTagLoss = (losses: ReadonlyArray<Loss>): ReadonlyArray<Loss> =>
+  losses.flatMap((l) => {
+    if (l._tag !== 'FieldsDropped' || l.path !== 'Event' || !('Tag' in l.fields || 'EventTag' in l.fields))
+      return [l]
+    const { Tag: _t, EventTag: _e, ...fields } = l.fields
+    return Object.keys(fields).length === 0 ? [] : [{ ...l, fields }]
+  })
+
 const originalReason =
   "the target's copy was created on the target (not locked: not a synced replica); like MISP's own sync (filterEventIdsForPush), the bridge does not overwrite it"
 
@@ -253,7 +262,11 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     } catch (e) {
       return end({ outcome: 'failed', error: { _tag: 'ConversionFailed', message: messageOf(e) } })
     }
-    losses = converted.losses
+    // with tags carried by the mirror step, a 2.3 target will have the event's tags after all
+    losses =
+      tagsMode !== 'none' && spec.to.apiVersion === '2.3'
+        ? withoutEventTagLoss(converted.losses)
+        : converted.losses
     // the tags that cross: a 2.4/2.5 target takes them in the event itself (by name, created if
     // missing, additive only — §12); the mirror step attaches and removes the rest
     let wantTags: ReadonlyArray<string> | undefined

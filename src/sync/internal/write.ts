@@ -53,8 +53,20 @@ const lost = (what: string, e: MispError): string => `the ${what}'s answer was l
 export const write = async <T extends ApiVersion>(w: WriteInput<T>): Promise<Written<T>> => {
   const { to, value, uuid, sending, call, recovery } = w
   /** what happened to earlier attempts, for the result's reason */
+  /** the answers lost so far (one note per kind of write and failure, with a count) */
   const notes: Array<string> = []
-  const reason = (r: string): string => (notes.length === 0 ? r : `${notes.join('; ')}; ${r}`)
+  const counts = new Map<string, number>()
+  const reason = (r: string): string => {
+    const said = [...new Set(notes)].map((n) => {
+      const k = counts.get(n) ?? 1
+      return k === 1 ? n : `${n} (${k} times)`
+    })
+    return said.length === 0 ? r : `${said.join('; ')}; ${r}`
+  }
+  const note = (n: string): void => {
+    notes.push(n)
+    counts.set(n, (counts.get(n) ?? 0) + 1)
+  }
 
   const cancelled = (): boolean => call.signal?.aborted === true
   const pause = async (n: number): Promise<boolean> => {
@@ -113,10 +125,12 @@ export const write = async <T extends ApiVersion>(w: WriteInput<T>): Promise<Wri
           ending: failed('update', e, {
             targetId: id,
             ...before,
-            ...(notes.length === 0 ? {} : { reason: reason('gave up') }),
+            ...(notes.length === 0
+              ? {}
+              : { reason: reason(`gave up after ${recovery.writeAttempts} attempts`) }),
           }),
         }
-      notes.push(lost('edit', e))
+      note(lost('edit', e))
       if (!(await pause(n))) return { ending: failed('update', e, { targetId: id, ...before }) }
       const found = await landed()
       if (
@@ -157,8 +171,14 @@ export const write = async <T extends ApiVersion>(w: WriteInput<T>): Promise<Wri
       }
       const e = c.left
       if (recoveryOf(e) !== 'reconcile' || n >= recovery.writeAttempts)
-        return { ending: failed('create', e, notes.length === 0 ? {} : { reason: reason('gave up') }) }
-      notes.push(lost('create', e))
+        return {
+          ending: failed(
+            'create',
+            e,
+            notes.length === 0 ? {} : { reason: reason(`gave up after ${recovery.writeAttempts} attempts`) },
+          ),
+        }
+      note(lost('create', e))
       if (!(await pause(n))) return { ending: failed('create', e) }
       const found = await landed()
       if (E.isLeft(found)) continue // the create is idempotent by uuid: sending it again is safe
