@@ -30,7 +30,11 @@ const ip = (first, i) => `${first}.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 
 /** The first event's timestamp; event `i` has `T0 + i` (so the index order is the seed order). */
 export const T0 = 1_700_000_000
 
-/** [category, type, value(i)] valid on MISP 2.3 and 2.4. `i` makes values unique within an event. */
+/**
+ * [category, type, value(i)] valid on MISP 2.3 and 2.4. `i` makes values unique (the events pass
+ * `event number × 1000 + attribute number`): correlations between the generated events are as
+ * sparse as in real data, not one shared `10.0.0.0` in every event.
+ */
 const portable = [
   ['Network activity', 'ip-dst', (i) => ip(10, i)],
   ['Network activity', 'ip-src', (i) => ip(11, i)],
@@ -104,7 +108,7 @@ export const small23 = (rnd, n, attributes = 1 + Math.floor(rnd() * 5)) => {
       orgc: pick(rnd, ['CIRCL', 'CERT-XY', 'ORGNAME']),
       locked: false,
       Attribute: Array.from({ length: attributes }, (_, i) =>
-        attribute(rnd, pick(rnd, portable), i, ts, false),
+        attribute(rnd, pick(rnd, portable), n * 1000 + i, ts, false),
       ),
     },
   }
@@ -128,7 +132,7 @@ export const small24 = (rnd, n, attributes = 1 + Math.floor(rnd() * 5), objects 
       deleted: false,
       comment: '',
       Attribute: t.parts.map(([relation, category, type, value], j) => ({
-        ...attribute(rnd, [category, type, value], o * 10 + j, ts, true),
+        ...attribute(rnd, [category, type, value], n * 1000 + 500 + o * 10 + j, ts, true),
         object_relation: relation,
       })),
     }
@@ -150,7 +154,7 @@ export const small24 = (rnd, n, attributes = 1 + Math.floor(rnd() * 5), objects 
         (name) => ({ name, colour: '#33FF00', exportable: true }),
       ),
       Attribute: Array.from({ length: attributes }, (_, i) =>
-        attribute(rnd, rnd() < 0.1 ? pick(rnd, only24) : pick(rnd, portable), i, ts, true),
+        attribute(rnd, rnd() < 0.1 ? pick(rnd, only24) : pick(rnd, portable), n * 1000 + i, ts, true),
       ),
       ...(objects > 0 ? { Object: Object_ } : {}),
     },

@@ -222,24 +222,32 @@ const renderObject = (ctx: RenderContext, ev: Ev, obj: Obj, mode: RenderMode, fu
 // related events (correlations)
 // ---------------------------------------------------------------------------------------------
 
-const correlatingValues = (ev: Ev): Set<string> =>
-  new Set(
-    allAttributes(ev)
-      .filter((a) => !a.deleted && !a.disable_correlation && !nonCorrelatingTypes.has(a.type))
-      .map((a) => a.value),
-  )
+const correlates = (a: Attr): boolean =>
+  !a.deleted && !a.disable_correlation && !nonCorrelatingTypes.has(a.type)
 
-/** Other (visible) events sharing a correlating attribute value with `ev`. */
+const correlatingValues = (ev: Ev): Set<string> => {
+  const values = new Set<string>()
+  for (const a of ev.attributes) if (correlates(a)) values.add(a.value)
+  for (const o of ev.objects) for (const a of o.attributes) if (correlates(a)) values.add(a.value)
+  return values
+}
+
+/** Other (visible) events sharing a correlating attribute value with `ev`, in store order. */
 export const relatedEvents = (ctx: RenderContext, ev: Ev, mode: RenderMode): Array<Ev> => {
   if (ev.disable_correlation) return []
   const mine = correlatingValues(ev)
   if (mine.size === 0) return []
-  return ctx.store.events.filter((other) => {
-    if (other === ev || other.disable_correlation) return false
-    if (mode !== 'dump' && !ctx.store.canSee(other)) return false
-    for (const v of correlatingValues(other)) if (mine.has(v)) return true
-    return false
-  })
+  const index = ctx.store.correlations(correlates)
+  const holders = new Set<Ev>()
+  for (const v of mine) for (const other of index.get(v) ?? []) holders.add(other)
+  if (holders.size <= 1) return []
+  return ctx.store.events.filter(
+    (other) =>
+      other !== ev &&
+      holders.has(other) &&
+      !other.disable_correlation &&
+      (mode === 'dump' || ctx.store.canSee(other)),
+  )
 }
 
 const renderRelated = (ctx: RenderContext, other: Ev, mode: RenderMode): Json => {

@@ -97,12 +97,24 @@ export class Store {
 
   findEvent(ref: string): Ev | undefined {
     if (/^\d+$/.test(ref)) return this.events.find((e) => e.id === Number(ref))
-    return this.events.find((e) => e.uuid.toLowerCase() === ref.toLowerCase())
+    return this.findByUuid(ref)
+  }
+
+  /** events by lower-case uuid (an event's uuid never changes; events are only ever added or replaced) */
+  readonly #byUuid = new Map<string, Ev>()
+
+  /** Records an added (or replacing) event in the uuid index. */
+  indexEvent(ev: Ev): void {
+    this.#byUuid.set(ev.uuid.toLowerCase(), ev)
   }
 
   findByUuid(uuid: string): Ev | undefined {
-    const u = uuid.toLowerCase()
-    return this.events.find((e) => e.uuid.toLowerCase() === u)
+    if (this.#byUuid.size !== this.events.length) {
+      // an event added some other way: index them all again
+      this.#byUuid.clear()
+      for (const e of this.events) this.#byUuid.set(e.uuid.toLowerCase(), e)
+    }
+    return this.#byUuid.get(uuid.toLowerCase())
   }
 
   org(id: number): Org {
@@ -197,6 +209,56 @@ export class Store {
   /** See `storeEvents.seed`. */
   seed(input: unknown, replace?: Ev): Ev {
     return events.seed(this, input, replace)
+  }
+
+  /**
+   * Correlations (MISP keeps them in its `correlations` table): correlating attribute value →
+   * the events holding it, brought up to date on each read. An event is indexed again when its
+   * stamp (timestamp, attribute counts, correlation flag) moved — every change to an event's
+   * attributes moves one of them — so a render costs a pass over the events' stamps, not over
+   * every attribute of every event.
+   */
+  readonly #correlations = new Map<string, Set<Ev>>()
+  readonly #correlated = new Map<Ev, { readonly stamp: string; readonly values: ReadonlySet<string> }>()
+
+  /** The events holding each correlating value (`correlates` decides which attributes count). */
+  correlations(correlates: (a: Attr) => boolean): ReadonlyMap<string, ReadonlySet<Ev>> {
+    const stampOf = (ev: Ev): string => {
+      let n = ev.attributes.length
+      for (const o of ev.objects) n += o.attributes.length
+      return `${ev.timestamp}:${n}:${ev.disable_correlation}:${ev.objects.length}`
+    }
+    const drop = (ev: Ev, values: ReadonlySet<string>) => {
+      for (const v of values) {
+        const holders = this.#correlations.get(v)
+        holders?.delete(ev)
+        if (holders?.size === 0) this.#correlations.delete(v)
+      }
+    }
+    const live = new Set<Ev>()
+    for (const ev of this.events) {
+      live.add(ev)
+      const stamp = stampOf(ev)
+      const seen = this.#correlated.get(ev)
+      if (seen?.stamp === stamp) continue
+      if (seen !== undefined) drop(ev, seen.values)
+      const values = new Set<string>()
+      for (const a of ev.attributes) if (correlates(a)) values.add(a.value)
+      for (const o of ev.objects) for (const a of o.attributes) if (correlates(a)) values.add(a.value)
+      for (const v of values) {
+        const holders = this.#correlations.get(v)
+        if (holders === undefined) this.#correlations.set(v, new Set([ev]))
+        else holders.add(ev)
+      }
+      this.#correlated.set(ev, { stamp, values })
+    }
+    if (this.#correlated.size > live.size)
+      for (const [ev, seen] of this.#correlated)
+        if (!live.has(ev)) {
+          drop(ev, seen.values)
+          this.#correlated.delete(ev)
+        }
+    return this.#correlations
   }
 
   /** See `storeEvents.filterForPush`. */

@@ -45,8 +45,42 @@ export function readAttribute(
   }
 }
 
+/**
+ * An event's attributes by (type, category, value), so that the duplicate check of each attribute
+ * of a 150,000-attribute create is a lookup, not a scan (MISP asks its database). Kept up to date
+ * as attributes are appended; an attribute edited in place is noted again (`noteAttribute`), and
+ * candidates are checked against their current fields, so a stale entry never counts.
+ */
+const duplicateIndex = new WeakMap<Ev, { seen: number; readonly keys: Map<string, Array<Attr>> }>()
+const duplicateKey = (type: string, category: string, value: string): string =>
+  `${type}\u0000${category}\u0000${value.trim()}`
+
+const indexOf = (ev: Ev): { seen: number; readonly keys: Map<string, Array<Attr>> } => {
+  let entry = duplicateIndex.get(ev)
+  if (entry === undefined || entry.seen > ev.attributes.length) {
+    entry = { seen: 0, keys: new Map() }
+    duplicateIndex.set(ev, entry)
+  }
+  for (; entry.seen < ev.attributes.length; entry.seen++) note(entry, ev.attributes[entry.seen]!)
+  return entry
+}
+
+const note = (entry: { readonly keys: Map<string, Array<Attr>> }, a: Attr): void => {
+  const k = duplicateKey(a.type, a.category, a.value)
+  const list = entry.keys.get(k)
+  if (list === undefined) entry.keys.set(k, [a])
+  else if (!list.includes(a)) list.push(a)
+}
+
+/** Notes an event attribute whose fields were changed in place (an edit). */
+export function noteAttribute(ev: Ev, a: Attr): void {
+  const entry = duplicateIndex.get(ev)
+  if (entry !== undefined) note(entry, a)
+}
+
 export function isDuplicate(ev: Ev, c: AttributeCandidate, exceptUuid: string | undefined): boolean {
-  return ev.attributes.some(
+  const candidates = indexOf(ev).keys.get(duplicateKey(c.type, c.category, c.value)) ?? []
+  return candidates.some(
     (a) =>
       !a.deleted &&
       a.uuid !== exceptUuid &&
@@ -119,6 +153,7 @@ export function buildAttribute(
   }
   const data = str(raw['data'])
   if (data !== undefined) attr.data = data
+  if (into !== undefined && objectId === 0) noteAttribute(ev, attr)
   return { ok: attr }
 }
 

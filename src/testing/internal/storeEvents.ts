@@ -88,6 +88,7 @@ export function create(s: Store, body: unknown): CreateResult {
     for (const o of asArray(raw['Object'])) if (isRecord(o)) ev.objects.push(buildObject(s, ev, o, now, true))
   }
   s.events.push(ev)
+  s.indexEvent(ev)
   return { _tag: 'created', event: ev, attributeErrors }
 }
 
@@ -255,6 +256,7 @@ export function seed(s: Store, input: unknown, replace?: Ev): Ev {
     s.events.push(ev)
     s.events.sort((a, b) => a.id - b.id)
   }
+  s.indexEvent(ev)
   return ev
 }
 
