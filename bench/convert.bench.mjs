@@ -6,17 +6,34 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { decodeEvent23, decodeEvent24, downgrade, upgrade } from '../dist/index.js'
 import { event23, event24 } from './events.mjs'
 import { baseline, convertDown, convertUp, down, up } from './pipeline.mjs'
+
+/** How many losses the conversion reports for a parsed event (outside any timing). */
+const lossesOf = (mode, parsed) => {
+  const e = (mode === 'down' ? decodeEvent24 : decodeEvent23)(parsed)
+  if (e._tag === 'Left') throw new Error('bench input does not decode')
+  return (mode === 'down' ? downgrade : upgrade)(e.right).losses.length
+}
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number)
 const gc = globalThis.gc ?? (() => {})
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+// main-thread CPU time (Node ≥ 23.9): unlike wall time, it does not count the time other
+// processes hold the cores, which on a shared 2-core machine is most of the run-to-run noise.
+// Its clock is coarse (shown only where the baseline takes ≥ 50 ms) and it leaves out the GC's
+// helper threads, so wall time stays the figure of record.
+const threadCpu = process.threadCpuUsage ? () => process.threadCpuUsage() : undefined
+/** wall ms, and main-thread CPU ms (NaN where Node cannot tell) */
 const time = (fn, bytes) => {
   gc()
+  const c0 = threadCpu?.()
   const t0 = process.hrtime.bigint()
   fn(bytes)
-  return Number(process.hrtime.bigint() - t0) / 1e6
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6
+  const c1 = threadCpu?.()
+  return { wall, cpu: c0 && c1 ? (c1.user - c0.user + c1.system - c0.system) / 1000 : Number.NaN }
 }
 
 const rows = []
@@ -36,11 +53,17 @@ try {
       const tb = [] // JSON.parse + JSON.stringify of the input bytes
       const tc = [] // decode → convert → encode, on a value parsed outside the timing
       const tp = [] // bytes → bytes: parse, decode → convert → encode, stringify
+      const cb = [] // the same as tb and tc, main-thread CPU time
+      const cc = []
       for (let r = 0; r < runs; r++) {
-        tb.push(time(baseline, bytes))
+        const b = time(baseline, bytes)
         const parsed = JSON.parse(bytes)
-        tc.push(time(convert, parsed))
-        tp.push(time(fn, bytes))
+        const c = time(convert, parsed)
+        tb.push(b.wall)
+        tc.push(c.wall)
+        cb.push(b.cpu)
+        cc.push(c.cpu)
+        tp.push(time(fn, bytes).wall)
       }
       const file = join(dir, `${name.replace(/\W/g, '')}-${n}.json`)
       writeFileSync(file, bytes)
@@ -59,10 +82,13 @@ try {
       rows.push({
         name,
         n,
+        losses: lossesOf(fn === down ? 'down' : 'up', JSON.parse(bytes)),
         mb: bytes.length / 1e6,
         base: median(tb),
         conv: median(tc),
         pipe: median(tp),
+        cpuBase: median(cb),
+        cpuConv: median(cc),
         rssBase,
         rssPipe,
       })
@@ -76,12 +102,12 @@ const f = (x, d = 1) => x.toFixed(d)
 console.log(`node ${process.version}, ${process.platform}/${process.arch}; medians of in-process runs (ms)`)
 console.log('')
 console.log(
-  '| direction | attributes | JSON MB | A: parse+stringify | B: decode→convert→encode | B/A | C: bytes→bytes (parse, B, stringify) | C/A | B µs/attribute | peak RSS A | peak RSS C | RSS C/A |',
+  '| direction | attributes | JSON MB | A: parse+stringify | B: decode→convert→encode | B/A | C: bytes→bytes (parse, B, stringify) | C/A | B µs/attribute | peak RSS A | peak RSS C | RSS C/A | B/A main-thread CPU | losses reported |',
 )
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for (const r of rows)
   console.log(
-    `| ${r.name} | ${r.n.toLocaleString('en')} | ${f(r.mb)} | ${f(r.base)} | ${f(r.conv)} | **${f(r.conv / r.base, 2)}** | ${f(r.pipe)} | ${f(r.pipe / r.base, 2)} | ${f((r.conv * 1000) / r.n, 2)} | ${f(r.rssBase / 1024)} MiB | ${f(r.rssPipe / 1024)} MiB | ${f(r.rssPipe / r.rssBase, 2)} |`,
+    `| ${r.name} | ${r.n.toLocaleString('en')} | ${f(r.mb)} | ${f(r.base)} | ${f(r.conv)} | **${f(r.conv / r.base, 2)}** | ${f(r.pipe)} | ${f(r.pipe / r.base, 2)} | ${f((r.conv * 1000) / r.n, 2)} | ${f(r.rssBase / 1024)} MiB | ${f(r.rssPipe / 1024)} MiB | ${f(r.rssPipe / r.rssBase, 2)} | ${r.cpuBase >= 50 ? f(r.cpuConv / r.cpuBase, 2) : '–'} | ${r.losses.toLocaleString('en')} |`,
   )
 console.log('')
 for (const name of ['2.4→2.3', '2.3→2.4']) {

@@ -15,7 +15,7 @@
  * @since 0.1.0
  */
 import * as t from 'io-ts'
-import { generate, literal } from './internal/generate.js'
+import { structGuard } from './internal/structGuard.js'
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -348,51 +348,6 @@ export const wireArray = <A>(item: WireC<A>, name = `Array<${item.name}>`): Wire
     t.identity,
   )
   return described(Object.assign(codec, { item }), { kind: 'array', item })
-}
-
-/**
- * The guard of a struct: `keys[i]` must pass `guards[i]`, where the first `required` keys must be
- * present and the others may be absent. Generated with the keys written out (see
- * `internal/generate.ts`), or, where that is refused or `loop` is set, a loop over them.
- *
- * @internal
- */
-export const structGuard = (
-  keys: ReadonlyArray<string>,
-  guards: ReadonlyArray<(u: unknown) => boolean>,
-  required: number,
-  loop = false,
-): ((u: unknown) => boolean) => {
-  const n = keys.length
-  const generated = loop
-    ? undefined
-    : generate<(u: unknown) => boolean>(
-        guards.map((_, i) => `g${i}`),
-        `return function is(u) {
-  if (typeof u !== 'object' || u === null || Array.isArray(u)) return false
-  let v
-${keys
-  .map((k, i) =>
-    i < required
-      ? `  if (!g${i}(u[${literal(k)}])) return false`
-      : `  v = u[${literal(k)}]\n  if (v !== undefined && !g${i}(v)) return false`,
-  )
-  .join('\n')}
-  return true
-}`,
-        guards,
-      )
-  return (
-    generated ??
-    ((u) => {
-      if (!isPlainRecord(u)) return false
-      for (let i = 0; i < n; i++) {
-        const v = u[keys[i]!]
-        if (v === undefined ? i < required && !guards[i]!(v) : !guards[i]!(v)) return false
-      }
-      return true
-    })
-  )
 }
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {}

@@ -13,6 +13,7 @@ import { narrower, type ResolvedLevel } from './DistributionPolicy.js'
 import { attributeToV23, eventToV23, objectToV23, orgToV23 } from './fieldFates.js'
 import { applyFates } from './internal/applyFates.js'
 import { lock, type Run, setDistribution, shiftTimestamp, startRun } from './internal/common.js'
+import { SeenValues } from './internal/SeenValues.js'
 import type { AttributeDropReason } from './Loss.js'
 import type { Lossy } from './Lossy.js'
 
@@ -22,11 +23,8 @@ import type { Lossy } from './Lossy.js'
 
 interface Downgrade extends Run {
   readonly attributes: Array<V23.Attribute>
-  /**
-   * value → the attribute(s) with that value already in the output (2.3 `valueIsUnique` is per
-   * (type, category, value)); keyed by value alone so that the common case is one lookup
-   */
-  readonly seen: Map<string, V24.Attribute | Array<V24.Attribute>>
+  /** (type, category, value) already in the output (2.3 `valueIsUnique`) */
+  readonly seen: SeenValues
 }
 
 /** Why 2.3 would refuse this attribute, if it would (§7). */
@@ -51,21 +49,6 @@ const dropAttribute = (run: Run, a: V24.Attribute, path: string, reason: Attribu
   return undefined
 }
 
-const sameKind = (a: V24.Attribute, b: V24.Attribute): boolean =>
-  a.type === b.type && a.category === b.category
-
-/** Records (type, category, value); false when it was already there. */
-const firstOfItsKind = (run: Downgrade, a: V24.Attribute): boolean => {
-  const before = run.seen.get(a.value)
-  if (before === undefined) run.seen.set(a.value, a)
-  else if (Array.isArray(before)) {
-    for (const b of before) if (sameKind(a, b)) return false
-    before.push(a)
-  } else if (sameKind(a, before)) return false
-  else run.seen.set(a.value, [before, a])
-  return true
-}
-
 /**
  * Converts one attribute; returns its index in the output, or `undefined` when it was dropped.
  * `inherit` is the level "5"/missing resolves to; `restrict` caps the result (an object's level
@@ -84,7 +67,7 @@ const attribute = (
   const resolved = restrict === undefined ? own : narrower(own, restrict)
   const level = run.table.downgrade.attribute[resolved]
   if (level === 'drop') return dropAttribute(run, a, path, 'distribution-policy')
-  if (!firstOfItsKind(run, a)) return dropAttribute(run, a, path, 'duplicate-in-2.3')
+  if (!run.seen.add(a)) return dropAttribute(run, a, path, 'duplicate-in-2.3')
 
   const out: Record<string, unknown> = {}
   applyFates(a, attributeToV23, path, out, run.losses)
@@ -159,7 +142,7 @@ const creator = (run: Run, e: V24.Event, out: Record<string, unknown>): void => 
  * @since 0.1.0
  */
 export const downgrade = (event: V24.Event, options?: ConvertOptions): Lossy<V23.Event> => {
-  const run: Downgrade = { ...startRun(options), attributes: [], seen: new Map() }
+  const run: Downgrade = { ...startRun(options), attributes: [], seen: new SeenValues() }
   const out: Record<string, unknown> = {}
   applyFates(event, eventToV23, 'Event', out, run.losses)
   shiftTimestamp(run, out, 'Event')

@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest'
 import { downgrade } from '../../src/convert/downgrade.js'
+import * as FieldFates from '../../src/convert/fieldFates.js'
 import { countByKind, formatLoss, type Loss } from '../../src/convert/Loss.js'
 import { upgrade } from '../../src/convert/upgrade.js'
 import { decodeEvent23, decodeEvent24 } from '../../src/decode.js'
@@ -216,4 +217,26 @@ describe('a loss is information the target will not have', () => {
       { _tag: 'ObjectFlattened', path: 'Event.Object[0]', uuid: o.uuid, name: 'file', moved: [] },
     ])
   })
+})
+
+test('only identifiers, counters, correlations and the owner are left to the target without a loss', () => {
+  // the conservation law trusts the tables' not-a-loss fates: this keeps a field with content
+  // (tags, a sharing group, an object's name) from being declared "instance-local" by mistake
+  const tables = {
+    eventToV23: FieldFates.eventToV23,
+    attributeToV23: FieldFates.attributeToV23,
+    objectToV23: FieldFates.objectToV23,
+    orgToV23: FieldFates.orgToV23,
+    eventToV24: FieldFates.eventToV24,
+    attributeToV24: FieldFates.attributeToV24,
+  }
+  const idLike =
+    /^(id|[a-z_]+_id|attribute_count|sighting_timestamp|Related(Event|Attribute)|org|Org|local|date_(created|modified))$/
+  for (const [name, table] of Object.entries(tables))
+    for (const [field, f] of Object.entries(table)) {
+      const fate = FieldFates.fateOf(f)
+      if (FieldFates.isNotALoss(fate)) expect(idLike.test(field), `${name}.${field}`).toBe(true)
+      if (fate === 'copied' || fate === 'converted' || FieldFates.isNotALoss(fate))
+        expect(FieldFates.impliedOf(f), `${name}.${field}`).toEqual([])
+    }
 })

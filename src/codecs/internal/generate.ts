@@ -22,7 +22,6 @@ export const generate = <F>(
   values: ReadonlyArray<unknown>,
 ): F | undefined => {
   try {
-    // biome-ignore lint/complexity/useArrowFunction: not a function expression
     return new Function(...names, body)(...values) as F
   } catch {
     return undefined

@@ -37,8 +37,6 @@ const stepOf = (f: FieldFate): Step => {
   return { code: 'drop', reason: fate, implied: impliedOf(f) }
 }
 
-const UNKNOWN: Step = { code: 'drop', reason: 'unknown', implied: [] }
-
 const drop = (d: Dropped | undefined, reason: DropReason, k: string, v: unknown): Dropped => {
   const out = d ?? {}
   const group = out[reason]

@@ -208,6 +208,7 @@ export class Store {
 
   /** See `storeEvents.seed`. */
   seed(input: unknown, replace?: Ev): Ev {
+    this.touch()
     return events.seed(this, input, replace)
   }
 
@@ -219,14 +220,32 @@ export class Store {
    * every attribute of every event.
    */
   readonly #correlations = new Map<string, Set<Ev>>()
-  readonly #correlated = new Map<Ev, { readonly stamp: string; readonly values: ReadonlySet<string> }>()
+  readonly #correlated = new Map<
+    Ev,
+    {
+      readonly timestamp: number
+      readonly count: number
+      readonly off: boolean
+      readonly values: ReadonlySet<string>
+    }
+  >()
+
+  #version = 0
+  #indexedVersion = -1
+
+  /** Something may have changed the events (a write request, a seed, a delete): see {@link Store.correlations}. */
+  touch(): void {
+    this.#version++
+  }
 
   /** The events holding each correlating value (`correlates` decides which attributes count). */
   correlations(correlates: (a: Attr) => boolean): ReadonlyMap<string, ReadonlySet<Ev>> {
-    const stampOf = (ev: Ev): string => {
-      let n = ev.attributes.length
+    if (this.#indexedVersion === this.#version) return this.#correlations
+    this.#indexedVersion = this.#version
+    const countOf = (ev: Ev): number => {
+      let n = ev.attributes.length + ev.objects.length * 1_000_003
       for (const o of ev.objects) n += o.attributes.length
-      return `${ev.timestamp}:${n}:${ev.disable_correlation}:${ev.objects.length}`
+      return n
     }
     const drop = (ev: Ev, values: ReadonlySet<string>) => {
       for (const v of values) {
@@ -235,12 +254,16 @@ export class Store {
         if (holders?.size === 0) this.#correlations.delete(v)
       }
     }
-    const live = new Set<Ev>()
     for (const ev of this.events) {
-      live.add(ev)
-      const stamp = stampOf(ev)
+      const count = countOf(ev)
       const seen = this.#correlated.get(ev)
-      if (seen?.stamp === stamp) continue
+      if (
+        seen !== undefined &&
+        seen.timestamp === ev.timestamp &&
+        seen.count === count &&
+        seen.off === ev.disable_correlation
+      )
+        continue
       if (seen !== undefined) drop(ev, seen.values)
       const values = new Set<string>()
       for (const a of ev.attributes) if (correlates(a)) values.add(a.value)
@@ -250,14 +273,16 @@ export class Store {
         if (holders === undefined) this.#correlations.set(v, new Set([ev]))
         else holders.add(ev)
       }
-      this.#correlated.set(ev, { stamp, values })
+      this.#correlated.set(ev, { timestamp: ev.timestamp, count, off: ev.disable_correlation, values })
     }
-    if (this.#correlated.size > live.size)
+    if (this.#correlated.size > this.events.length) {
+      const live = new Set(this.events)
       for (const [ev, seen] of this.#correlated)
         if (!live.has(ev)) {
           drop(ev, seen.values)
           this.#correlated.delete(ev)
         }
+    }
     return this.#correlations
   }
 

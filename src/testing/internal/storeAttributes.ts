@@ -307,6 +307,7 @@ export function deleteAttributeRest(
   ref: string,
   options?: { readonly asOwner?: boolean },
 ): DeleteAttributeResult {
+  s.touch()
   const soft = s.profile.has('attributeDeleted')
   const found = /^\d+$/.test(ref)
     ? s.findAttributeById(Number(ref))
