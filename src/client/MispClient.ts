@@ -13,6 +13,7 @@ import { Core } from './internal/core.js'
 import * as events from './internal/events.js'
 import { flavour23, flavour24 } from './internal/flavours.js'
 import { displayUrl, makeRedactor } from './internal/redact.js'
+import * as search from './internal/search.js'
 import * as tagCalls from './internal/tags.js'
 import { makeTransport } from './internal/transport.js'
 import { checkBaseUrl, shownBaseUrl } from './internal/url.js'
@@ -209,6 +210,30 @@ export class MispClient<V extends ApiVersion> {
       'GET',
       `events/view/${shown(idOrUuid)}`,
       (t) => events.get(this.#core, t, idOrUuid, options) as Promise<E.Either<MispError, EventOf<V>>>,
+    )
+  }
+
+  /**
+   * Several events by uuid, in one request where the server allows: `POST /events/restSearch`
+   * `{"returnFormat": "json", "uuid": [...]}` on MISP ≥ 2.4.55 (the events as the search renders
+   * them: attributes, objects and tags, without soft-deleted attributes); one `GET
+   * /events/view/{uuid}` each on older servers and on 2.3. Events the server does not have (or
+   * does not show this key) are not in the answer; the order is the server's.
+   *
+   * @category methods
+   * @since 0.2.0
+   */
+  getMany(
+    uuids: ReadonlyArray<string>,
+    options?: CallOptions,
+  ): TE.TaskEither<MispError, ReadonlyArray<EventOf<V>>> {
+    return this.#core.run(
+      'POST',
+      'events/restSearch',
+      (t) =>
+        search.getMany(this.#core, t, uuids, options) as Promise<
+          E.Either<MispError, ReadonlyArray<EventOf<V>>>
+        >,
     )
   }
 

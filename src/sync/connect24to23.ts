@@ -78,7 +78,12 @@ export const connect24to23 = (options: Connect24to23Options): Connector<'2.4', '
           from.index(since === undefined ? call : { ...call, since }),
           // the index rows carry the events' tags (EventTag): the run compares them with the target's
           TE.map((rows) =>
-            rows.map((r) => ({ uuid: r.uuid, timestamp: Number(r.timestamp), tags: eventTagNames(r) })),
+            rows.map((r) => ({
+              uuid: r.uuid,
+              timestamp: Number(r.timestamp),
+              tags: eventTagNames(r),
+              ...(r.attribute_count === undefined ? {} : { attributes: Number(r.attribute_count) }),
+            })),
           ),
         ),
       policy: (event) =>

@@ -15,6 +15,8 @@ import type * as V24 from '../../v24/index.js'
 import type { ConnectorOptions } from '../Connector.js'
 import { type EventChanges, formatChanges, hasChanges, type TransferResult } from '../TransferResult.js'
 import { liveAttributes, type Mirrored, mirror } from './mirror.js'
+import { asNew, readsAnyway, timestampShift } from './precheck.js'
+import type { SourceReader } from './reader.js'
 import type { RecoveryPolicy } from './recovery.js'
 import { type RunTags, sourceTags } from './runTags.js'
 import {
@@ -48,6 +50,9 @@ export interface AttemptInput<S extends ApiVersion, T extends ApiVersion> {
   readonly compare: boolean
   /** the run's tag readers */
   readonly tags: RunTags
+  /** the run's source reader (reads events ahead, several per request), and this event's place */
+  readonly reader?: SourceReader<S>
+  readonly index?: number
   readonly dryRun: boolean
   readonly call: CallOptions
 }
@@ -57,9 +62,6 @@ export interface Attempted {
   readonly result: TransferResult
   readonly docs: Documents
 }
-
-const timestampShift = (options: ConnectorOptions<ApiVersion>): number =>
-  options.convert?.timestamps === 'decrement' ? 1 : 0
 
 /**
  * The look-up step: what the target has. From the run's index read when there is one, else one
@@ -75,31 +77,6 @@ const lookUp = async <S extends ApiVersion, T extends ApiVersion>(
   return E.isLeft(found)
     ? E.left({ outcome: 'failed', error: { _tag: 'TargetFailed', step: 'exists', error: found.left } })
     : E.right(found.right)
-}
-
-/**
- * With the source's index row, an event whose target copy is as new (and, where both are known,
- * carries the same tags) is `unchanged` without downloading it. (`timestamps: 'decrement'`
- * copies are one second older than their source.)
- */
-const asNew = (
-  row: SourceRow,
-  known: Exists,
-  shift: number,
-  targetTags: ReadonlyArray<string> | undefined,
-): Ending | undefined => {
-  if (!known.exists) return undefined
-  if (row.tags !== undefined && targetTags !== undefined && !sameNames(row.tags, targetTags)) return undefined
-  const targetTimestamp = Number(known.timestamp)
-  const expected = row.timestamp - shift
-  return targetTimestamp >= expected
-    ? {
-        outcome: 'unchanged',
-        targetId: known.id,
-        targetTimestamp,
-        reason: `the target's copy is as new as the source's index row (timestamp ${targetTimestamp} ≥ ${expected}); not downloaded`,
-      }
-    : undefined
 }
 
 /** The losses without the event-level `Tag`/`EventTag` drop (the mirror step carries them). */
@@ -223,8 +200,7 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     const known = looked.right
     const tagsMode = options.tags ?? 'mirror'
     // a 2.3 source's retractions do not move its timestamp: a full run reads it anyway
-    const readAnyway =
-      a.compare && spec.from.apiVersion === '2.3' && (options.retractions ?? 'mirror') === 'mirror'
+    const readAnyway = readsAnyway(spec, options, a.compare)
     const same =
       row === undefined || known === undefined
         ? undefined
@@ -239,7 +215,7 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
         reason: originalReason,
       })
     // read
-    const got = await spec.from.get(uuid, call)()
+    const got = await (a.reader?.read(uuid, a.index, call) ?? spec.from.get(uuid, call)())
     if (E.isLeft(got)) {
       if (a.retrying && got.left._tag === 'NotFound')
         return end({

@@ -24,7 +24,9 @@ import type { Watermark } from '../StateStore.js'
 import { parseSince } from '../since.js'
 import type { TransferResult } from '../TransferResult.js'
 import { attempt } from './attempt.js'
+import { needsRead } from './precheck.js'
 import { Progress } from './progress.js'
+import { sourceReader } from './reader.js'
 import { record } from './record.js'
 import { type RecoveryPolicy, stopsTheRun } from './recovery.js'
 import { runTags } from './runTags.js'
@@ -238,6 +240,11 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
 
   /** (a function: other workers change it while this one awaits) */
   const stoppedNow = (): StopReason | undefined => stopped
+  const reader = sourceReader(
+    spec,
+    rows,
+    (j) => rows !== undefined && needsRead(spec, options, compare, view, rows[j]!),
+  )
   let next = 0
   let done = 0
   const worker = async (): Promise<void> => {
@@ -257,6 +264,8 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
         retrying: selection.retrying.has(uuid.toLowerCase()),
         compare,
         tags,
+        reader,
+        index: i,
         dryRun,
         call: eventCall,
       })

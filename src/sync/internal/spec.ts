@@ -22,6 +22,8 @@ export interface SourceRow {
   readonly timestamp: number
   /** the tags the event carries across (sorted), when the listing knows them */
   readonly tags?: ReadonlyArray<string>
+  /** how many attributes the event has, when the listing says (2.4/2.5 `attribute_count`) */
+  readonly attributes?: number
 }
 
 /** What a direction brings to the engine: its clients and its own concerns. */

@@ -1,0 +1,73 @@
+/**
+ * Reading several events in one request: `POST /events/restSearch` with a list of uuids
+ * (`RestSearchComponent`, the `uuid` filter since v2.4.55; a list is an OR of its items). MISP
+ * 2.3's restSearch has no uuid filter: there, and before 2.4.55, each event is read with its own
+ * `GET /events/view/{uuid}`.
+ *
+ * @internal
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { decodeFailure } from '../../DecodeFailure.js'
+import type { CallOptions } from '../MispClientOptions.js'
+import type { MispError } from '../MispError.js'
+import { jsonOf } from './answers.js'
+import { isRecord, UUID_RE } from './args.js'
+import type { Core, Result } from './core.js'
+import { get } from './events.js'
+import type { AnyEvent } from './flavours.js'
+import type { Transport } from './transport.js'
+
+/** See `MispClient.getMany`. */
+export const getMany = async (
+  c: Core,
+  t: Transport,
+  uuids: unknown,
+  options: CallOptions | undefined,
+): Result<ReadonlyArray<AnyEvent>> => {
+  if (!Array.isArray(uuids) || !uuids.every((u) => typeof u === 'string' && UUID_RE.test(u)))
+    return c.invalid('POST', 'events/restSearch', 'uuids', 'expected an array of UUIDs')
+  if (uuids.length === 0) return E.right([])
+  const caps = c.is23 ? undefined : await c.capabilities(t)
+  if (caps !== undefined && E.isLeft(caps)) return caps
+  if (caps === undefined || !caps.right.restSearchUuidMetadata) {
+    // one view each; a missing event is simply not in the answer
+    const found: Array<AnyEvent> = []
+    for (const u of uuids as ReadonlyArray<string>) {
+      const one = await get(c, t, u, options)
+      if (E.isRight(one)) found.push(one.right)
+      else if (one.left._tag !== 'NotFound') return one
+    }
+    return E.right(found)
+  }
+  const answer = await t.send({
+    method: 'POST',
+    path: 'events/restSearch',
+    body: { returnFormat: 'json', uuid: uuids },
+    idempotent: true,
+    timeoutMs: c.budget(options, 'event'),
+    signal: options?.signal,
+  })()
+  if (E.isLeft(answer)) return answer
+  const a = answer.right
+  // MISP < 2.4.199 answers a search without matches with 404 "No matches."
+  if (a.status === 404) return E.right([])
+  const json = jsonOf(a)
+  if (E.isLeft(json)) return json
+  const response = isRecord(json.right) ? json.right['response'] : undefined
+  if (!Array.isArray(response))
+    return E.left(
+      c.shape(
+        a,
+        decodeFailure('RestSearchResponse', [
+          { path: 'response', expected: 'an array of {Event}', actual: response },
+        ]),
+      ),
+    )
+  const events: Array<AnyEvent> = []
+  for (const item of response) {
+    const decoded = c.flavour.decodeEvent(item)
+    if (E.isLeft(decoded)) return E.left(c.shape(a, decoded.left))
+    events.push(decoded.right)
+  }
+  return E.right(events)
+}

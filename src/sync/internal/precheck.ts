@@ -1,0 +1,63 @@
+/**
+ * The precheck: what the source's index row and the target's index already tell about an event,
+ * before anything is downloaded — the copy is as new (`unchanged`), or the event must be read.
+ *
+ * @internal
+ */
+import type { Exists } from '../../client/Results.js'
+import type { ApiVersion } from '../../client/ServerVersion.js'
+import type { ConnectorOptions } from '../Connector.js'
+import type { DirectionSpec, Ending, SourceRow } from './spec.js'
+import { sameNames } from './tagNames.js'
+import type { TargetView } from './targetView.js'
+
+/** `timestamps: 'decrement'` copies are one second older than their source. */
+export const timestampShift = (options: ConnectorOptions<ApiVersion>): number =>
+  options.convert?.timestamps === 'decrement' ? 1 : 0
+
+/** A 2.3 source's retractions do not move its timestamp: a full run reads every event anyway. */
+export const readsAnyway = <S extends ApiVersion, T extends ApiVersion>(
+  spec: DirectionSpec<S, T>,
+  options: ConnectorOptions<S>,
+  compare: boolean,
+): boolean => compare && spec.from.apiVersion === '2.3' && (options.retractions ?? 'mirror') === 'mirror'
+
+/**
+ * With the source's index row, an event whose target copy is as new (and, where both are known,
+ * carries the same tags) is `unchanged` without downloading it. (`timestamps: 'decrement'`
+ * copies are one second older than their source.)
+ */
+export const asNew = (
+  row: SourceRow,
+  known: Exists,
+  shift: number,
+  targetTags: ReadonlyArray<string> | undefined,
+): Ending | undefined => {
+  if (!known.exists) return undefined
+  if (row.tags !== undefined && targetTags !== undefined && !sameNames(row.tags, targetTags)) return undefined
+  const targetTimestamp = Number(known.timestamp)
+  const expected = row.timestamp - shift
+  return targetTimestamp >= expected
+    ? {
+        outcome: 'unchanged',
+        targetId: known.id,
+        targetTimestamp,
+        reason: `the target's copy is as new as the source's index row (timestamp ${targetTimestamp} ≥ ${expected}); not downloaded`,
+      }
+    : undefined
+}
+
+/** Whether a run will read this row's event from the source (for reading ahead). */
+export const needsRead = <S extends ApiVersion, T extends ApiVersion>(
+  spec: DirectionSpec<S, T>,
+  options: ConnectorOptions<S>,
+  compare: boolean,
+  view: TargetView<T> | undefined,
+  row: SourceRow,
+): boolean => {
+  if (readsAnyway(spec, options, compare) || view === undefined) return true
+  const known = view.exists(row.uuid)
+  const tags = (options.tags ?? 'mirror') === 'none' ? undefined : view.tags(row.uuid)
+  if (asNew(row, known, timestampShift(options), tags) !== undefined) return false
+  return !(known.exists && view.locked(row.uuid) === false)
+}
