@@ -22,8 +22,8 @@ import { commandLine, fmt, machineLine, table } from './lib/machine.mjs'
 import { smallEvents } from './lib/syncEvents.mjs'
 
 const o = options(
-  { events: 2000, concurrency: '1,4,8,16', seed: 1, repeat: 1 },
-  'node --expose-gc bench/throughput.mjs [--events N] [--concurrency 1,4,8,16] [--seed S] [--repeat R]',
+  { events: 2000, concurrency: '1,4,8,16', seed: 1, repeat: 1, tags: 'mirror' },
+  'node --expose-gc bench/throughput.mjs [--events N] [--concurrency 1,4,8,16] [--seed S] [--repeat R] [--tags mirror|none]',
 )
 const levels = String(o.concurrency).split(',').map(Number)
 const gc = globalThis.gc ?? (() => {})
@@ -78,6 +78,7 @@ const viaSync = async (c) => {
     const connector = sync.connect24to23({
       from: new client.MispClient({ url: src.url, key: src.apiKey, version: '2.4' }),
       to: new client.MispClient({ url: tgt.url, key: tgt.apiKey, version: '2.3' }),
+      tags: o.tags,
     })
     gc()
     const t0 = performance.now()
@@ -95,7 +96,9 @@ const viaSync = async (c) => {
   }
 }
 
-console.log(`# throughput: ${o.events} small events 2.4.199 → 2.3.178 (seed ${o.seed}), repeat ${o.repeat}`)
+console.log(
+  `# throughput: ${o.events} small events 2.4.199 → 2.3.178 (seed ${o.seed}), repeat ${o.repeat}, tags ${o.tags}`,
+)
 console.log(`machine: ${machineLine()}`)
 console.log(`command: ${commandLine()}\n`)
 await raw(4) // warm-up: JIT, sockets

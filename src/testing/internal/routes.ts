@@ -233,7 +233,8 @@ export const makeRouter = (d: RouterDeps): Router => {
     )
     const [controller, action, arg, ...extra] = positional
     const isGet = method === 'GET' || method === 'HEAD'
-    if (!isGet) store.touch() // a write may change attributes (the correlation index looks again)
+    // a write may change attributes: the correlation index looks again (tag writes do not)
+    if (!isGet && controller !== 'tags' && action !== 'addTag' && action !== 'removeTag') store.touch()
     const notFound = (): Reply => error(404, texts.notFound, here)
     const notAllowed = (): Reply => error(405, texts.methodNotAllowed, here)
     const body = req.body

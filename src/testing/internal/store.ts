@@ -96,24 +96,32 @@ export class Store {
   // --- lookups -------------------------------------------------------------------------------
 
   findEvent(ref: string): Ev | undefined {
-    if (/^\d+$/.test(ref)) return this.events.find((e) => e.id === Number(ref))
-    return this.findByUuid(ref)
+    if (!/^\d+$/.test(ref)) return this.findByUuid(ref)
+    this.#reindex()
+    return this.#byId.get(Number(ref))
   }
 
   /** events by lower-case uuid (an event's uuid never changes; events are only ever added or replaced) */
   readonly #byUuid = new Map<string, Ev>()
 
-  /** Records an added (or replacing) event in the uuid index. */
+  readonly #byId = new Map<number, Ev>()
+
+  /** Records an added (or replacing) event in the uuid and id indexes. */
   indexEvent(ev: Ev): void {
     this.#byUuid.set(ev.uuid.toLowerCase(), ev)
+    this.#byId.set(ev.id, ev)
+  }
+
+  /** An event added some other way: index them all again. */
+  #reindex(): void {
+    if (this.#byUuid.size === this.events.length && this.#byId.size === this.events.length) return
+    this.#byUuid.clear()
+    this.#byId.clear()
+    for (const e of this.events) this.indexEvent(e)
   }
 
   findByUuid(uuid: string): Ev | undefined {
-    if (this.#byUuid.size !== this.events.length) {
-      // an event added some other way: index them all again
-      this.#byUuid.clear()
-      for (const e of this.events) this.#byUuid.set(e.uuid.toLowerCase(), e)
-    }
+    this.#reindex()
     return this.#byUuid.get(uuid.toLowerCase())
   }
 
