@@ -90,15 +90,53 @@ export const fromErrors = (model: string, root: string, errors: t.Errors): Decod
 // destructors
 // ---------------------------------------------------------------------------------------------
 
+/** How much of a value a problem line shows. */
+const SHOWN = 80
+/** How deep a shown value is followed (input may nest thousands of levels: JSON.parse accepts it). */
+const SHOWN_DEPTH = 8
+
+/**
+ * A value as (the start of) its JSON, at most {@link SHOWN} characters: built piece by piece and
+ * stopped once long enough, so a huge or deeply nested value costs nothing and never overflows
+ * the stack (never `JSON.stringify` of the whole value).
+ */
 const show = (u: unknown): string => {
   if (u === undefined) return 'nothing (missing)'
-  let s: string
-  try {
-    s = JSON.stringify(u) ?? String(u)
-  } catch {
-    s = String(u)
+  let out = ''
+  const full = (): boolean => out.length > SHOWN
+  const put = (x: string): void => {
+    if (!full()) out += x
   }
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s
+  const walk = (v: unknown, depth: number): void => {
+    if (full()) return
+    if (v === null || typeof v === 'number' || typeof v === 'boolean') put(String(v))
+    else if (typeof v === 'string') put(JSON.stringify(v.length > SHOWN ? v.slice(0, SHOWN + 1) : v))
+    else if (typeof v === 'bigint') put(`${v}n`)
+    else if (typeof v !== 'object') put(String(typeof v))
+    else if (depth >= SHOWN_DEPTH) put('…')
+    else if (Array.isArray(v)) {
+      put('[')
+      for (let i = 0; i < v.length && !full(); i++) {
+        if (i > 0) put(',')
+        walk(v[i], depth + 1)
+      }
+      put(']')
+    } else {
+      put('{')
+      let first = true
+      for (const k in v) {
+        if (full()) break
+        if (!Object.hasOwn(v, k)) continue
+        if (!first) put(',')
+        first = false
+        put(`${JSON.stringify(k)}:`)
+        walk((v as Record<string, unknown>)[k], depth + 1)
+      }
+      put('}')
+    }
+  }
+  walk(u, 0)
+  return out.length > SHOWN ? `${out.slice(0, SHOWN - 3)}...` : out
 }
 
 /**
