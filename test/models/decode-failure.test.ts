@@ -41,7 +41,7 @@ describe('formatDecodeFailure', () => {
     expect(performance.now() - started).toBeLessThan(100) // stringifying the whole value: ~2 s
     const [line] = problemLines(failure)
     expect(line).toBe(
-      'p: expected string, got [{"i":0},{"i":1},{"i":2},{"i":3},{"i":4},{"i":5},{"i":6},{"i":7},{"i":8},{"i":9},{...',
+      'p: expected string, got [{"i":0},{"i":1},{"i":2},{"i":3},{"i":4},{"i":5},{"i":6},{"i":7},{"i":8},{"i"...',
     )
   })
 
