@@ -78,25 +78,34 @@ const existsBySearch = async (
   })()
   if (E.isLeft(answer)) return answer
   const a = answer.right
-  // MISP < 2.4.199 answers a search without matches with 404 "No matches."
-  if (a.status === 404) return E.right({ exists: false })
-  const json = jsonOf(a)
-  if (E.isLeft(json)) return json
-  const response = isRecord(json.right) ? json.right['response'] : undefined
-  if (!Array.isArray(response))
-    return E.left(
-      c.shape(
-        a,
-        decodeFailure('RestSearchResponse', [
-          { path: 'response', expected: 'an array of {Event}', actual: response },
-        ]),
-      ),
-    )
+  const items = searchItems(c, a)
+  if (E.isLeft(items)) return items
+  const response = items.right
   const match = response.findIndex(
     (item) => isRecord(item) && isRecord(item['Event']) && sameUuid(item['Event']['uuid'], uuid),
   )
   if (match === -1) return E.right({ exists: false })
   return existsFrom(c, a, (response[match] as Record<string, unknown>)['Event'], `response[${match}].Event`)
+}
+
+/**
+ * The items of a restSearch answer (`{"response": [...]}`); MISP < 2.4.199 answers a search
+ * without matches with 404 "No matches.": no items.
+ */
+export const searchItems = (c: Core, a: Answer): E.Either<MispError, ReadonlyArray<unknown>> => {
+  if (a.status === 404) return E.right([])
+  const json = jsonOf(a)
+  if (E.isLeft(json)) return json
+  const response = isRecord(json.right) ? json.right['response'] : undefined
+  if (Array.isArray(response)) return E.right(response)
+  return E.left(
+    c.shape(
+      a,
+      decodeFailure('RestSearchResponse', [
+        { path: 'response', expected: 'an array of {Event}', actual: response },
+      ]),
+    ),
+  )
 }
 
 const existsByView = async (

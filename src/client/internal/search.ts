@@ -7,13 +7,10 @@
  * @internal
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { decodeFailure } from '../../DecodeFailure.js'
 import type { CallOptions } from '../MispClientOptions.js'
-import type { MispError } from '../MispError.js'
-import { jsonOf } from './answers.js'
-import { isRecord, UUID_RE } from './args.js'
+import { UUID_RE } from './args.js'
 import type { Core, Result } from './core.js'
-import { get } from './events.js'
+import { get, searchItems } from './events.js'
 import type { AnyEvent } from './flavours.js'
 import type { Transport } from './transport.js'
 
@@ -49,22 +46,10 @@ export const getMany = async (
   })()
   if (E.isLeft(answer)) return answer
   const a = answer.right
-  // MISP < 2.4.199 answers a search without matches with 404 "No matches."
-  if (a.status === 404) return E.right([])
-  const json = jsonOf(a)
-  if (E.isLeft(json)) return json
-  const response = isRecord(json.right) ? json.right['response'] : undefined
-  if (!Array.isArray(response))
-    return E.left(
-      c.shape(
-        a,
-        decodeFailure('RestSearchResponse', [
-          { path: 'response', expected: 'an array of {Event}', actual: response },
-        ]),
-      ),
-    )
+  const response = searchItems(c, a)
+  if (E.isLeft(response)) return response
   const events: Array<AnyEvent> = []
-  for (const item of response) {
+  for (const item of response.right) {
     const decoded = c.flavour.decodeEvent(item)
     if (E.isLeft(decoded)) return E.left(c.shape(a, decoded.left))
     events.push(decoded.right)
