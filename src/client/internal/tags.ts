@@ -108,6 +108,7 @@ export const tags = async (
   const all: Array<TagEntry> = []
   const seen = new Set<string>()
   let pageSize = 0
+  const TAG_PAGE_23 = 50
   for (let page = 1; page <= MAX_PAGES_23; page++) {
     const answer = await read(`tags/index/page:${page}`)
     if (E.isLeft(answer)) return answer
@@ -120,7 +121,8 @@ export const tags = async (
       all.push(r)
     }
     if (page === 1) pageSize = rows.right.length
-    if (fresh.length === 0 || rows.right.length < pageSize) break
+    // a page shorter than the first, or than MISP's 50 (`'limit' => 50`), is the last one
+    if (fresh.length === 0 || rows.right.length < pageSize || rows.right.length < TAG_PAGE_23) break
   }
   return E.right(all)
 }
