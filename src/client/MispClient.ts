@@ -9,23 +9,18 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { shown, uuidArgument } from './internal/args.js'
 import * as attributes from './internal/attributes.js'
-import { Core } from './internal/core.js'
+import type { Core } from './internal/core.js'
 import * as events from './internal/events.js'
-import { flavour23, flavour24 } from './internal/flavours.js'
-import { displayUrl, makeRedactor } from './internal/redact.js'
 import * as search from './internal/search.js'
+import { coreOf } from './internal/setup.js'
 import * as tagCalls from './internal/tags.js'
-import { makeTransport } from './internal/transport.js'
-import { checkBaseUrl, shownBaseUrl } from './internal/url.js'
-import {
-  type CallOptions,
-  type DetectOptions,
-  type GetOptions,
-  type IndexOptions,
-  type MispClientOptions,
-  resolveRetryPolicy,
-  resolveTimeouts,
-  type UpdateOptions,
+import type {
+  CallOptions,
+  DetectOptions,
+  GetOptions,
+  IndexOptions,
+  MispClientOptions,
+  UpdateOptions,
 } from './MispClientOptions.js'
 import type { MispError } from './MispError.js'
 import type {
@@ -53,7 +48,7 @@ export type { GetOptions, IndexOptions, UpdateOptions } from './MispClientOption
  * @category constants
  * @since 0.1.0
  */
-export const DEFAULT_USER_AGENT = 'misp-bridge/0.1.0'
+export { DEFAULT_USER_AGENT } from './internal/setup.js'
 
 // ---------------------------------------------------------------------------------------------
 // client
@@ -91,40 +86,10 @@ export class MispClient<V extends ApiVersion> {
    * @since 0.1.0
    */
   constructor(given: MispClientOptions<V>) {
-    // JavaScript callers may pass anything: never throw, report it on every call instead
-    const options: Partial<MispClientOptions<V>> = typeof given === 'object' && given !== null ? given : {}
-    this.apiVersion = options.version as V
-    const redact = makeRedactor(typeof options.key === 'string' ? options.key : '')
-    const base = checkBaseUrl(options.url)
-    this.url = E.isRight(base) ? displayUrl(base.right, redact) : redact(shownBaseUrl(options.url))
-    const problems = [
-      ...(E.isLeft(base) ? [`url: ${base.left}`] : []),
-      ...(typeof options.key !== 'string' || options.key.trim() === '' ? ['key: empty'] : []),
-      ...(options.version !== '2.3' && options.version !== '2.4' ? [`version: must be '2.3' or '2.4'`] : []),
-    ]
-    const configError = problems.length === 0 ? undefined : problems.join('; ')
-    const transport =
-      configError !== undefined || E.isLeft(base)
-        ? undefined
-        : makeTransport({
-            baseUrl: base.right,
-            key: options.key as string,
-            userAgent: typeof options.userAgent === 'string' ? options.userAgent : DEFAULT_USER_AGENT,
-            retry: resolveRetryPolicy(options.retry),
-            redact,
-            dispatcher: options.dispatcher,
-            fetch: options.fetch,
-            signal: options.signal,
-          })
-    this.#core = new Core(
-      options.version === '2.3' ? '2.3' : '2.4',
-      options.version === '2.3' ? flavour23 : flavour24,
-      this.url,
-      redact,
-      resolveTimeouts(options.timeout),
-      transport,
-      configError,
-    )
+    const { url, core } = coreOf(given)
+    this.apiVersion = (typeof given === 'object' && given !== null ? given.version : undefined) as V
+    this.url = url
+    this.#core = core
   }
 
   /**
