@@ -24,9 +24,9 @@ import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { TagsMode } from '../Connector.js'
 import type { EventChanges, TargetFailed } from '../TransferResult.js'
 import { idempotentWrite, type RecoveryPolicy } from './recovery.js'
+import { flag } from './spec.js'
 import type { TagBook } from './tagBook.js'
 import { eventTagNames } from './tagNames.js'
-import { flag } from './targetView.js'
 
 /** What the mirror step is given. */
 export interface MirrorInput<T extends ApiVersion> {

@@ -75,3 +75,7 @@ export const headerOf = (
 
 /** A thrown value, for people. */
 export const messageOf = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
+
+/** A MISP flag in any wire form, or `undefined`. */
+export const flag = (u: unknown): boolean | undefined =>
+  u === true || u === 1 || u === '1' ? true : u === false || u === 0 || u === '0' ? false : undefined

@@ -6,6 +6,7 @@
  * @internal
  */
 import type * as V24 from '../../v24/index.js'
+import { flag } from './spec.js'
 
 /** A tag in any of the shapes MISP sends (`Tag[]` items, `EventTag[].Tag`). */
 interface TagLike {
@@ -14,15 +15,12 @@ interface TagLike {
   readonly local?: unknown
 }
 
-const isTrue = (u: unknown): boolean => u === true || u === 1 || u === '1'
-const isFalse = (u: unknown): boolean => u === false || u === 0 || u === '0'
-
 /** The names of the tags that cross: exportable and not local. */
 const crossing = (tags: ReadonlyArray<TagLike>, local: (i: number) => unknown): ReadonlyArray<string> => {
   const names = new Set<string>()
   tags.forEach((t, i) => {
     if (typeof t.name !== 'string' || t.name === '') return
-    if (isFalse(t.exportable) || isTrue(t.local) || isTrue(local(i))) return
+    if (flag(t.exportable) === false || flag(t.local) === true || flag(local(i)) === true) return
     names.add(t.name)
   })
   return [...names].sort()

@@ -14,6 +14,7 @@ import type { MispError } from '../../client/MispError.js'
 import type { Exists, IndexEntryOf } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type * as V24 from '../../v24/index.js'
+import { flag } from './spec.js'
 import type { TagsByEvent } from './tagMap.js'
 import { eventTagNames } from './tagNames.js'
 
@@ -40,10 +41,6 @@ export interface TargetView<T extends ApiVersion> {
  * existence, timestamps, tags, attribute counts and whether each copy is a replica.
  */
 export const VIEW_THRESHOLD = 1
-
-/** A MISP flag in any wire form, or `undefined`. */
-export const flag = (u: unknown): boolean | undefined =>
-  u === true || u === 1 || u === '1' ? true : u === false || u === 0 || u === '0' ? false : undefined
 
 /**
  * Reads the target's index once. With `tags23` (a 2.3 target's tag map), the view knows a 2.3

@@ -53,19 +53,14 @@ const lost = (what: string, e: MispError): string => `the ${what}'s answer was l
 export const write = async <T extends ApiVersion>(w: WriteInput<T>): Promise<Written<T>> => {
   const { to, value, uuid, sending, call, recovery } = w
   /** what happened to earlier attempts, for the result's reason */
-  /** the answers lost so far (one note per kind of write and failure, with a count) */
-  const notes: Array<string> = []
-  const counts = new Map<string, number>()
+  /** the answers lost so far, in order, each with how often */
+  const notes = new Map<string, number>()
   const reason = (r: string): string => {
-    const said = [...new Set(notes)].map((n) => {
-      const k = counts.get(n) ?? 1
-      return k === 1 ? n : `${n} (${k} times)`
-    })
+    const said = [...notes].map(([n, k]) => (k === 1 ? n : `${n} (${k} times)`))
     return said.length === 0 ? r : `${said.join('; ')}; ${r}`
   }
   const note = (n: string): void => {
-    notes.push(n)
-    counts.set(n, (counts.get(n) ?? 0) + 1)
+    notes.set(n, (notes.get(n) ?? 0) + 1)
   }
 
   const cancelled = (): boolean => call.signal?.aborted === true
@@ -97,14 +92,14 @@ export const write = async <T extends ApiVersion>(w: WriteInput<T>): Promise<Wri
               outcome: 'updated',
               targetId: u.right.id,
               ...before,
-              ...(notes.length === 0 ? {} : { reason: reason('updated') }),
+              ...(notes.size === 0 ? {} : { reason: reason('updated') }),
             },
             stored: u.right.event,
           }
         // "not newer": either the copy was already as new, or an earlier attempt of ours landed
         return {
           ending:
-            notes.length === 0
+            notes.size === 0
               ? {
                   outcome: 'unchanged',
                   targetId: u.right.id,
@@ -125,7 +120,7 @@ export const write = async <T extends ApiVersion>(w: WriteInput<T>): Promise<Wri
           ending: failed('update', e, {
             targetId: id,
             ...before,
-            ...(notes.length === 0
+            ...(notes.size === 0
               ? {}
               : { reason: reason(`gave up after ${recovery.writeAttempts} attempts`) }),
           }),
@@ -159,13 +154,13 @@ export const write = async <T extends ApiVersion>(w: WriteInput<T>): Promise<Wri
             ending: {
               outcome: 'created',
               targetId: c.right.id,
-              ...(notes.length === 0 ? {} : { reason: reason('created') }),
+              ...(notes.size === 0 ? {} : { reason: reason('created') }),
             },
             stored: c.right.event,
           }
         // "already exists": someone (maybe our own earlier attempt) created it — update it
         const done = await update(c.right.id, undefined, n)
-        if (notes.length > 0 && done.ending.outcome === 'updated' && done.stored === undefined)
+        if (notes.size > 0 && done.ending.outcome === 'updated' && done.stored === undefined)
           return { ending: { ...done.ending, outcome: 'created' } }
         return done
       }
@@ -175,7 +170,7 @@ export const write = async <T extends ApiVersion>(w: WriteInput<T>): Promise<Wri
           ending: failed(
             'create',
             e,
-            notes.length === 0 ? {} : { reason: reason(`gave up after ${recovery.writeAttempts} attempts`) },
+            notes.size === 0 ? {} : { reason: reason(`gave up after ${recovery.writeAttempts} attempts`) },
           ),
         }
       note(lost('create', e))
