@@ -6,10 +6,12 @@
  * @internal
  */
 import createDebug from 'debug'
+import type * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import ky, { HTTPError, type KyInstance, type Options as KyOptions } from 'ky'
 import type { RetryPolicy } from '../MispClientOptions.js'
 import type { MispError, RequestInfo } from '../MispError.js'
+import { type CallSignal, callSignal } from './callSignal.js'
 import { chainOf, isKyNetworkError, isTlsFailure, reasonOf, retryAfterMs } from './networkErrors.js'
 import { displayUrl, redactDeep } from './redact.js'
 
@@ -22,7 +24,12 @@ export { isTlsFailure, retryAfterMs } from './networkErrors.js'
 /** The debug namespace of the client: enable with `DEBUG=misp-bridge:*`. */
 export const DEBUG_NAMESPACE = 'misp-bridge:client'
 
-const log = createDebug(DEBUG_NAMESPACE)
+const debugLog = createDebug(DEBUG_NAMESPACE)
+
+/** Writes a debug line; the line is only built (and redacted) when the namespace is enabled. */
+const log = (line: () => string): void => {
+  if (debugLog.enabled) debugLog(line())
+}
 
 /** One HTTP call as the client means it. */
 export interface Call {
@@ -80,6 +87,12 @@ export interface Transport {
 const MAX_TIMER_MS = 2_147_483_647
 
 const RETRY_STATUSES: ReadonlyArray<number> = [408, 429, 500, 502, 503, 504]
+
+/**
+ * A relative path the URL parser would leave unchanged after the base: URL-safe characters only,
+ * no `.`/`..` segment, no query or fragment, no leading slash.
+ */
+const PLAIN_PATH = /^(?!\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/
 const RETRY_AFTER_STATUSES: ReadonlyArray<number> = [429, 503]
 
 // ---------------------------------------------------------------------------------------------
@@ -118,11 +131,6 @@ const bodyOfData = (data: unknown, contentType: string): Body => {
 type FetchLike = NonNullable<KyOptions['fetch']>
 type FetchDispatcher = NonNullable<RequestInit['dispatcher']>
 
-const anySignal = (signals: ReadonlyArray<AbortSignal | undefined>): AbortSignal | undefined => {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined)
-  return present.length === 0 ? undefined : present.length === 1 ? present[0] : AbortSignal.any(present)
-}
-
 const abortReason = (signal: AbortSignal): string | undefined => {
   const r: unknown = signal.reason
   if (r === undefined) return undefined
@@ -135,9 +143,12 @@ const abortReason = (signal: AbortSignal): string | undefined => {
  */
 export const makeTransport = (config: TransportConfig): Transport => {
   const { redact, retry: policy } = config
+  // the base URL as errors show it, computed once: a plain relative path (the client's own, like
+  // `events/view/12`) is appended to it as is; anything else is resolved by the URL parser
+  const shownBase = displayUrl(config.baseUrl, redact)
   const requestInfo = (method: string, path: string): RequestInfo => ({
     method,
-    url: displayUrl(new URL(path, config.baseUrl), redact),
+    url: PLAIN_PATH.test(path) ? redact(shownBase + path) : displayUrl(new URL(path, config.baseUrl), redact),
   })
   const pathOf = (url: string): string => {
     const rel = url.startsWith(config.baseUrl) ? url.slice(config.baseUrl.length) : url
@@ -161,11 +172,13 @@ export const makeTransport = (config: TransportConfig): Transport => {
     hooks: {
       beforeRetry: [
         ({ request, error, retryCount }) => {
-          const why =
-            error instanceof HTTPError
-              ? `HTTP ${error.response.status}`
-              : redact(chainOf(error).messages.join(': ') || error.name)
-          log(redact(`retry ${retryCount} of ${request.method} ${pathOf(request.url)} after ${why}`))
+          log(() => {
+            const why =
+              error instanceof HTTPError
+                ? `HTTP ${error.response.status}`
+                : chainOf(error).messages.join(': ') || error.name
+            return redact(`retry ${retryCount} of ${request.method} ${pathOf(request.url)} after ${why}`)
+          })
         },
       ],
     },
@@ -174,183 +187,193 @@ export const makeTransport = (config: TransportConfig): Transport => {
   const send =
     (call: Call): TE.TaskEither<MispError, Answer> =>
     async () => {
-      const request = requestInfo(call.method, call.path)
-      const started = performance.now()
       const budget = Math.min(call.timeoutMs, MAX_TIMER_MS)
-      const deadline = started + budget
-      const timeoutSignal = AbortSignal.timeout(budget)
-      const external = anySignal([config.signal, call.signal])
-      const signal = anySignal([external, timeoutSignal])!
-      let attempts = 0
+      const cs = callSignal(budget, [config.signal, call.signal])
+      try {
+        return await sendWith(call, budget, cs)
+      } finally {
+        cs.dispose()
+      }
+    }
 
-      const fail = (e: unknown): MispError => {
-        if (external?.aborted) {
-          const reason = abortReason(external)
-          return redactDeep(
-            { _tag: 'Aborted', request, ...(reason === undefined ? {} : { reason }) } satisfies MispError,
-            redact,
-          )
-        }
-        if (timeoutSignal.aborted || performance.now() >= deadline)
-          return { _tag: 'Timeout', request, timeoutMs: budget }
-        const chain = chainOf(e)
-        const code = chain.codes.find((c) => c !== '')
+  const sendWith = async (
+    call: Call,
+    budget: number,
+    cs: CallSignal,
+  ): Promise<E.Either<MispError, Answer>> => {
+    const request = requestInfo(call.method, call.path)
+    const started = performance.now()
+    const deadline = started + budget
+    const signal = cs.signal
+    let attempts = 0
+
+    const fail = (e: unknown): MispError => {
+      const external = cs.aborted()
+      if (external !== undefined) {
+        const reason = abortReason(external)
         return redactDeep(
-          {
-            _tag: 'TransportError',
-            request,
-            reason: reasonOf(chain),
-            message: chain.messages.join(': ') || 'unknown failure',
-            ...(code === undefined ? {} : { code }),
-          } satisfies MispError,
+          { _tag: 'Aborted', request, ...(reason === undefined ? {} : { reason }) } satisfies MispError,
           redact,
         )
       }
+      if (cs.timedOut() || performance.now() >= deadline)
+        return { _tag: 'Timeout', request, timeoutMs: budget }
+      const chain = chainOf(e)
+      const code = chain.codes.find((c) => c !== '')
+      return redactDeep(
+        {
+          _tag: 'TransportError',
+          request,
+          reason: reasonOf(chain),
+          message: chain.messages.join(': ') || 'unknown failure',
+          ...(code === undefined ? {} : { code }),
+        } satisfies MispError,
+        redact,
+      )
+    }
 
-      if (external?.aborted) return { _tag: 'Left', left: fail(undefined) }
+    if (cs.aborted() !== undefined) return { _tag: 'Left', left: fail(undefined) }
 
-      const countingFetch: FetchLike = async (input, init) => {
-        attempts += 1
-        const t0 = performance.now()
-        const method = input instanceof Request ? input.method : call.method
-        const url = input instanceof Request ? input.url : String(input)
-        try {
-          const res = await baseFetch(input, init)
-          log(
-            redact(
-              `${method} ${pathOf(url)} → ${res.status} in ${Math.round(performance.now() - t0)} ms (attempt ${attempts})`,
-            ),
-          )
-          return res
-        } catch (e) {
-          log(
-            redact(
-              `${method} ${pathOf(url)} → failed in ${Math.round(performance.now() - t0)} ms (attempt ${attempts}): ${chainOf(e).messages.join(': ')}`,
-            ),
-          )
-          throw e
-        }
-      }
-
-      const longestBackoff = (n: number) => Math.min(policy.maxDelay, policy.baseDelay * 2 ** (n - 1))
-      const optionsFor = (limit: number): KyOptions => ({
-        method: call.method,
-        signal,
-        fetch: countingFetch,
-        ...(call.body === undefined ? {} : { json: call.body }),
-        throwHttpErrors: (status) => call.idempotent && limit > 0 && RETRY_STATUSES.includes(status),
-        retry:
-          call.idempotent && limit > 0
-            ? {
-                limit,
-                methods: ['get', 'head', 'post'],
-                statusCodes: [...RETRY_STATUSES],
-                afterStatusCodes: [...RETRY_AFTER_STATUSES],
-                maxRetryAfter: policy.maxRetryAfter,
-                backoffLimit: policy.maxDelay,
-                delay: longestBackoff,
-                jitter: policy.jitter ? (d: number) => d * (0.5 + Math.random() * 0.5) : undefined,
-                retryOnTimeout: false,
-                shouldRetry: ({ error, retryCount }) => {
-                  if (isTlsFailure(error)) return false
-                  const remaining = deadline - performance.now()
-                  if (error instanceof HTTPError) {
-                    const after = RETRY_AFTER_STATUSES.includes(error.response.status)
-                      ? retryAfterMs(error.response.headers.get('retry-after'))
-                      : undefined
-                    // `undefined` lets ky wait for the Retry-After; `true` would replace it by the backoff
-                    if (after !== undefined)
-                      return after <= policy.maxRetryAfter && after < remaining ? undefined : false
-                  }
-                  return longestBackoff(retryCount) < remaining ? undefined : false
-                },
-              }
-            : 0,
-      })
-
-      /** Waits `ms` unless the call is aborted or out of time first. */
-      const pause = (ms: number): Promise<void> =>
-        new Promise((resolve) => {
-          const timer = setTimeout(done, ms)
-          function done(): void {
-            clearTimeout(timer)
-            signal.removeEventListener('abort', done)
-            resolve()
-          }
-          signal.addEventListener('abort', done, { once: true })
-        })
-
-      for (;;) {
-        let response: Response
-        try {
-          // every fetch of the call, ky's retries included, counts against the one retry budget
-          response = await api(call.path, optionsFor(policy.limit - attempts))
-        } catch (e) {
-          if (e instanceof HTTPError) {
-            const contentType = e.response.headers.get('content-type') ?? ''
-            const answer: Answer = {
-              request,
-              status: e.response.status,
-              headers: e.response.headers,
-              contentType,
-              body: bodyOfData(e.data, contentType),
-            }
-            log(
-              redact(
-                `${call.method} ${call.path} gave up after ${attempts} attempt(s): HTTP ${answer.status}`,
-              ),
-            )
-            return { _tag: 'Right', right: answer }
-          }
-          const error = fail(e)
-          if (!isKyNetworkError(e) || attempts > 1)
-            log(redact(`${call.method} ${call.path} failed after ${attempts} attempt(s): ${error._tag}`))
-          return { _tag: 'Left', left: error }
-        }
-        const contentType = response.headers.get('content-type') ?? ''
-        let text: string | undefined
-        let readError: unknown
-        try {
-          text = call.method === 'HEAD' ? '' : await response.text()
-        } catch (e) {
-          readError = e
-        }
-        const body = text === undefined ? undefined : bodyOf(text, contentType)
-        // issue #8: a body cut short (the connection dropped mid-way, or JSON that stops) is as
-        // transient as a 5xx; a read may be sent again, within the same retry and time budget
-        const broken = body === undefined || body._tag === 'InvalidJson'
-        if (broken && call.idempotent && attempts <= policy.limit && !external?.aborted) {
-          const base = longestBackoff(attempts)
-          const wait = policy.jitter ? base * (0.5 + Math.random() * 0.5) : base
-          if (wait < deadline - performance.now()) {
-            log(
-              redact(
-                `retry ${attempts} of ${call.method} ${pathOf(response.url || call.path)} after a ${body === undefined ? 'body cut short' : 'malformed JSON body'}`,
-              ),
-            )
-            await pause(wait)
-            if (!signal.aborted) continue
-          }
-        }
-        if (body === undefined) return { _tag: 'Left', left: fail(readError) }
-        if (attempts > 1)
-          log(
-            redact(
-              `${call.method} ${call.path} → ${response.status} after ${attempts} attempts, ${Math.round(performance.now() - started)} ms in all`,
-            ),
-          )
-        return {
-          _tag: 'Right',
-          right: {
-            request,
-            status: response.status,
-            headers: response.headers,
-            contentType,
-            body,
-          },
-        }
+    const countingFetch: FetchLike = async (input, init) => {
+      attempts += 1
+      const t0 = performance.now()
+      const method = input instanceof Request ? input.method : call.method
+      const url = input instanceof Request ? input.url : String(input)
+      try {
+        const res = await baseFetch(input, init)
+        log(() =>
+          redact(
+            `${method} ${pathOf(url)} → ${res.status} in ${Math.round(performance.now() - t0)} ms (attempt ${attempts})`,
+          ),
+        )
+        return res
+      } catch (e) {
+        log(() =>
+          redact(
+            `${method} ${pathOf(url)} → failed in ${Math.round(performance.now() - t0)} ms (attempt ${attempts}): ${chainOf(e).messages.join(': ')}`,
+          ),
+        )
+        throw e
       }
     }
+
+    const longestBackoff = (n: number) => Math.min(policy.maxDelay, policy.baseDelay * 2 ** (n - 1))
+    const optionsFor = (limit: number): KyOptions => ({
+      method: call.method,
+      signal,
+      fetch: countingFetch,
+      ...(call.body === undefined ? {} : { json: call.body }),
+      throwHttpErrors: (status) => call.idempotent && limit > 0 && RETRY_STATUSES.includes(status),
+      retry:
+        call.idempotent && limit > 0
+          ? {
+              limit,
+              methods: ['get', 'head', 'post'],
+              statusCodes: [...RETRY_STATUSES],
+              afterStatusCodes: [...RETRY_AFTER_STATUSES],
+              maxRetryAfter: policy.maxRetryAfter,
+              backoffLimit: policy.maxDelay,
+              delay: longestBackoff,
+              jitter: policy.jitter ? (d: number) => d * (0.5 + Math.random() * 0.5) : undefined,
+              retryOnTimeout: false,
+              shouldRetry: ({ error, retryCount }) => {
+                if (isTlsFailure(error)) return false
+                const remaining = deadline - performance.now()
+                if (error instanceof HTTPError) {
+                  const after = RETRY_AFTER_STATUSES.includes(error.response.status)
+                    ? retryAfterMs(error.response.headers.get('retry-after'))
+                    : undefined
+                  // `undefined` lets ky wait for the Retry-After; `true` would replace it by the backoff
+                  if (after !== undefined)
+                    return after <= policy.maxRetryAfter && after < remaining ? undefined : false
+                }
+                return longestBackoff(retryCount) < remaining ? undefined : false
+              },
+            }
+          : 0,
+    })
+
+    /** Waits `ms` unless the call is aborted or out of time first. */
+    const pause = (ms: number): Promise<void> =>
+      new Promise((resolve) => {
+        const timer = setTimeout(done, ms)
+        function done(): void {
+          clearTimeout(timer)
+          signal.removeEventListener('abort', done)
+          resolve()
+        }
+        signal.addEventListener('abort', done, { once: true })
+      })
+
+    for (;;) {
+      let response: Response
+      try {
+        // every fetch of the call, ky's retries included, counts against the one retry budget
+        response = await api(call.path, optionsFor(policy.limit - attempts))
+      } catch (e) {
+        if (e instanceof HTTPError) {
+          const contentType = e.response.headers.get('content-type') ?? ''
+          const answer: Answer = {
+            request,
+            status: e.response.status,
+            headers: e.response.headers,
+            contentType,
+            body: bodyOfData(e.data, contentType),
+          }
+          log(() =>
+            redact(`${call.method} ${call.path} gave up after ${attempts} attempt(s): HTTP ${answer.status}`),
+          )
+          return { _tag: 'Right', right: answer }
+        }
+        const error = fail(e)
+        if (!isKyNetworkError(e) || attempts > 1)
+          log(() => redact(`${call.method} ${call.path} failed after ${attempts} attempt(s): ${error._tag}`))
+        return { _tag: 'Left', left: error }
+      }
+      const contentType = response.headers.get('content-type') ?? ''
+      let text: string | undefined
+      let readError: unknown
+      try {
+        text = call.method === 'HEAD' ? '' : await response.text()
+      } catch (e) {
+        readError = e
+      }
+      const body = text === undefined ? undefined : bodyOf(text, contentType)
+      // issue #8: a body cut short (the connection dropped mid-way, or JSON that stops) is as
+      // transient as a 5xx; a read may be sent again, within the same retry and time budget
+      const broken = body === undefined || body._tag === 'InvalidJson'
+      if (broken && call.idempotent && attempts <= policy.limit && cs.aborted() === undefined) {
+        const base = longestBackoff(attempts)
+        const wait = policy.jitter ? base * (0.5 + Math.random() * 0.5) : base
+        if (wait < deadline - performance.now()) {
+          log(() =>
+            redact(
+              `retry ${attempts} of ${call.method} ${pathOf(response.url || call.path)} after a ${body === undefined ? 'body cut short' : 'malformed JSON body'}`,
+            ),
+          )
+          await pause(wait)
+          if (!signal.aborted) continue
+        }
+      }
+      if (body === undefined) return { _tag: 'Left', left: fail(readError) }
+      if (attempts > 1)
+        log(() =>
+          redact(
+            `${call.method} ${call.path} → ${response.status} after ${attempts} attempts, ${Math.round(performance.now() - started)} ms in all`,
+          ),
+        )
+      return {
+        _tag: 'Right',
+        right: {
+          request,
+          status: response.status,
+          headers: response.headers,
+          contentType,
+          body,
+        },
+      }
+    }
+  }
 
   return { send, requestInfo, redact }
 }
