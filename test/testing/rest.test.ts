@@ -541,6 +541,17 @@ describe.each(rows)('MISP $version', (p) => {
       return arr(obj(r.json)['response']).map((x) => String(obj(obj(x)['Event'])['uuid']))
     }
     expect(await search({ uuid: b['uuid'] })).toEqual(p.restUuid ? [b['uuid']] : [a['uuid'], b['uuid']])
+    // a uuid list: exact matches in any case, each event once, in id order, with the other filters
+    const list = [String(b['uuid']).toUpperCase(), uuid(), a['uuid'], b['uuid']]
+    expect(await search({ uuid: list })).toEqual([a['uuid'], b['uuid']])
+    expect(await search({ uuid: list, last: '1d' })).toEqual([b['uuid']])
+    if (p.restUuid) {
+      // a part of a uuid matches nothing
+      const part = await call(emu, 'POST', '/events/restSearch', {
+        body: { returnFormat: 'json', uuid: [String(a['uuid']).slice(0, 8)] },
+      })
+      expect(part.status).toBe(p.noMatch)
+    }
     expect(await search({ timestamp: '1600000000' })).toEqual(
       p.restTimestamp ? [b['uuid']] : [a['uuid'], b['uuid']],
     )
