@@ -37,10 +37,12 @@ import type { DirectionName, TransferResult } from './TransferResult.js'
 export type ExistenceCheck = 'lookup' | 'create-first'
 
 /**
- * How hard a connector tries a write whose answer was lost (a reset, a 500/502/503/504, a
- * timeout, a cut body) within one run. After each such failure it waits, looks the event up by
- * uuid and compares timestamps: if the write landed, the event is done; if not, it sends again.
- * A refused write (validation, permission, "not locked") is never sent again in the run.
+ * How hard a connector tries, within one run, a write whose answer was lost (a reset, a
+ * 500/502/503/504, a timeout, a cut body) and a source read that keeps failing the same ways after
+ * the client's own retries. After a lost write it waits, looks the event up by uuid and compares
+ * timestamps: if the write landed, the event is done; if not, it sends again. A failed read is
+ * read again after the wait. A refused write (validation, permission, "not locked") or read (not
+ * found, forbidden) is never tried again in the run.
  *
  * @category model
  * @since 0.2.0
@@ -48,6 +50,11 @@ export type ExistenceCheck = 'lookup' | 'create-first'
 export interface RecoveryOptions {
   /** how many times one create or update is sent at most (default 4, 1–20) */
   readonly writeAttempts?: number
+  /**
+   * how many times one source event is read at most while its reads fail transiently (default 3,
+   * 1–20; each read is one client call with the client's own retries inside its time budget)
+   */
+  readonly readAttempts?: number
   /** milliseconds before each extra attempt, jittered 50–100 %; the last value repeats (default [250, 1000, 2000]) */
   readonly backoffMs?: ReadonlyArray<number>
 }
@@ -100,7 +107,7 @@ export interface ConnectorOptions<S extends ApiVersion> {
   readonly tags?: TagsMode
   /** what happens to attributes the source retracted (default `'mirror'`, see {@link RetractionsMode}) */
   readonly retractions?: RetractionsMode
-  /** recovery of writes whose answer was lost, within a run (see {@link RecoveryOptions}) */
+  /** recovery of lost write answers and failing source reads, within a run (see {@link RecoveryOptions}) */
   readonly recovery?: RecoveryOptions
   /** losses rendered per event in log records and reports (default 10, most significant first; all are in the archive) */
   readonly lossSample?: number

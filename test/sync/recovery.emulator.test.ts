@@ -142,6 +142,48 @@ describe('reads', () => {
     expect(run.ok).toBe(true)
     expect(run.counts.created).toBe(3)
   })
+
+  test('a read that fails past the client’s retries is read again by the engine, within readAttempts', async () => {
+    const events = range(3).map((n) => wire23(n))
+    pair = await startPair('2.4.199', { events23: events })
+    const p = pair
+    // the pair's clients do not retry: every failure reaches the engine
+    const view = /^\/events\/view\/[0-9a-f-]+$/
+    p.e23.inject({ kind: 'status', status: 503 }, { times: 1, match: { method: 'GET', path: view } })
+    p.e23.inject({ kind: 'reset' }, { times: 1, match: { method: 'GET', path: view } })
+    const run = await connect23to24({ from: p.c23, to: p.c24, recovery: fast, concurrency: 1 }).sync()()
+    expect(run.ok).toBe(true)
+    expect(run.counts.created).toBe(3)
+    for (const e of events) expect(copies(p.e24, uuidOf(e))).toBe(1)
+    // the first event was read three times (503, reset, then its event), the others once
+    expect(lines(p.e23).filter((l) => /^GET \/events\/view\//.test(l))).toHaveLength(5)
+    expect(run.events.every((e) => e.outcome === 'created')).toBe(true)
+  })
+
+  test('a read that keeps failing ends the event after readAttempts reads; a refused key is not read again', async () => {
+    const events = range(2).map((n) => wire23(n))
+    pair = await startPair('2.4.199', { events23: events })
+    const p = pair
+    const first = /^\/events\/view\/[0-9a-f-]+$/
+    p.e23.inject({ kind: 'status', status: 502 }, { times: 10, match: { method: 'GET', path: first } })
+    const run = await connect23to24({
+      from: p.c23,
+      to: p.c24,
+      recovery: { readAttempts: 2, backoffMs: [1] },
+      concurrency: 1,
+    }).sync()()
+    expect(run.counts.failed).toBe(2)
+    expect(run.events[0]?.error).toMatchObject({ _tag: 'SourceFailed', step: 'get' })
+    expect(lines(p.e23).filter((l) => /^GET \/events\/view\//.test(l))).toHaveLength(4)
+
+    p.e23.clearFaults()
+    p.e23.inject({ kind: 'login-page' }, { times: 1, match: { method: 'GET', path: first } })
+    const before = p.e23.requests.length
+    const refused = await connect23to24({ from: p.c23, to: p.c24, recovery: fast, concurrency: 1 }).sync()()
+    // a refused key is an answer, not a transient failure: read once, and the run stops
+    expect(refused.stopped).toBe('authentication-failed')
+    expect(lines(p.e23, before).filter((l) => /^GET \/events\/view\//.test(l))).toHaveLength(1)
+  })
 })
 
 describe('a refused key stops the run once', () => {

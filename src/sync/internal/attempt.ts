@@ -17,7 +17,7 @@ import { type EventChanges, formatChanges, hasChanges, type TransferResult } fro
 import { liveAttributes, type Mirrored, mirror } from './mirror.js'
 import { asNew, readsAnyway, timestampShift } from './precheck.js'
 import type { SourceReader } from './reader.js'
-import type { RecoveryPolicy } from './recovery.js'
+import { type RecoveryPolicy, transientRead } from './recovery.js'
 import { type RunTags, sourceTags } from './runTags.js'
 import {
   type DirectionSpec,
@@ -215,7 +215,13 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
         reason: originalReason,
       })
     // read
-    const got = await (a.reader?.read(uuid, a.index, call) ?? spec.from.get(uuid, call)())
+    // the first read may come from the run's read-ahead; a read again is of this event alone
+    const got = await transientRead(
+      (n) =>
+        n === 1 && a.reader !== undefined ? a.reader.read(uuid, a.index, call) : spec.from.get(uuid, call)(),
+      a.recovery,
+      call.signal,
+    )
     if (E.isLeft(got)) {
       if (a.retrying && got.left._tag === 'NotFound')
         return end({
