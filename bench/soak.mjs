@@ -71,7 +71,8 @@ for (const name of names) {
           `created ${r.counts.created} updated ${r.counts.updated} unchanged ${r.counts.unchanged} ` +
           `skipped ${r.counts.skipped} failed ${r.counts.failed}${r.errors.length ? `, run errors ${r.errors.join(' ')}` : ''}; ` +
           `requests source ${r.source.requests} (${r.source.faulted} faulted), target ${r.target.requests} ` +
-          `(${r.target.faulted} faulted, ${r.target.writes} writes); ${fmt(r.ms)} ms`,
+          `(${r.target.faulted} faulted, ${r.target.writes} writes); ${fmt(r.ms)} ms` +
+          (r.failures.length === 0 ? '' : `\n  failed: ${[...new Set(r.failures)].join('; ')}`),
       ),
   })
   reports.push(report)

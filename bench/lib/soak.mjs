@@ -159,6 +159,20 @@ export const soakDirection = async (lib, name, o) => {
         counts: r.counts,
         ok: r.ok,
         errors: r.errors.map((e) => e._tag),
+        // why each failed event failed: the step and the error under it
+        failures: r.events
+          .filter((e) => e.outcome === 'failed')
+          .map(
+            (e) =>
+              [
+                e.error?._tag,
+                e.error?.step,
+                e.error?.error?._tag,
+                e.error?.error?.reason ?? e.error?.error?.status,
+              ]
+                .filter((x) => x !== undefined)
+                .join(' ') + (e.reason === undefined ? '' : ` (${e.reason})`),
+          ),
         ms: m.ms,
         source: m.source,
         target: m.target,
