@@ -43,6 +43,23 @@ const bodies = events.map((w) => {
   return JSON.stringify(bridge.encodeEvent23(bridge.downgrade(d.right).value))
 })
 
+/**
+ * Runs `each(i)` for every event with `c` workers, after a GC; the milliseconds it took and how
+ * many of the calls said they failed.
+ */
+const timedWorkers = async (c, each) => {
+  let next = 0
+  let bad = 0
+  gc()
+  const t0 = performance.now()
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      for (let i = next++; i < bodies.length; i = next++) if (!(await each(i))) bad++
+    }),
+  )
+  return { ms: performance.now() - t0, bad }
+}
+
 /** Events per second of `count` bare creates with `c` fetch workers, on a fresh 2.3.178. */
 const raw = async (c) => {
   const tgt = await testing.startMispEmulator({ version: '2.3.178' })
@@ -53,20 +70,11 @@ const raw = async (c) => {
       Accept: 'application/json',
       'Content-Type': 'application/json',
     }
-    let next = 0
-    let bad = 0
-    gc()
-    const t0 = performance.now()
-    await Promise.all(
-      Array.from({ length: c }, async () => {
-        for (let i = next++; i < bodies.length; i = next++) {
-          const res = await fetch(url, { method: 'POST', headers, body: bodies[i] })
-          await res.text()
-          if (res.status !== 200) bad++
-        }
-      }),
-    )
-    const ms = performance.now() - t0
+    const { ms, bad } = await timedWorkers(c, async (i) => {
+      const res = await fetch(url, { method: 'POST', headers, body: bodies[i] })
+      await res.text()
+      return res.status === 200
+    })
     if (bad > 0 || tgt.events().length !== bodies.length)
       throw new Error(`raw floor: ${bad} creates failed, ${tgt.events().length} stored`)
     return { ms, perSecond: (bodies.length / ms) * 1000, requests: tgt.requests.length }
@@ -105,31 +113,21 @@ const rawSameRequests = async (c) => {
     const listed = await (await fetch(new URL('tags/index', tgt.url), { headers })).json()
     const tagIds = new Map(listed.Tag.map((t) => [t.name, String(t.id)]))
     const add = new URL('events/add', tgt.url)
-    let next = 0
-    let bad = 0
-    gc()
-    const t0 = performance.now()
-    await Promise.all(
-      Array.from({ length: c }, async () => {
-        for (let i = next++; i < bodies.length; i = next++) {
-          const res = await fetch(add, { method: 'POST', headers, body: bodies[i] })
-          const id = (await res.json())?.Event?.id
-          if (res.status !== 200 || id === undefined) {
-            bad++
-            continue
-          }
-          for (const name of eventTags[i]) {
-            const t = await fetch(new URL(`events/addTag/${id}/${tagIds.get(name)}`, tgt.url), {
-              method: 'POST',
-              headers,
-              body: '{}',
-            })
-            if (t.status !== 200 || (await t.json()).saved !== true) bad++
-          }
-        }
-      }),
-    )
-    const ms = performance.now() - t0
+    const { ms, bad } = await timedWorkers(c, async (i) => {
+      const res = await fetch(add, { method: 'POST', headers, body: bodies[i] })
+      const id = (await res.json())?.Event?.id
+      if (res.status !== 200 || id === undefined) return false
+      let ok = true
+      for (const name of eventTags[i]) {
+        const t = await fetch(new URL(`events/addTag/${id}/${tagIds.get(name)}`, tgt.url), {
+          method: 'POST',
+          headers,
+          body: '{}',
+        })
+        ok = t.status === 200 && (await t.json()).saved === true && ok
+      }
+      return ok
+    })
     const attached = tgt.events().reduce((n, e) => n + tgt.eventTags(String(e.Event?.id ?? e.id)).length, 0)
     if (bad > 0 || tgt.events().length !== bodies.length || attached !== tagCount)
       throw new Error(
