@@ -389,7 +389,8 @@ export class MispClient<V extends ApiVersion> {
   }
 
   /**
-   * The index rows of the events that carry a tag (by its numeric id).
+   * The index rows of the events that carry a tag (by its numeric id), or any of a list of tags
+   * (`searchtag:1|2|3`, `{"tag": "1|2|3"}`: MISP ORs the pieces).
    *
    * - 2.3: `GET /events/index/searchtag:{tagId}` (`EventsController::index@v2.3.178:389-441`).
    * - 2.4/2.5: `POST /events/index {"tag": "{tagId}"}` (`EventsController.php@v2.4.199:686,462-520`).
@@ -401,7 +402,7 @@ export class MispClient<V extends ApiVersion> {
    * @since 0.1.0
    */
   eventsWithTag(
-    tagId: string | number,
+    tagId: string | number | ReadonlyArray<string | number>,
     options?: CallOptions,
   ): TE.TaskEither<MispError, ReadonlyArray<IndexEntryOf<V>>> {
     return this.#core.run(

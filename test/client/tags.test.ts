@@ -123,6 +123,16 @@ describe.each(versions)('MISP %s', (version) => {
     const rows = await right(misp.eventsWithTag(x.id))
     expect(rows.map((r) => r.uuid).sort()).toEqual([a.uuid, b.uuid].sort())
     expect(await right(misp.eventsWithTag('999999'))).toEqual([])
+    // a list: the events carrying any of the tags (MISP ORs `a|b`), each once
+    const green = tags.find((t) => t.name === 'tlp:green')!
+    const withGreen = await right(misp.eventsWithTag(green.id))
+    const any = await right(misp.eventsWithTag([x.id, Number(green.id), '999999']))
+    expect(any.map((r) => r.uuid).sort()).toEqual(
+      [...new Set([...rows, ...withGreen].map((r) => r.uuid))].sort(),
+    )
+    expect(any.map((r) => r.uuid)).toEqual(expect.arrayContaining([a.uuid, b.uuid, c.uuid]))
+    expect(await left(misp.eventsWithTag([]))).toMatchObject({ _tag: 'InvalidArgument', argument: 'tagId' })
+    expect(await left(misp.eventsWithTag([x.id, 'tlp:red']))).toMatchObject({ _tag: 'InvalidArgument' })
     if (version !== '2.3.178') {
       // 2.4 rows carry EventTag (Tag.name) and the live attribute_count
       const row = rows.find((r) => r.uuid === b.uuid) as Record<string, unknown>

@@ -326,7 +326,8 @@ export const detachTag = async (
 // ---------------------------------------------------------------------------------------------
 
 /**
- * See `MispClient.eventsWithTag`: the event index filtered by a tag id.
+ * See `MispClient.eventsWithTag`: the event index filtered by a tag id, or by any of several
+ * (`a|b|c`: MISP ORs the pieces).
  *
  * - 2.3: `GET /events/index/searchtag:{id}` (`EventsController::index@v2.3.178:389-441`; the REST
  *   index is not paginated, `:503`).
@@ -341,9 +342,15 @@ export const eventsWithTag = async (
   tagId: unknown,
   options: CallOptions | undefined,
 ): Result<ReadonlyArray<AnyRow>> => {
-  const tag = numericIdOf(tagId)
-  if (tag === undefined)
-    return c.invalid(c.is23 ? 'GET' : 'POST', 'events/index', 'tagId', 'expected a numeric tag id')
+  const ids = Array.isArray(tagId) ? tagId.map(numericIdOf) : [numericIdOf(tagId)]
+  if (ids.length === 0 || ids.some((id) => id === undefined))
+    return c.invalid(
+      c.is23 ? 'GET' : 'POST',
+      'events/index',
+      'tagId',
+      'expected a numeric tag id or a non-empty list of them',
+    )
+  const tag = ids.join('|')
   const answer = await t.send({
     method: c.is23 ? 'GET' : 'POST',
     path: c.is23 ? `events/index/searchtag:${tag}` : 'events/index',
