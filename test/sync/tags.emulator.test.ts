@@ -221,3 +221,56 @@ describe.each(['2.4.199', '2.5'] as const)('MISP %s → MISP 2.3.178', (v24) => 
     expect(await tags23(p.c23, A)).toEqual(['tlp:clear'])
   })
 })
+
+describe('a full run to MISP 2.3 reads only the tags its events can carry', () => {
+  const v24 = '2.4.199' as const
+  /** the target's own events, with tags of its own (none of them carried by the source) */
+  const natives = (n: number) => Array.from({ length: n }, (_, i) => wire23(100 + i, { locked: false }))
+
+  test('2.4.199 → 2.3: the source’s tags one by one, the target’s own tags in one search; an extra tag on a copy is caught', async () => {
+    const a = wire24(1, { Tag: [{ name: 'tlp:green', exportable: true }] })
+    const b = wire24(2, { Tag: [{ name: 'tlp:amber', exportable: true }] })
+    pair = await startPair(v24, { events24: [a, b], clock })
+    const p = pair
+    const own = natives(8)
+    p.e23.seed(own)
+    for (const [i, e] of own.entries()) p.e23.tagEvent(uuidOf(e), `own:tag-${i}`)
+    expect((await connect24to23({ from: p.c24, to: p.c23 }).sync()()).counts.created).toBe(2)
+
+    // nothing changed: a full run (no state) reads the index, the tag list, one search per
+    // carried tag (2) and one for the 8 others — not one per tag in use (10)
+    const before = p.e23.requests.length
+    const full = await connect24to23({ from: p.c24, to: p.c23 }).sync()()
+    expect(full.counts).toMatchObject({ unchanged: 2, updated: 0, failed: 0 })
+    const asked = lines(p.e23, before)
+    expect(asked.filter((l) => l.startsWith('GET /events/index/searchtag:'))).toHaveLength(3)
+    expect(asked.filter((l) => WRITE.test(l))).toEqual([])
+    expect(asked.length).toBeLessThanOrEqual(5)
+
+    // an analyst tags a copy on 2.3 with one of the target's own tags: the full run finds it
+    // (the one search over the others shows a copy) and, mirroring, removes it
+    p.e23.tagEvent(uuidOf(a), 'own:tag-3')
+    const mirrored = await connect24to23({ from: p.c24, to: p.c23 }).sync()()
+    expect(mirrored.events.find((e) => e.uuid === uuidOf(a))?.changes?.tagsDetached).toEqual(['own:tag-3'])
+    expect(await tags23(p.c23, uuidOf(a))).toEqual(['tlp:green'])
+    // the target's own event keeps its tag
+    expect(await tags23(p.c23, uuidOf(own[3]!))).toEqual(['own:tag-3'])
+  })
+
+  test('add-only: a copy’s extra tag is kept, and a full run neither downloads nor writes', async () => {
+    const a = wire24(1, { Tag: [{ name: 'tlp:green', exportable: true }] })
+    pair = await startPair(v24, { events24: [a], clock })
+    const p = pair
+    const make = () => connect24to23({ from: p.c24, to: p.c23, tags: 'add-only' })
+    expect((await make().sync()()).counts.created).toBe(1)
+    p.e23.tagEvent(uuidOf(a), 'analyst:seen')
+    const source = p.e24.requests.length
+    const target = p.e23.requests.length
+    const full = await make().sync()()
+    expect(full.events[0]).toMatchObject({ outcome: 'unchanged' })
+    expect(full.events[0]?.reason).toMatch(/not downloaded/)
+    expect(lines(p.e24, source).filter((l) => /restSearch|events\/view/.test(l))).toEqual([])
+    expect(lines(p.e23, target).filter((l) => WRITE.test(l))).toEqual([])
+    expect(await tags23(p.c23, uuidOf(a))).toEqual(['analyst:seen', 'tlp:green'])
+  })
+})

@@ -27,7 +27,7 @@ import {
   messageOf,
   type SourceRow,
 } from './spec.js'
-import { sameNames } from './tagNames.js'
+import { tagsSettled } from './tagNames.js'
 import type { TargetView } from './targetView.js'
 import { write } from './write.js'
 
@@ -122,15 +122,16 @@ const mirrorStep = async <S extends ApiVersion, T extends ApiVersion>(
     if (worth)
       wantAttributes = new Set(live.flatMap((x) => (x.uuid === undefined ? [] : [x.uuid.toLowerCase()])))
   }
-  // tags: skip the comparison when the index already shows the same ones
+  // tags: skip the comparison when the index already shows what the mode asks for
   let tags = tagsMode === 'none' ? undefined : wantTags
   const indexed = a.view?.tags(uuid)
   if (
     tags !== undefined &&
+    tagsMode !== 'none' &&
     stored === undefined &&
     w.outcome === 'unchanged' &&
     indexed !== undefined &&
-    sameNames(indexed, tags)
+    tagsSettled(tagsMode, tags, indexed)
   )
     tags = undefined
   if (tags === undefined && wantAttributes === undefined) return undefined
@@ -204,7 +205,13 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     const same =
       row === undefined || known === undefined
         ? undefined
-        : asNew(row, known, timestampShift(options), tagsMode === 'none' ? undefined : a.view?.tags(uuid))
+        : asNew(
+            row,
+            known,
+            timestampShift(options),
+            tagsMode === 'none' ? undefined : a.view?.tags(uuid),
+            tagsMode,
+          )
     if (same !== undefined && !readAnyway) return end(same)
     // the target's own event (not a synced replica) is never overwritten from a copy of it
     if (same === undefined && known?.exists === true && a.view?.locked(uuid) === false)

@@ -6,9 +6,9 @@
  */
 import type { Exists } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
-import type { ConnectorOptions } from '../Connector.js'
+import type { ConnectorOptions, TagsMode } from '../Connector.js'
 import type { DirectionSpec, Ending, SourceRow } from './spec.js'
-import { sameNames } from './tagNames.js'
+import { tagsSettled } from './tagNames.js'
 import type { TargetView } from './targetView.js'
 
 /** `timestamps: 'decrement'` copies are one second older than their source. */
@@ -24,17 +24,25 @@ export const readsAnyway = <S extends ApiVersion, T extends ApiVersion>(
 
 /**
  * With the source's index row, an event whose target copy is as new (and, where both are known,
- * carries the same tags) is `unchanged` without downloading it. (`timestamps: 'decrement'`
- * copies are one second older than their source.)
+ * carries the tags the mode asks for: the same with `'mirror'`, at least the source's with
+ * `'add-only'`) is `unchanged` without downloading it. (`timestamps: 'decrement'` copies are one
+ * second older than their source.)
  */
 export const asNew = (
   row: SourceRow,
   known: Exists,
   shift: number,
   targetTags: ReadonlyArray<string> | undefined,
+  mode: TagsMode,
 ): Ending | undefined => {
   if (!known.exists) return undefined
-  if (row.tags !== undefined && targetTags !== undefined && !sameNames(row.tags, targetTags)) return undefined
+  if (
+    mode !== 'none' &&
+    row.tags !== undefined &&
+    targetTags !== undefined &&
+    !tagsSettled(mode, row.tags, targetTags)
+  )
+    return undefined
   const targetTimestamp = Number(known.timestamp)
   const expected = row.timestamp - shift
   return targetTimestamp >= expected
@@ -57,7 +65,8 @@ export const needsRead = <S extends ApiVersion, T extends ApiVersion>(
 ): boolean => {
   if (readsAnyway(spec, options, compare) || view === undefined) return true
   const known = view.exists(row.uuid)
-  const tags = (options.tags ?? 'mirror') === 'none' ? undefined : view.tags(row.uuid)
-  if (asNew(row, known, timestampShift(options), tags) !== undefined) return false
+  const mode = options.tags ?? 'mirror'
+  const tags = mode === 'none' ? undefined : view.tags(row.uuid)
+  if (asNew(row, known, timestampShift(options), tags, mode) !== undefined) return false
   return !(known.exists && view.locked(row.uuid) === false)
 }

@@ -32,7 +32,8 @@ import { type RecoveryPolicy, stopsTheRun } from './recovery.js'
 import { runTags } from './runTags.js'
 import { type Selection, selectChanged, uniqueUuids, withRows } from './select.js'
 import type { DirectionSpec } from './spec.js'
-import { sameNames } from './tagNames.js'
+import { focusOn, readTagsByEvent } from './tagMap.js'
+import { tagsSettled } from './tagNames.js'
 import { readTargetView, type TargetView, VIEW_THRESHOLD } from './targetView.js'
 
 const debug = createDebug('misp-bridge:sync')
@@ -178,12 +179,18 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
     (selection.uuids.length >= VIEW_THRESHOLD || tagOnly) &&
     (options.existence !== 'create-first' || dryRun)
   ) {
-    // a 2.3 target's tags (its tag list and one searchtag per tag in use) are read up front only
-    // in a full run, which compares every copy's tags; otherwise when an event needs them
+    // a 2.3 target's tags (its tag list and one searchtag per tag) are read up front only in a
+    // full run, which compares every copy's tags, otherwise when an event needs them; with every
+    // compared row's tags known, only the tags those events can carry are read one by one
+    const focus = focusOn([...(selection.rows ?? []), ...(selection.others ?? [])], tagsMode)
     const read = await readTargetView(
       spec.to,
       listCall,
-      tagsMode !== 'none' && compare ? tags.target23 : undefined,
+      tagsMode === 'none' || !compare
+        ? undefined
+        : focus === undefined || selection.rows === undefined
+          ? tags.target23
+          : () => readTagsByEvent(spec.to, listCall, focus),
     )
     if (E.isRight(read)) {
       view = read.right
@@ -194,7 +201,8 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
           r.tags !== undefined &&
           there !== undefined &&
           current.exists(r.uuid).exists &&
-          !sameNames(r.tags, there)
+          tagsMode !== 'none' &&
+          !tagsSettled(tagsMode, r.tags, there)
         )
       })
       if (changedTags.length > 0) {

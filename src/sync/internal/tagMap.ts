@@ -1,7 +1,8 @@
 /**
  * The tags of every event of a MISP 2.3 server, read the only way 2.3 offers (its event JSON has
  * no tags, misp-versions.md §6): the tag list, then the index filtered by each tag that is in use
- * (`searchtag`). One request plus one per tag in use, whatever the number of events.
+ * (`searchtag`). One request plus one per tag in use, whatever the number of events — or, when
+ * the run says which events and names it compares, one per tag those events can carry, plus one.
  *
  * @internal
  */
@@ -10,6 +11,8 @@ import type { MispClient } from '../../client/MispClient.js'
 import type { CallOptions } from '../../client/MispClientOptions.js'
 import type { MispError } from '../../client/MispError.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
+import type { TagsMode } from '../Connector.js'
+import type { SourceRow } from './spec.js'
 
 /** Tag names by lower-case event uuid (sorted lists). */
 export type TagsByEvent = ReadonlyMap<string, ReadonlyArray<string>>
@@ -17,14 +20,64 @@ export type TagsByEvent = ReadonlyMap<string, ReadonlyArray<string>>
 /** How many `searchtag` reads run at the same time. */
 const PARALLEL = 4
 
-/** Reads the tags of every event a server shows. */
+/**
+ * What a run compares, when it knows: then only the tags it can need are read one by one.
+ */
+export interface TagFocus {
+  /** the names the run's source events carry across */
+  readonly names: ReadonlySet<string>
+  /** whether an event (lower-case uuid) is one the run compares */
+  readonly compared: (uuid: string) => boolean
+  /** whether a tag a compared copy carries beyond the source's matters (`'mirror'` removes it) */
+  readonly extras: boolean
+}
+
+/** At most this many tag ids in one `searchtag:a|b|…` (a URL stays well under 8 KiB). */
+const IDS_PER_QUERY = 200
+
+/**
+ * The focus of a run over `rows` (the source's rows it compares), when every row's tags are
+ * known; `undefined` otherwise (then every tag in use is read).
+ */
+export const focusOn = (rows: ReadonlyArray<SourceRow>, mode: TagsMode): TagFocus | undefined => {
+  if (mode === 'none' || rows.some((r) => r.tags === undefined)) return undefined
+  const uuids = new Set(rows.map((r) => r.uuid.toLowerCase()))
+  return {
+    names: new Set(rows.flatMap((r) => r.tags ?? [])),
+    compared: (uuid) => uuids.has(uuid),
+    extras: mode === 'mirror',
+  }
+}
+
+/**
+ * Reads the tags of every event a server shows — or, with a `focus`, every tag the compared
+ * events can carry that matters: the source's tags one `searchtag` each; the other tags in use
+ * with one `searchtag:a|b|…` (MISP ORs them) that shows whether any compared copy carries one,
+ * and only then one by one. On a target with many tags of its own this reads a few tags instead
+ * of all of them; the map it gives is exact for the compared events (others may lack tags).
+ */
 export const readTagsByEvent = async <V extends ApiVersion>(
   client: MispClient<V>,
   call: CallOptions,
+  focus?: TagFocus,
 ): Promise<E.Either<MispError, TagsByEvent>> => {
   const listed = await client.tags(call)()
   if (E.isLeft(listed)) return listed
-  const inUse = listed.right.filter((t) => t.count === undefined || t.count > 0)
+  let inUse = listed.right.filter((t) => t.count === undefined || t.count > 0)
+  if (focus !== undefined) {
+    const carried = inUse.filter((t) => focus.names.has(t.name))
+    const others = inUse.filter((t) => !focus.names.has(t.name))
+    let othersOnCopies = false
+    for (let i = 0; focus.extras && !othersOnCopies && i < others.length; i += IDS_PER_QUERY) {
+      const any = await client.eventsWithTag(
+        others.slice(i, i + IDS_PER_QUERY).map((t) => t.id),
+        call,
+      )()
+      if (E.isLeft(any)) return any
+      othersOnCopies = any.right.some((r) => focus.compared(String(r.uuid).toLowerCase()))
+    }
+    inUse = othersOnCopies ? inUse : carried
+  }
   const byEvent = new Map<string, Set<string>>()
   let next = 0
   let failure: MispError | undefined

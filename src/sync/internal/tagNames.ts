@@ -42,3 +42,13 @@ export const eventTagNames = (e: {
 /** Whether two sorted name lists hold the same names. */
 export const sameNames = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i])
+
+/**
+ * Whether a copy's tags already are what the tags mode asks for: the same names (`'mirror'`), or
+ * at least the source's (`'add-only'`: the target's own additions stay). Sorted lists.
+ */
+export const tagsSettled = (
+  mode: 'mirror' | 'add-only',
+  source: ReadonlyArray<string>,
+  target: ReadonlyArray<string>,
+): boolean => (mode === 'mirror' ? sameNames(source, target) : source.every((n) => target.includes(n)))
