@@ -36,7 +36,7 @@ export const crossingRules: ReadonlyArray<CrossingRule> = [
     option: 'mirror',
     does: "the 2.3 copy carries exactly the source's exportable, non-local tags (galaxy clusters as plain tags): missing ones attached (created on 2.3 first when unknown), others removed",
     requests:
-      "the 2.3 copies' tags, at most once per run: in a full run up front, `GET /tags/index` (50 a page), `GET /events/index/searchtag:{id}` per tag the source's events carry and one `searchtag:{a}|{b}|…` for the target's other tags (each read on its own only when a copy carries one); else when an event needs them, `searchtag` per tag in use; per change: `POST /tags/add`, `POST /events/addTag/{id}/{tagId}`, `POST /events/removeTag/{id}/{tagId}`",
+      "the 2.3 copies' tags, at most once per run (up front in a full run, else when an event needs them): `GET /tags/index` (50 a page), `GET /events/index/searchtag:{id}` per tag the run's events carry, and `searchtag:{a}|{b}|…` for the target's other tags, halved only where a copy carries one; per change: `POST /tags/add`, `POST /events/addTag/{id}/{tagId}`, `POST /events/removeTag/{id}/{tagId}`",
   },
   {
     what: 'tags',

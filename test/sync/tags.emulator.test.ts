@@ -257,6 +257,33 @@ describe('a full run to MISP 2.3 reads only the tags its events can carry', () =
     expect(await tags23(p.c23, uuidOf(own[3]!))).toEqual(['own:tag-3'])
   })
 
+  test('with state, a changed marking: the copy’s old tag is found among 40 of the target’s own by halving', async () => {
+    const a = wire24(1, { Tag: [{ name: 'tlp:green', exportable: true }] })
+    const b = wire24(2, { Tag: [{ name: 'tlp:white', exportable: true }] })
+    pair = await startPair(v24, { events24: [a, b], clock })
+    const p = pair
+    const own = natives(40)
+    p.e23.seed(own)
+    for (const [i, e] of own.entries()) p.e23.tagEvent(uuidOf(e), `own:tag-${i}`)
+    const state = memoryStateStore()
+    const make = () => connect24to23({ from: p.c24, to: p.c23, state })
+    expect((await make().sync()()).counts.created).toBe(2)
+
+    later()
+    p.e24.untagEvent(uuidOf(a), 'tlp:green')
+    p.e24.tagEvent(uuidOf(a), 'tlp:amber')
+    const before = p.e23.requests.length
+    const run = await make().sync()()
+    expect(run.selected).toBe(1)
+    // 42 tags in use on the target: the old way read every one (42 searches); halving finds
+    // tlp:green among the 41 the changed event does not carry in about 2·log2(41) searches
+    const searches = lines(p.e23, before).filter((l) => l.startsWith('GET /events/index/searchtag:'))
+    expect(searches.length).toBeLessThan(20)
+    expect(run.events[0]?.changes).toMatchObject({ tagsAttached: ['tlp:amber'], tagsDetached: ['tlp:green'] })
+    expect(await tags23(p.c23, uuidOf(a))).toEqual(['tlp:amber'])
+    expect(await tags23(p.c23, uuidOf(b))).toEqual(['tlp:white'])
+  })
+
   test('add-only: a copy’s extra tag is kept, and a full run neither downloads nor writes', async () => {
     const a = wire24(1, { Tag: [{ name: 'tlp:green', exportable: true }] })
     pair = await startPair(v24, { events24: [a], clock })

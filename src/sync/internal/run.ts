@@ -29,10 +29,10 @@ import { Progress } from './progress.js'
 import { sourceReader } from './reader.js'
 import { record } from './record.js'
 import { type RecoveryPolicy, stopsTheRun } from './recovery.js'
-import { runTags } from './runTags.js'
+import { runTags, withTargetFocus } from './runTags.js'
 import { type Selection, selectChanged, uniqueUuids, withRows } from './select.js'
 import type { DirectionSpec } from './spec.js'
-import { focusOn, readTagsByEvent } from './tagMap.js'
+import { focusOn } from './tagMap.js'
 import { tagsSettled } from './tagNames.js'
 import { readTargetView, type TargetView, VIEW_THRESHOLD } from './targetView.js'
 
@@ -167,6 +167,10 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
     }
     selection = selected.right
   }
+  // a 2.3 target's tags are read for the selected events only, when their tags are all known
+  // (a 2.3 source's tag-only changes, added below, go to a 2.4/2.5 target: no tags to read there)
+  const focus = selection.rows === undefined ? undefined : focusOn(selection.rows, tagsMode)
+  const runTagReaders = focus === undefined ? tags : withTargetFocus(tags, spec, eventCall, focus)
   // look up: the target's index, once, when there are enough events to make it pay — or when
   // the source's tags must be compared with the target's (a 2.3 source's tag changes do not
   // move its timestamps, so its rows at or before the position are compared too)
@@ -179,18 +183,12 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
     (selection.uuids.length >= VIEW_THRESHOLD || tagOnly) &&
     (options.existence !== 'create-first' || dryRun)
   ) {
-    // a 2.3 target's tags (its tag list and one searchtag per tag) are read up front only in a
-    // full run, which compares every copy's tags, otherwise when an event needs them; with every
-    // compared row's tags known, only the tags those events can carry are read one by one
-    const focus = focusOn([...(selection.rows ?? []), ...(selection.others ?? [])], tagsMode)
+    // a 2.3 target's tags are read up front only in a full run, which compares every copy's
+    // tags; otherwise when an event needs them
     const read = await readTargetView(
       spec.to,
       listCall,
-      tagsMode === 'none' || !compare
-        ? undefined
-        : focus === undefined || selection.rows === undefined
-          ? tags.target23
-          : () => readTagsByEvent(spec.to, listCall, focus),
+      tagsMode !== 'none' && compare ? runTagReaders.target23 : undefined,
     )
     if (E.isRight(read)) {
       view = read.right
@@ -271,7 +269,7 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
         view,
         retrying: selection.retrying.has(uuid.toLowerCase()),
         compare,
-        tags,
+        tags: runTagReaders,
         reader,
         index: i,
         dryRun,

@@ -14,7 +14,7 @@ import type * as V24 from '../../v24/index.js'
 import type { RecoveryPolicy } from './recovery.js'
 import type { DirectionSpec } from './spec.js'
 import { type TagBook, tagBook } from './tagBook.js'
-import { readTagsByEvent, type TagsByEvent } from './tagMap.js'
+import { readTagsByEvent, type TagFocus, type TagsByEvent } from './tagMap.js'
 import { eventTagNames } from './tagNames.js'
 
 /** The run's tag readers. */
@@ -54,6 +54,18 @@ export const runTags = <S extends ApiVersion, T extends ApiVersion>(
       ? once(() => readTagsByEvent(spec.to, call))
       : async () => E.right(known.target23!),
 })
+
+/**
+ * The same readers, but a 2.3 target's tags read for the run's own events only (`focus`): the
+ * tags those events carry one by one, the target's other tags in one search (see
+ * {@link readTagsByEvent}).
+ */
+export const withTargetFocus = <S extends ApiVersion, T extends ApiVersion>(
+  tags: RunTags,
+  spec: DirectionSpec<S, T>,
+  call: CallOptions,
+  focus: TagFocus,
+): RunTags => ({ ...tags, target23: once(() => readTagsByEvent(spec.to, call, focus)) })
 
 /** The tags a source event carries across: from the event (2.4) or the source's tag map (2.3). */
 export const sourceTags = async <S extends ApiVersion>(
