@@ -224,17 +224,22 @@ describe.each(['2.4.199', '2.5'] as const)('MISP %s → MISP 2.3.178', (v24) => 
 
 describe('a full run to MISP 2.3 reads only the tags its events can carry', () => {
   const v24 = '2.4.199' as const
-  /** the target's own events, with tags of its own (none of them carried by the source) */
-  const natives = (n: number) => Array.from({ length: n }, (_, i) => wire23(100 + i, { locked: false }))
+  /**
+   * A pair whose 2.4 source holds one event per tag name, and whose 2.3 target holds `own` events
+   * of its own (not locked), each with a tag of its own that the source never carries.
+   */
+  const start = async (names: ReadonlyArray<string>, own: number) => {
+    const events = names.map((name, i) => wire24(i + 1, { Tag: [{ name, exportable: true }] }))
+    pair = await startPair(v24, { events24: events, clock })
+    const natives = Array.from({ length: own }, (_, i) => wire23(100 + i, { locked: false }))
+    pair.e23.seed(natives)
+    for (const [i, e] of natives.entries()) pair.e23.tagEvent(uuidOf(e), `own:tag-${i}`)
+    return { p: pair, events, natives }
+  }
 
   test('2.4.199 → 2.3: the source’s tags one by one, the target’s own tags in one search; an extra tag on a copy is caught', async () => {
-    const a = wire24(1, { Tag: [{ name: 'tlp:green', exportable: true }] })
-    const b = wire24(2, { Tag: [{ name: 'tlp:amber', exportable: true }] })
-    pair = await startPair(v24, { events24: [a, b], clock })
-    const p = pair
-    const own = natives(8)
-    p.e23.seed(own)
-    for (const [i, e] of own.entries()) p.e23.tagEvent(uuidOf(e), `own:tag-${i}`)
+    const { p, events, natives: own } = await start(['tlp:green', 'tlp:amber'], 8)
+    const a = events[0]!
     expect((await connect24to23({ from: p.c24, to: p.c23 }).sync()()).counts.created).toBe(2)
 
     // nothing changed: a full run (no state) reads the index, the tag list, one search per
@@ -258,13 +263,8 @@ describe('a full run to MISP 2.3 reads only the tags its events can carry', () =
   })
 
   test('with state, a changed marking: the copy’s old tag is found among 40 of the target’s own by halving', async () => {
-    const a = wire24(1, { Tag: [{ name: 'tlp:green', exportable: true }] })
-    const b = wire24(2, { Tag: [{ name: 'tlp:white', exportable: true }] })
-    pair = await startPair(v24, { events24: [a, b], clock })
-    const p = pair
-    const own = natives(40)
-    p.e23.seed(own)
-    for (const [i, e] of own.entries()) p.e23.tagEvent(uuidOf(e), `own:tag-${i}`)
+    const { p, events } = await start(['tlp:green', 'tlp:white'], 40)
+    const [a, b] = [events[0]!, events[1]!]
     const state = memoryStateStore()
     const make = () => connect24to23({ from: p.c24, to: p.c23, state })
     expect((await make().sync()()).counts.created).toBe(2)
