@@ -284,6 +284,27 @@ describe('a full run to MISP 2.3 reads only the tags its events can carry', () =
     expect(await tags23(p.c23, uuidOf(b))).toEqual(['tlp:white'])
   })
 
+  test('transfer(uuid): the copy’s tags are read for that event alone', async () => {
+    const { p, events } = await start(['tlp:green', 'tlp:white'], 40)
+    const a = events[0]!
+    const connector = connect24to23({ from: p.c24, to: p.c23 })
+    expect((await connector.sync()()).counts.created).toBe(2)
+    later()
+    p.e24.untagEvent(uuidOf(a), 'tlp:green')
+    p.e24.tagEvent(uuidOf(a), 'tlp:amber')
+    const before = p.e23.requests.length
+    const r = await connector.transfer(uuidOf(a))()
+    const searches = lines(p.e23, before).filter((l) => l.startsWith('GET /events/index/searchtag:'))
+    // the whole map would be 42 searches (every tag in use)
+    expect(searches.length).toBeLessThan(20)
+    expect(r).toMatchObject({
+      outcome: 'updated',
+      changes: { tagsAttached: ['tlp:amber'], tagsDetached: ['tlp:green'] },
+    })
+    expect(await tags23(p.c23, uuidOf(a))).toEqual(['tlp:amber'])
+    expect(await tags23(p.c23, uuidOf(events[1]!))).toEqual(['tlp:white'])
+  })
+
   test('add-only: a copy’s extra tag is kept, and a full run neither downloads nor writes', async () => {
     const a = wire24(1, { Tag: [{ name: 'tlp:green', exportable: true }] })
     pair = await startPair(v24, { events24: [a], clock })

@@ -140,7 +140,7 @@ const mirrorStep = async <S extends ApiVersion, T extends ApiVersion>(
     if (created || (known !== undefined && !known.exists)) tags23 = []
     else if (indexed !== undefined) tags23 = indexed
     else {
-      const map = await a.tags.target23()
+      const map = await a.tags.target23({ uuid, names: tags })
       if (E.isLeft(map))
         return { changes: noChanges, error: { _tag: 'TargetFailed', step: 'tags', error: map.left } }
       tags23 = map.right.get(uuid.toLowerCase()) ?? []

@@ -19,7 +19,7 @@ import { attempt } from './attempt.js'
 import { record } from './record.js'
 import { resolveRecovery } from './recovery.js'
 import { runSync } from './run.js'
-import { runTags } from './runTags.js'
+import { eventTags } from './runTags.js'
 import { type DirectionSpec, messageOf } from './spec.js'
 
 export type { DirectionSpec, SourceRow } from './spec.js'
@@ -47,7 +47,12 @@ export const makeConnector = <S extends ApiVersion, T extends ApiVersion>(
           view: undefined,
           retrying: false,
           compare: true,
-          tags: runTags(spec, o.signal === undefined ? {} : { signal: o.signal }, recovery),
+          tags: eventTags(
+            spec,
+            o.signal === undefined ? {} : { signal: o.signal },
+            recovery,
+            options.tags ?? 'mirror',
+          ),
           dryRun: o.dryRun === true,
           call: o.signal === undefined ? {} : { signal: o.signal },
         }),

@@ -11,6 +11,7 @@ import type { MispError } from '../../client/MispError.js'
 import type { EventOf } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type * as V24 from '../../v24/index.js'
+import type { TagsMode } from '../Connector.js'
 import type { RecoveryPolicy } from './recovery.js'
 import type { DirectionSpec } from './spec.js'
 import { type TagBook, tagBook } from './tagBook.js'
@@ -22,8 +23,14 @@ export interface RunTags {
   readonly book: TagBook
   /** a 2.3 source's tags by event (read once) */
   readonly source23: () => Promise<E.Either<MispError, TagsByEvent>>
-  /** a 2.3 target's tags by event (read once) */
-  readonly target23: () => Promise<E.Either<MispError, TagsByEvent>>
+  /**
+   * a 2.3 target's tags by event (read once per run); `event` says which event needs them and
+   * which tags its source carries, for readers that read per event ({@link eventTags})
+   */
+  readonly target23: (event?: {
+    readonly uuid: string
+    readonly names: ReadonlyArray<string>
+  }) => Promise<E.Either<MispError, TagsByEvent>>
 }
 
 const once = <A>(f: () => Promise<E.Either<MispError, A>>): (() => Promise<E.Either<MispError, A>>) => {
@@ -53,6 +60,32 @@ export const runTags = <S extends ApiVersion, T extends ApiVersion>(
     known?.target23 === undefined
       ? once(() => readTagsByEvent(spec.to, call))
       : async () => E.right(known.target23!),
+})
+
+/**
+ * Readers for one event on its own (a transfer): a 2.3 target's tags are read for that event
+ * only — the tags its source carries one by one, the target's other tags by halving searches —
+ * instead of every tag in use.
+ */
+export const eventTags = <S extends ApiVersion, T extends ApiVersion>(
+  spec: DirectionSpec<S, T>,
+  call: CallOptions,
+  recovery: RecoveryPolicy,
+  mode: TagsMode,
+): RunTags => ({
+  ...runTags(spec, call, recovery),
+  target23: (event) =>
+    readTagsByEvent(
+      spec.to,
+      call,
+      event === undefined || mode === 'none'
+        ? undefined
+        : {
+            names: new Set(event.names),
+            compared: (uuid) => uuid === event.uuid.toLowerCase(),
+            extras: mode === 'mirror',
+          },
+    ),
 })
 
 /**
