@@ -4,17 +4,10 @@
 // and of (category, type) pairs MISP 2.3 accepts — plus, in 2.4 events, some types 2.3 does not
 // know (the downgrade drops them and says so).
 
-/** mulberry32, the same PRNG as the emulator's fault schedule. */
-export const prng = (seed) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom } from '../../dist/testing/index.js'
+
+/** mulberry32: the emulator's own seeded generator (`seededRandom`, misp-bridge/testing). */
+export const prng = seededRandom
 
 const hex = (rnd, n) => {
   let s = ''

@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { NumericString, Uuid } from '../../codecs/wire.js'
 import { decodeFailure } from '../../DecodeFailure.js'
 import { unwrapEvent } from '../../decode.js'
-import type { CallOptions } from '../MispClientOptions.js'
+import type { CallOptions, Timeouts } from '../MispClientOptions.js'
 import type { MispError } from '../MispError.js'
 import type { CreateResult, Exists, UpdateResult } from '../Results.js'
 import {
@@ -68,24 +68,38 @@ const existsBySearch = async (
   uuid: string,
   options: CallOptions | undefined,
 ): Result<Exists> => {
-  const answer = await t.send({
-    method: 'POST',
-    path: 'events/restSearch',
-    body: { returnFormat: 'json', uuid, metadata: true },
-    idempotent: true,
-    timeoutMs: c.budget(options, 'lookup'),
-    signal: options?.signal,
-  })()
-  if (E.isLeft(answer)) return answer
-  const a = answer.right
-  const items = searchItems(c, a)
-  if (E.isLeft(items)) return items
-  const response = items.right
+  const found = await restSearch(c, t, { uuid, metadata: true }, 'lookup', options)
+  if (E.isLeft(found)) return found
+  const { answer: a, items: response } = found.right
   const match = response.findIndex(
     (item) => isRecord(item) && isRecord(item['Event']) && sameUuid(item['Event']['uuid'], uuid),
   )
   if (match === -1) return E.right({ exists: false })
   return existsFrom(c, a, (response[match] as Record<string, unknown>)['Event'], `response[${match}].Event`)
+}
+
+/**
+ * `POST /events/restSearch` (JSON) with `filters`, a read (retried) within the `budget` class:
+ * the answer and its items.
+ */
+export const restSearch = async (
+  c: Core,
+  t: Transport,
+  filters: Readonly<Record<string, unknown>>,
+  budget: keyof Timeouts,
+  options: CallOptions | undefined,
+): Result<{ readonly answer: Answer; readonly items: ReadonlyArray<unknown> }> => {
+  const answer = await t.send({
+    method: 'POST',
+    path: 'events/restSearch',
+    body: { returnFormat: 'json', ...filters },
+    idempotent: true,
+    timeoutMs: c.budget(options, budget),
+    signal: options?.signal,
+  })()
+  if (E.isLeft(answer)) return answer
+  const items = searchItems(c, answer.right)
+  return E.isLeft(items) ? items : E.right({ answer: answer.right, items: items.right })
 }
 
 /**

@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { CallOptions } from '../MispClientOptions.js'
 import { UUID_RE } from './args.js'
 import type { Core, Result } from './core.js'
-import { get, searchItems } from './events.js'
+import { get, restSearch } from './events.js'
 import type { AnyEvent } from './flavours.js'
 import type { Transport } from './transport.js'
 
@@ -36,22 +36,12 @@ export const getMany = async (
     }
     return E.right(found)
   }
-  const answer = await t.send({
-    method: 'POST',
-    path: 'events/restSearch',
-    body: { returnFormat: 'json', uuid: uuids },
-    idempotent: true,
-    timeoutMs: c.budget(options, 'event'),
-    signal: options?.signal,
-  })()
-  if (E.isLeft(answer)) return answer
-  const a = answer.right
-  const response = searchItems(c, a)
-  if (E.isLeft(response)) return response
+  const found = await restSearch(c, t, { uuid: uuids }, 'event', options)
+  if (E.isLeft(found)) return found
   const events: Array<AnyEvent> = []
-  for (const item of response.right) {
+  for (const item of found.right.items) {
     const decoded = c.flavour.decodeEvent(item)
-    if (E.isLeft(decoded)) return E.left(c.shape(a, decoded.left))
+    if (E.isLeft(decoded)) return E.left(c.shape(found.right.answer, decoded.left))
     events.push(decoded.right)
   }
   return E.right(events)
