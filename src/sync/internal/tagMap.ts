@@ -50,20 +50,27 @@ export const focusOn = (rows: ReadonlyArray<SourceRow>, mode: TagsMode): TagFocu
   }
 }
 
+/** A tag and the index rows of the events that carry it. */
+interface Carried {
+  readonly tag: TagEntry
+  readonly rows: ReadonlyArray<{ readonly uuid?: unknown }>
+}
+
 /**
- * Which of `tags` some compared event carries, by halving: one `searchtag:a|b|…` asks a whole
- * group at once (MISP ORs the pieces), and only a group that shows a compared event is split
- * and asked again. No such tag: one search per 200 tags; k of them among n: about 2·k·log2(n).
+ * Which of `tags` some compared event carries, with the events carrying each, by halving: one
+ * `searchtag:a|b|…` asks a whole group at once (MISP ORs the pieces), and only a group that
+ * shows a compared event is split and asked again, down to single tags (whose answer is their
+ * rows). No such tag: one search per 200 tags; k of them among n: about 2·k·log2(n).
  */
 const carriedByCopies = async <V extends ApiVersion>(
   client: MispClient<V>,
   call: CallOptions,
   tags: ReadonlyArray<TagEntry>,
   compared: (uuid: string) => boolean,
-): Promise<E.Either<MispError, ReadonlyArray<TagEntry>>> => {
+): Promise<E.Either<MispError, ReadonlyArray<Carried>>> => {
   if (tags.length === 0) return E.right([])
   if (tags.length > IDS_PER_QUERY) {
-    const found: Array<TagEntry> = []
+    const found: Array<Carried> = []
     for (let i = 0; i < tags.length; i += IDS_PER_QUERY) {
       const part = await carriedByCopies(client, call, tags.slice(i, i + IDS_PER_QUERY), compared)
       if (E.isLeft(part)) return part
@@ -77,7 +84,7 @@ const carriedByCopies = async <V extends ApiVersion>(
   )()
   if (E.isLeft(rows)) return rows
   if (!rows.right.some((r) => compared(String(r.uuid).toLowerCase()))) return E.right([])
-  if (tags.length === 1) return E.right(tags)
+  if (tags.length === 1) return E.right([{ tag: tags[0]!, rows: rows.right }])
   const half = Math.ceil(tags.length / 2)
   const left = await carriedByCopies(client, call, tags.slice(0, half), compared)
   if (E.isLeft(left)) return left
@@ -89,9 +96,9 @@ const carriedByCopies = async <V extends ApiVersion>(
  * Reads the tags of every event a server shows — or, with a `focus`, every tag the compared
  * events can carry that matters: the source's tags one `searchtag` each; the other tags in use
  * together, in `searchtag:a|b|…` searches halved only where a compared copy carries one of them
- * ({@link carriedByCopies}), and those found one by one. On a target with many tags of its own
- * this reads a few tags instead of all of them; the map it gives is exact for the compared
- * events (others may lack tags).
+ * ({@link carriedByCopies}), down to the single tags a copy carries. On a target with many tags
+ * of its own this reads a few tags instead of all of them; the map it gives is exact for the
+ * compared events (others may lack tags).
  */
 export const readTagsByEvent = async <V extends ApiVersion>(
   client: MispClient<V>,
@@ -101,16 +108,24 @@ export const readTagsByEvent = async <V extends ApiVersion>(
   const listed = await client.tags(call)()
   if (E.isLeft(listed)) return listed
   let inUse = listed.right.filter((t) => t.count === undefined || t.count > 0)
+  const byEvent = new Map<string, Set<string>>()
+  const record = ({ tag, rows }: Carried): void => {
+    for (const r of rows) {
+      const k = String(r.uuid).toLowerCase()
+      const names = byEvent.get(k) ?? new Set<string>()
+      names.add(tag.name)
+      byEvent.set(k, names)
+    }
+  }
   if (focus !== undefined) {
     const others = inUse.filter((t) => !focus.names.has(t.name))
     inUse = inUse.filter((t) => focus.names.has(t.name))
     if (focus.extras) {
       const found = await carriedByCopies(client, call, others, focus.compared)
       if (E.isLeft(found)) return found
-      inUse = [...inUse, ...found.right]
+      found.right.forEach(record)
     }
   }
-  const byEvent = new Map<string, Set<string>>()
   let next = 0
   let failure: MispError | undefined
   const worker = async (): Promise<void> => {
@@ -122,12 +137,7 @@ export const readTagsByEvent = async <V extends ApiVersion>(
         failure ??= rows.left
         return
       }
-      for (const r of rows.right) {
-        const k = String(r.uuid).toLowerCase()
-        const names = byEvent.get(k) ?? new Set<string>()
-        names.add(tag.name)
-        byEvent.set(k, names)
-      }
+      record({ tag, rows: rows.right })
     }
   }
   await Promise.all(Array.from({ length: Math.min(PARALLEL, inUse.length) }, worker))
