@@ -127,7 +127,6 @@ const mirrorStep = async <S extends ApiVersion, T extends ApiVersion>(
   const indexed = a.view?.tags(uuid)
   if (
     tags !== undefined &&
-    tagsMode !== 'none' &&
     stored === undefined &&
     w.outcome === 'unchanged' &&
     indexed !== undefined &&

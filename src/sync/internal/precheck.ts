@@ -36,12 +36,7 @@ export const asNew = (
   mode: TagsMode,
 ): Ending | undefined => {
   if (!known.exists) return undefined
-  if (
-    mode !== 'none' &&
-    row.tags !== undefined &&
-    targetTags !== undefined &&
-    !tagsSettled(mode, row.tags, targetTags)
-  )
+  if (row.tags !== undefined && targetTags !== undefined && !tagsSettled(mode, row.tags, targetTags))
     return undefined
   const targetTimestamp = Number(known.timestamp)
   const expected = row.timestamp - shift

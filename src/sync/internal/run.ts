@@ -199,7 +199,6 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
           r.tags !== undefined &&
           there !== undefined &&
           current.exists(r.uuid).exists &&
-          tagsMode !== 'none' &&
           !tagsSettled(tagsMode, r.tags, there)
         )
       })

@@ -49,17 +49,10 @@ export const runTags = <S extends ApiVersion, T extends ApiVersion>(
   spec: DirectionSpec<S, T>,
   call: CallOptions,
   recovery: RecoveryPolicy,
-  known?: { readonly source23?: TagsByEvent; readonly target23?: TagsByEvent },
 ): RunTags => ({
   book: tagBook(spec.to, call, recovery),
-  source23:
-    known?.source23 === undefined
-      ? once(() => readTagsByEvent(spec.from, call))
-      : async () => E.right(known.source23!),
-  target23:
-    known?.target23 === undefined
-      ? once(() => readTagsByEvent(spec.to, call))
-      : async () => E.right(known.target23!),
+  source23: once(() => readTagsByEvent(spec.from, call)),
+  target23: once(() => readTagsByEvent(spec.to, call)),
 })
 
 /**

@@ -6,6 +6,7 @@
  * @internal
  */
 import type * as V24 from '../../v24/index.js'
+import type { TagsMode } from '../Connector.js'
 import { flag } from './spec.js'
 
 /** A tag in any of the shapes MISP sends (`Tag[]` items, `EventTag[].Tag`). */
@@ -44,11 +45,13 @@ export const sameNames = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): b
   a.length === b.length && a.every((x, i) => x === b[i])
 
 /**
- * Whether a copy's tags already are what the tags mode asks for: the same names (`'mirror'`), or
- * at least the source's (`'add-only'`: the target's own additions stay). Sorted lists.
+ * Whether a copy's tags already are what the tags mode asks for: the same names (`'mirror'`), at
+ * least the source's (`'add-only'`: the target's own additions stay), anything (`'none'`). Sorted
+ * lists.
  */
 export const tagsSettled = (
-  mode: 'mirror' | 'add-only',
+  mode: TagsMode,
   source: ReadonlyArray<string>,
   target: ReadonlyArray<string>,
-): boolean => (mode === 'mirror' ? sameNames(source, target) : source.every((n) => target.includes(n)))
+): boolean =>
+  mode === 'none' || (mode === 'mirror' ? sameNames(source, target) : source.every((n) => target.includes(n)))
