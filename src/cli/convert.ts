@@ -16,6 +16,7 @@ import { decodeEvent23, decodeEvent24, encodeEvent23, encodeEvent24, unwrapEvent
 import type { ExitCode, Io } from './Io.js'
 import { all, flag, oneOf, parse, str, type UsageError, usageError } from './internal/args.js'
 import { detectVersion, evidenceText } from './internal/detectVersion.js'
+import { summariseLosses } from './internal/lossSummary.js'
 
 /**
  * `misp-bridge convert --help`.
@@ -36,6 +37,8 @@ dropped or changed (the losses) is printed on stderr, one line each. Nothing is 
                            the other one: an input already in the --to format is refused
   --from 2.3|2.4|2.5       the input's format, when its shape does not tell (or tells wrong)
   --distribution PRESET    sharing levels: organisation-only (default), preserve, misp-push, misp-pull
+  --verbose                every loss on its own line (default: losses that differ only in the
+                           attribute or object they concern are counted on one line)
   -h, --help               this help
 
 Exit status: 0 converted, 2 bad usage, an input already in the --to format, or an input that is
@@ -46,6 +49,7 @@ const OPTIONS = {
   to: { type: 'string' },
   from: { type: 'string' },
   distribution: { type: 'string' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -195,12 +199,15 @@ export const convertCommand = async (args: ReadonlyArray<string>, io: Io): Promi
     losses = r.losses
   }
   io.stdout.write(`${JSON.stringify(out, null, 2)}\n`)
-  for (const l of losses) io.stderr.write(`${formatLoss(l)}\n`)
+  const lines = flag(p, 'verbose') ? losses.map(formatLoss) : summariseLosses(losses)
+  for (const l of lines) io.stderr.write(`${l}\n`)
   const kinds = Object.entries(countByKind(losses))
   io.stderr.write(
     `misp-bridge convert: ${source.right} → ${to}, ${losses.length} loss${losses.length === 1 ? '' : 'es'}${
       kinds.length === 0 ? '' : ` (${kinds.map(([k, n]) => `${k} ${n}`).join(', ')})`
     }\n`,
   )
+  if (lines.length < losses.length)
+    io.stderr.write('misp-bridge convert: --verbose lists each loss on its own line\n')
   return 0
 }
