@@ -116,7 +116,12 @@ if (isMain()) {
   let interrupts = 0
   process.on('SIGINT', () => {
     interrupts++
-    if (interrupts > 1) process.exit(130)
+    if (interrupts > 1) {
+      process.stderr.write(
+        '\nmisp-bridge: quit at once; run the same command again (with the same --state) to continue\n',
+      )
+      process.exit(130)
+    }
     process.stderr.write(
       '\nmisp-bridge: interrupted; finishing the running events (Ctrl-C again to quit now)\n',
     )

@@ -228,6 +228,16 @@ const run = async (s: Settings, io: Io, make: MakeConnector, records: Records): 
   return result
 }
 
+/** After Ctrl-C: what is left, and how to continue. */
+const resumeHint = (s: Settings, r: RunResult): string =>
+  `interrupted, ${r.notAttempted.length} event(s) not attempted: ${
+    s.state !== undefined
+      ? 're-run the same command with the same --state to continue where it stopped'
+      : s.uuids.length > 0
+        ? 're-run the same command to continue'
+        : 're-run the same command to continue (without --state it compares every event again; --state FILE keeps the position)'
+  }`
+
 /**
  * Runs `misp-bridge sync` with its arguments (after `sync`).
  *
@@ -270,5 +280,6 @@ export const syncCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
     ]
     if (where.length > 0) io.stdout.write(`  ${where.join('  ')}\n`)
   }
+  if (result.stopped === 'aborted') io.stderr.write(`misp-bridge sync: ${resumeHint(s, result)}\n`)
   return result.ok ? 0 : 1
 }

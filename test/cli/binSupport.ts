@@ -3,7 +3,7 @@
  * (tsconfig.build.json) into a private folder of node_modules/.cache, so that a test neither needs
  * nor overwrites `dist/`; and the program run as a user runs it, `node <build>/cli/main.js …`.
  */
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -20,6 +20,8 @@ export interface NodeOptions {
   readonly env?: Record<string, string>
   readonly input?: string
   readonly cwd?: string
+  /** called with the child once it is started (to signal it, or read its output as it comes) */
+  readonly started?: (child: ChildProcess) => void
 }
 
 /** Runs `node ARGS` with only PATH (and `env`) in its environment; resolves when it exits. */
@@ -37,6 +39,7 @@ export const node = (args: ReadonlyArray<string>, options: NodeOptions = {}): Pr
     child.on('error', reject)
     child.on('close', (code, signal) => resolve({ code, signal, out, err }))
     child.stdin.end(options.input ?? '')
+    options.started?.(child)
   })
 
 /**

@@ -1,10 +1,12 @@
 /**
  * Issue #16, "the rough edges a new user met": each through the built `misp-bridge` program.
  */
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { demoEvents24 } from '../../src/cli/demo-events.js'
-import { tempDir } from '../sync/support.js'
+import { tempDir, wire23 } from '../sync/support.js'
 import { buildBin, node } from './binSupport.js'
+import { keysFor, type Servers, startServers, syncArgs } from './support.js'
 
 let BIN: string
 let dir: Awaited<ReturnType<typeof tempDir>>
@@ -46,5 +48,61 @@ describe('9. convert: a summary of the losses by default, every loss with --verb
     expect(long.out).toBe(short.out)
     expect(long.err.match(/dropped: type-not-in-2\.3/g)?.length).toBe(42)
     expect(long.err).not.toContain('×')
+  })
+})
+
+describe('7. Ctrl-C', () => {
+  /** 12 events on a 2.3 server whose target answers each create after 300 ms. */
+  const slowServers = async (): Promise<Servers> => {
+    const s = await startServers('2.4.199', { events23: Array.from({ length: 12 }, (_, i) => wire23(i + 1)) })
+    s.e24.inject({ kind: 'hang', ms: 300 }, { times: Number.POSITIVE_INFINITY, match: { method: 'POST' } })
+    return s
+  }
+
+  /** Runs sync with `--concurrency 1 --state`, sending SIGINT `times` times once the first event is written. */
+  const interrupted = async (s: Servers, state: string, times: 1 | 2) =>
+    node([BIN, ...syncArgs(s, '2.3->2.4'), '--concurrency', '1', '--state', state], {
+      env: keysFor('2.3->2.4'),
+      started: (child) => {
+        const poll = setInterval(() => {
+          if (s.e24.events().length === 0) return
+          clearInterval(poll)
+          child.kill('SIGINT')
+          if (times === 2) setTimeout(() => child.kill('SIGINT'), 100)
+        }, 20)
+      },
+    })
+
+  test('once: the run stops, and says that re-running with the same --state continues', async () => {
+    const s = await slowServers()
+    try {
+      const state = join(dir.path, 'ctrl-c-once.json')
+      const r = await interrupted(s, state, 1)
+      expect(r.code, r.err).toBe(1)
+      expect(r.out).toMatch(/not attempted: \d+ event\(s\)/)
+      expect(`${r.out}${r.err}`).toMatch(/re-run .*same --state .*continue/i)
+      s.e24.clearFaults()
+      const again = await node([BIN, ...syncArgs(s, '2.3->2.4'), '--state', state, '--json'], {
+        env: keysFor('2.3->2.4'),
+      })
+      expect(again.code, again.err).toBe(0)
+      expect(s.e24.events().length).toBe(12)
+    } finally {
+      await s.close()
+    }
+  })
+
+  test('twice: it quits at once with one line on stderr after the first notice', async () => {
+    const s = await slowServers()
+    try {
+      const r = await interrupted(s, join(dir.path, 'ctrl-c-twice.json'), 2)
+      expect(r.code).toBe(130)
+      const after = r.err.slice(r.err.indexOf('Ctrl-C again')).split('\n').slice(1).filter((l) => l !== '')
+      expect(after, r.err).toHaveLength(1)
+      expect(after[0]).toMatch(/same --state/)
+      expect(r.out).toBe('')
+    } finally {
+      await s.close()
+    }
   })
 })
