@@ -189,8 +189,8 @@ const reach = async (
     ...(s.distribution === undefined ? {} : { convert: { distribution: s.distribution } }),
   })
   if (s.fromVersion === '2.3') {
-    const from = new MispClient({ url: s.from, key: keys.from, version: '2.3' })
-    const to = new MispClient({ url: s.to, key: keys.to, version: '2.4' })
+    const from = new MispClient({ url: s.from, key: keys.from, version: '2.3', label: 'source' })
+    const to = new MispClient({ url: s.to, key: keys.to, version: '2.4', label: 'target' })
     const checked = all(
       ...(await Promise.all([checkServer('from', from, '2.3'), checkServer('to', to, '2.4')])),
     )
@@ -198,8 +198,8 @@ const reach = async (
       ? checked
       : E.right((records) => connect23to24({ from, to, ...options(records) }))
   }
-  const from = new MispClient({ url: s.from, key: keys.from, version: '2.4' })
-  const to = new MispClient({ url: s.to, key: keys.to, version: '2.3' })
+  const from = new MispClient({ url: s.from, key: keys.from, version: '2.4', label: 'source' })
+  const to = new MispClient({ url: s.to, key: keys.to, version: '2.3', label: 'target' })
   const checked = all(
     ...(await Promise.all([checkServer('from', from, '2.4'), checkServer('to', to, '2.3')])),
   )
@@ -211,7 +211,7 @@ const reach = async (
 }
 
 const run = async (s: Settings, io: Io, make: MakeConnector, records: Records): Promise<RunResult> => {
-  const progress = progressLine(io.stderr)
+  const progress = progressLine(io.stderr, s.dryRun)
   const label = `${s.fromVersion} → ${s.toVersion}`
   const result = await make(records).sync({
     ...(s.since === undefined ? {} : { since: s.since }),

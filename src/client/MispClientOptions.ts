@@ -83,6 +83,12 @@ export interface MispClientOptions<V extends ApiVersion> {
   /** the `User-Agent` header (default `misp-bridge/<version>`) */
   readonly userAgent?: string
   /**
+   * the server's name in the debug lines (`DEBUG=misp-bridge:client`), before its host: e.g.
+   * `'source'` gives `source misp.example.org: GET events/view/12 → 200 in 41 ms`. Default: the
+   * host alone.
+   */
+  readonly label?: string
+  /**
    * an undici@7 `Agent`, `ProxyAgent` or `EnvHttpProxyAgent`, for a custom CA, a client
    * certificate, a proxy or (knowingly) disabled verification. TLS is verified by default.
    */

@@ -13,23 +13,28 @@ import {
   type TransferResult,
 } from './TransferResult.js'
 
+/** What a dry run says instead of an outcome that would have written. */
+const WOULD: Readonly<Partial<Record<Outcome, string>>> = { created: 'would create', updated: 'would update' }
+
 /**
- * `3 created, 1 updated, 40 unchanged, 0 skipped, 0 failed`.
+ * `3 created, 1 updated, 40 unchanged, 0 skipped, 0 failed`; for a dry run (`dryRun`),
+ * `3 would create, 1 would update, …`: nothing was written.
  *
  * @category destructors
  * @since 0.1.0
  */
-export const formatOutcomeCounts = (counts: Readonly<Record<Outcome, number>>): string =>
-  outcomes.map((o) => `${counts[o]} ${o}`).join(', ')
+export const formatOutcomeCounts = (counts: Readonly<Record<Outcome, number>>, dryRun = false): string =>
+  outcomes.map((o) => `${counts[o]} ${(dryRun ? WOULD[o] : undefined) ?? o}`).join(', ')
 
 /**
  * One event's line: outcome, uuid, target id, an optional label, the number of losses, and on
- * the next line the error (or the reason it was skipped).
+ * the next line the error (or the reason it was skipped). In a dry run (`dryRun`), `created` and
+ * `updated` read `would create` and `would update`.
  *
  * @category destructors
  * @since 0.1.0
  */
-export const formatTransferResult = (e: TransferResult, label?: string): string => {
+export const formatTransferResult = (e: TransferResult, label?: string, dryRun = false): string => {
   const target = e.targetId === undefined ? '' : ` → #${e.targetId}`
   const losses = e.losses.length === 0 ? '' : `, ${e.losses.length} loss${e.losses.length === 1 ? '' : 'es'}`
   const changes = e.changes === undefined ? '' : formatChanges(e.changes)
@@ -41,7 +46,8 @@ export const formatTransferResult = (e: TransferResult, label?: string): string 
         : changes !== ''
           ? `\n      ${changes}`
           : ''
-  return `    ${e.outcome.padEnd(9)} ${e.uuid}${target}${label === undefined ? '' : `  ${label}`}${losses}${why}`
+  const outcome = (dryRun ? WOULD[e.outcome] : undefined) ?? e.outcome
+  return `    ${outcome.padEnd(dryRun ? 12 : 9)} ${e.uuid}${target}${label === undefined ? '' : `  ${label}`}${losses}${why}`
 }
 
 /**
@@ -51,16 +57,25 @@ export const formatTransferResult = (e: TransferResult, label?: string): string 
  * @since 0.1.0
  */
 export interface FormatRunOptions {
-  /** a line for every event (default: only the failed ones) */
+  /**
+   * a line for every event (default: the events that failed, were skipped or lost something in
+   * the conversion, at most `maxEventLines` of them)
+   */
   readonly allEvents?: boolean
+  /** the most event lines shown by default (default 50); the rest are counted on one line */
+  readonly maxEventLines?: number
   /** a label after an event's uuid (the demo shows the event's `info`) */
   readonly eventLabel?: (uuid: string) => string | undefined
 }
 
+/** An event the default report shows: it failed, was skipped, or lost something. */
+const notable = (e: TransferResult): boolean =>
+  e.outcome === 'failed' || e.outcome === 'skipped' || e.losses.length > 0
+
 /**
  * The summary of a run, several lines: direction and servers, counts per outcome and duration,
- * losses by kind, the watermark, the failed events (or all), what was not attempted and why, and
- * the run's errors.
+ * losses by kind, the watermark, a line for each event that failed, was skipped or lost
+ * something (or for every event), what was not attempted and why, and the run's errors.
  *
  * @example
  * console.log(formatRunResult(await bridge.sync()()))
@@ -77,7 +92,7 @@ export const formatRunResult = (r: RunResult, options: FormatRunOptions = {}): s
     `${r.direction.replace('->', ' → ')}  ${r.from} → ${r.to}${r.dryRun ? '  (dry run: nothing written)' : ''}`,
   )
   lines.push(
-    `  ${r.selected} selected: ${formatOutcomeCounts(r.counts)}  (${(r.durationMs / 1000).toFixed(2)} s)`,
+    `  ${r.selected} selected: ${formatOutcomeCounts(r.counts, r.dryRun)}  (${(r.durationMs / 1000).toFixed(2)} s)`,
   )
   const kinds = Object.entries(r.lossesByKind)
   if (kinds.length > 0) lines.push(`  losses: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`)
@@ -96,8 +111,12 @@ export const formatRunResult = (r: RunResult, options: FormatRunOptions = {}): s
       }`,
     )
   }
-  const shown = options.allEvents === true ? r.events : r.events.filter((e) => e.outcome === 'failed')
-  for (const e of shown) lines.push(formatTransferResult(e, options.eventLabel?.(e.uuid)))
+  const all = options.allEvents === true
+  const listed = all ? r.events : r.events.filter(notable)
+  const max = all ? listed.length : Math.max(0, options.maxEventLines ?? 50)
+  for (const e of listed.slice(0, max)) lines.push(formatTransferResult(e, options.eventLabel?.(e.uuid), r.dryRun))
+  if (listed.length > max)
+    lines.push(`    … and ${listed.length - max} more event(s) that failed, were skipped or lost something`)
   if (r.notAttempted.length > 0 || r.stopped !== undefined)
     lines.push(
       `  not attempted: ${r.notAttempted.length} event(s)${r.stopped === undefined ? '' : ` (stopped: ${r.stopped})`}`,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { demoEvents24 } from '../../src/cli/demo-events.js'
 import { tempDir, wire23 } from '../sync/support.js'
 import { buildBin, node } from './binSupport.js'
-import { keysFor, type Servers, startServers, syncArgs } from './support.js'
+import { KEY23, KEY24, keysFor, type Servers, startServers, syncArgs } from './support.js'
 
 let BIN: string
 let dir: Awaited<ReturnType<typeof tempDir>>
@@ -101,6 +101,36 @@ describe('7. Ctrl-C', () => {
       expect(after, r.err).toHaveLength(1)
       expect(after[0]).toMatch(/same --state/)
       expect(r.out).toBe('')
+    } finally {
+      await s.close()
+    }
+  })
+})
+
+describe('8. the default report', () => {
+  test('a line per event that failed or lost something; a dry run says "would create"; DEBUG names the server', async () => {
+    const s = await startServers('2.4.199', { events24: demoEvents24 })
+    try {
+      const env = keysFor('2.4->2.3')
+      const dry = await node([BIN, ...syncArgs(s, '2.4->2.3'), '--dry-run'], { env })
+      expect(dry.code, dry.err).toBe(0)
+      expect(dry.out).toMatch(/would create/)
+      expect(dry.out).not.toMatch(/^ {4}created /m)
+      const withLosses = demoEvents24.filter((e) => e.Event['uuid'] !== undefined).length
+      const r = await node([BIN, ...syncArgs(s, '2.4->2.3')], {
+        env: { ...env, DEBUG: 'misp-bridge:client' },
+      })
+      expect(r.code, r.err).toBe(0)
+      const eventLines = r.out.split('\n').filter((l) => /^ {4}created +[0-9a-f-]{36} → #\d+.*loss/.test(l))
+      expect(eventLines, r.out).toHaveLength(withLosses)
+      const debug = r.err.split('\n').filter((l) => l.includes('misp-bridge:client'))
+      expect(debug.some((l) => /\bsource\b.*GET /.test(l)), r.err).toBe(true)
+      expect(debug.some((l) => /\btarget\b.*POST /.test(l)), r.err).toBe(true)
+      expect(debug.every((l) => /\b(source|target)\b/.test(l))).toBe(true)
+      for (const text of [dry.out, dry.err, r.out, r.err]) {
+        expect(text).not.toContain(KEY23)
+        expect(text).not.toContain(KEY24)
+      }
     } finally {
       await s.close()
     }

@@ -8,7 +8,7 @@ import type { Outcome, TransferResult } from '../../sync/TransferResult.js'
 import type { TextOut } from '../Io.js'
 
 /** A one-line progress display on a terminal (stderr); nothing when it is not a TTY. */
-export const progressLine = (out: TextOut) => {
+export const progressLine = (out: TextOut, dryRun = false) => {
   const active = out.isTTY === true
   const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }
   let shown = false
@@ -21,7 +21,7 @@ export const progressLine = (out: TextOut) => {
     done: (result: TransferResult, done: number, total: number, label: string): void => {
       counts[result.outcome]++
       if (!active) return
-      out.write(`\r\x1b[2K${label}: [${done}/${total}] ${formatOutcomeCounts(counts)}`)
+      out.write(`\r\x1b[2K${label}: [${done}/${total}] ${formatOutcomeCounts(counts, dryRun)}`)
       shown = true
     },
     end: (): void => {

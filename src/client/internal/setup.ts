@@ -44,6 +44,7 @@ export const coreOf = <V extends ApiVersion>(
           userAgent: typeof options.userAgent === 'string' ? options.userAgent : DEFAULT_USER_AGENT,
           retry: resolveRetryPolicy(options.retry),
           redact,
+          label: typeof options.label === 'string' ? options.label : undefined,
           dispatcher: options.dispatcher,
           fetch: options.fetch,
           signal: options.signal,
