@@ -20,7 +20,7 @@ import { type RunResult, toRunReport } from '../sync/RunResult.js'
 import type { StateStore } from '../sync/StateStore.js'
 import { combineLoggers, type TransferLogger } from '../sync/TransferLogger.js'
 import type { ExitCode, Io } from './Io.js'
-import { all, type UsageError, usageError } from './internal/args.js'
+import { all, setupError, type UsageError } from './internal/args.js'
 import { progressLine } from './internal/report.js'
 import { keyOf, type Settings, settingsOf } from './internal/syncSettings.js'
 
@@ -92,12 +92,12 @@ const checkServer = async (
 ): Promise<E.Either<UsageError, string>> => {
   const v = await client.version()()
   const name = side === 'from' ? 'source' : 'target'
-  if (E.isLeft(v)) return E.left(usageError(`cannot use the ${name} server: ${formatMispError(v.left)}`))
+  if (E.isLeft(v)) return E.left(setupError(`cannot use the ${name} server: ${formatMispError(v.left)}`))
   const actual = apiVersionOf(v.right)
   return actual === declared
     ? E.right(v.right.version)
     : E.left(
-        usageError(
+        setupError(
           `--${side}-version ${declared}, but the ${name} server is MISP ${v.right.version} (use --${side}-version ${actual})`,
         ),
       )
@@ -111,11 +111,11 @@ const checkStateFolder = async (path: string): Promise<E.Either<UsageError, void
   const folder = dirname(path)
   try {
     if (!(await stat(folder)).isDirectory())
-      return E.left(usageError(`cannot use --state ${path}: ${folder} is not a folder`))
+      return E.left(setupError(`cannot use --state ${path}: ${folder} is not a folder`))
   } catch (e) {
     const code = (e as { code?: unknown }).code
     return E.left(
-      usageError(
+      setupError(
         code === 'ENOENT'
           ? `cannot use --state ${path}: the folder ${folder} does not exist (create it first)`
           : `cannot use --state ${path}: ${(e as Error).message}`,
@@ -129,7 +129,7 @@ const checkStateFolder = async (path: string): Promise<E.Either<UsageError, void
     return E.right(undefined)
   } catch (e) {
     return E.left(
-      usageError(`cannot use --state ${path}: cannot write in ${folder}: ${(e as Error).message}`),
+      setupError(`cannot use --state ${path}: cannot write in ${folder}: ${(e as Error).message}`),
     )
   }
 }
@@ -141,7 +141,7 @@ const prepareRecords = async (s: Settings): Promise<E.Either<UsageError, Records
     try {
       await mkdir(s.archive, { recursive: true })
     } catch (e) {
-      return E.left(usageError(`cannot create --archive ${s.archive}: ${(e as Error).message}`))
+      return E.left(setupError(`cannot create --archive ${s.archive}: ${(e as Error).message}`))
     }
     loggers.push(directoryArchive(s.archive))
   }
@@ -149,7 +149,7 @@ const prepareRecords = async (s: Settings): Promise<E.Either<UsageError, Records
     try {
       await (await open(s.log, 'a')).close()
     } catch (e) {
-      return E.left(usageError(`cannot append to --log ${s.log}: ${(e as Error).message}`))
+      return E.left(setupError(`cannot append to --log ${s.log}: ${(e as Error).message}`))
     }
     loggers.push(jsonLinesLog(s.log))
   }
@@ -159,7 +159,7 @@ const prepareRecords = async (s: Settings): Promise<E.Either<UsageError, Records
     if (E.isLeft(writable)) return writable
     state = fileStateStore(s.state)
     const loaded = await state.load('')()
-    if (E.isLeft(loaded)) return E.left(usageError(`cannot use --state ${s.state}: ${loaded.left.message}`))
+    if (E.isLeft(loaded)) return E.left(setupError(`cannot use --state ${s.state}: ${loaded.left.message}`))
   }
   return E.right({
     ...(loggers.length === 0
@@ -248,7 +248,9 @@ export const syncCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
   const json = args.includes('--json')
   const usage = (e: UsageError): ExitCode => {
     const message = hideUserinfo(e.message)
-    io.stderr.write(`misp-bridge sync: ${message}\nRun 'misp-bridge sync --help' for the options.\n`)
+    io.stderr.write(
+      `misp-bridge sync: ${message}\n${e.help === false ? '' : "Run 'misp-bridge sync --help' for the options.\n"}`,
+    )
     if (json)
       io.stdout.write(`${JSON.stringify({ ok: false, error: { kind: 'UsageError', message } }, null, 2)}\n`)
     return 2

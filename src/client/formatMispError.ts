@@ -46,8 +46,39 @@ const bodyText = (body: MispErrorBody | undefined): string => {
 
 const withText = (prefix: string, text: string): string => (text === '' ? prefix : `${prefix}: ${text}`)
 
+/** The version call every use of a server starts with: what it answers tells MISP from the rest. */
+const isVersionCall = (e: MispError): boolean =>
+  /\/servers\/getVersion(?:\.json)?(?:[?#]|$)/.test(e.request.url)
+
 /**
- * Renders an error for people: what happened, the server's own words, and the request.
+ * What an answer to `servers/getVersion` that no MISP gives means: a 404 (no such page: another
+ * application, or MISP under another path) or a page that is not JSON. MISP has answered it since
+ * v2.3.129 (`ServersController.php@v2.3.178:671`).
+ */
+const notMisp = (what: string): string =>
+  `does not look like MISP — check the base URL (${what}; every MISP since 2.3.129 answers servers/getVersion with JSON)`
+
+/**
+ * `https://` to a port that speaks plain HTTP: OpenSSL reads the HTTP answer as a bad record
+ * (`'wrong'`), or the server hangs up on the handshake it cannot read (`'closed'`: what the real
+ * MISP 2.5.1 and 2.3.178 servers of the tests do).
+ */
+const plainHttpPort = (e: MispError): 'wrong' | 'closed' | undefined => {
+  if (e._tag !== 'TransportError' || e.reason !== 'tls' || !e.request.url.startsWith('https://'))
+    return undefined
+  if (
+    e.code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    /wrong version number|packet length too long/i.test(e.message)
+  )
+    return 'wrong'
+  return /disconnected before secure TLS connection was established/i.test(e.message) ? 'closed' : undefined
+}
+
+/**
+ * Renders an error for people: what happened, the server's own words, and the request. Two
+ * mistakes of a base URL are named as such: an `https://` URL to a plain-HTTP port ("this port
+ * does not speak TLS — try http://"), and a server whose `servers/getVersion` gives a 404 or a web
+ * page ("does not look like MISP — check the base URL").
  *
  * @example
  * formatMispError(e)
@@ -58,6 +89,21 @@ const withText = (prefix: string, text: string): string => (text === '' ? prefix
  */
 export const formatMispError = (e: MispError): string => {
   const at = ` — ${e.request.method} ${e.request.url}`
+  const plain = plainHttpPort(e)
+  if (plain !== undefined)
+    return `this port does not speak TLS — try http:// (${
+      plain === 'wrong'
+        ? 'the TLS handshake got a plain answer'
+        : 'the server hung up on the TLS handshake: it may also be a TLS server refusing this client'
+    }${e._tag === 'TransportError' && e.code !== undefined ? `, ${e.code}` : ''})${at}`
+  if (isVersionCall(e) && e._tag === 'NotFound')
+    return `${notMisp(`HTTP ${e.status} for servers/getVersion`)}${at}`
+  if (isVersionCall(e) && e._tag === 'UnexpectedResponse' && ['html', 'not-json', 'empty'].includes(e.reason))
+    return `${notMisp(
+      `servers/getVersion answered ${e.reason === 'empty' ? 'nothing' : `a ${e.reason === 'html' ? 'web page' : 'non-JSON body'}`} (HTTP ${e.status}${
+        e.contentType === undefined ? '' : `, ${e.contentType}`
+      }${e.excerpt === undefined || e.excerpt === '' ? '' : `: ${JSON.stringify(e.excerpt)}`})`,
+    )}${at}`
   switch (e._tag) {
     case 'TransportError':
       return e.reason === 'internal'

@@ -114,7 +114,8 @@ export const formatRunResult = (r: RunResult, options: FormatRunOptions = {}): s
   const all = options.allEvents === true
   const listed = all ? r.events : r.events.filter(notable)
   const max = all ? listed.length : Math.max(0, options.maxEventLines ?? 50)
-  for (const e of listed.slice(0, max)) lines.push(formatTransferResult(e, options.eventLabel?.(e.uuid), r.dryRun))
+  for (const e of listed.slice(0, max))
+    lines.push(formatTransferResult(e, options.eventLabel?.(e.uuid), r.dryRun))
   if (listed.length > max)
     lines.push(`    … and ${listed.length - max} more event(s) that failed, were skipped or lost something`)
   if (r.notAttempted.length > 0 || r.stopped !== undefined)

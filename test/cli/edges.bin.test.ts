@@ -1,6 +1,8 @@
 /**
  * Issue #16, "the rough edges a new user met": each through the built `misp-bridge` program.
  */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { demoEvents24 } from '../../src/cli/demo-events.js'
@@ -32,7 +34,9 @@ const manyLosses = (n: number): string => {
     distribution: '5',
     timestamp: '1700000000',
   }))
-  return JSON.stringify({ Event: { ...base, Attribute: [...(base['Attribute'] as Array<unknown>), ...extra] } })
+  return JSON.stringify({
+    Event: { ...base, Attribute: [...(base['Attribute'] as Array<unknown>), ...extra] },
+  })
 }
 
 describe('9. convert: a summary of the losses by default, every loss with --verbose', () => {
@@ -97,7 +101,11 @@ describe('7. Ctrl-C', () => {
     try {
       const r = await interrupted(s, join(dir.path, 'ctrl-c-twice.json'), 2)
       expect(r.code).toBe(130)
-      const after = r.err.slice(r.err.indexOf('Ctrl-C again')).split('\n').slice(1).filter((l) => l !== '')
+      const after = r.err
+        .slice(r.err.indexOf('Ctrl-C again'))
+        .split('\n')
+        .slice(1)
+        .filter((l) => l !== '')
       expect(after, r.err).toHaveLength(1)
       expect(after[0]).toMatch(/same --state/)
       expect(r.out).toBe('')
@@ -124,8 +132,14 @@ describe('8. the default report', () => {
       const eventLines = r.out.split('\n').filter((l) => /^ {4}created +[0-9a-f-]{36} → #\d+.*loss/.test(l))
       expect(eventLines, r.out).toHaveLength(withLosses)
       const debug = r.err.split('\n').filter((l) => l.includes('misp-bridge:client'))
-      expect(debug.some((l) => /\bsource\b.*GET /.test(l)), r.err).toBe(true)
-      expect(debug.some((l) => /\btarget\b.*POST /.test(l)), r.err).toBe(true)
+      expect(
+        debug.some((l) => /\bsource\b.*GET /.test(l)),
+        r.err,
+      ).toBe(true)
+      expect(
+        debug.some((l) => /\btarget\b.*POST /.test(l)),
+        r.err,
+      ).toBe(true)
       expect(debug.every((l) => /\b(source|target)\b/.test(l))).toBe(true)
       for (const text of [dry.out, dry.err, r.out, r.err]) {
         expect(text).not.toContain(KEY23)
@@ -134,5 +148,81 @@ describe('8. the default report', () => {
     } finally {
       await s.close()
     }
+  })
+})
+
+describe('3. the wrong kind of server', () => {
+  /** A web server that answers every request with `status`, `type` and `body`. */
+  const webServer = async (status: number, type: string, body: string) => {
+    const server = createServer((_, res) => {
+      res.writeHead(status, { 'content-type': type })
+      res.end(body)
+    })
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+    const { port } = server.address() as AddressInfo
+    return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) }
+  }
+
+  test.each([
+    ['a 404 on servers/getVersion', 404, 'text/html', '<html><body><h1>Not Found</h1></body></html>'],
+    ['a CakePHP-like JSON 404', 404, 'application/json', '{"name":"Not Found","message":"Not Found"}'],
+    [
+      'a web page',
+      200,
+      'text/html',
+      '<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body></body></html>',
+    ],
+  ])(
+    '%s: "does not look like MISP — check the base URL", no --help hint (exit 2)',
+    async (_, status, type, body) => {
+      const web = await webServer(status, type, body)
+      const s = await startServers('2.4.199')
+      try {
+        const r = await node(
+          [BIN, 'sync', '--from', web.url, '--from-version', '2.3', '--to', s.e24.url, '--to-version', '2.4'],
+          { env: keysFor('2.3->2.4') },
+        )
+        expect(r.code).toBe(2)
+        expect(r.err).toMatch(/source server.*does not look like MISP — check the base URL/)
+        expect(r.err).toContain(web.url)
+        expect(r.err).not.toContain('--help')
+      } finally {
+        await web.close()
+        await s.close()
+      }
+    },
+  )
+
+  test('https:// on a plain-HTTP port: "this port does not speak TLS — try http://", no OpenSSL line', async () => {
+    const s = await startServers('2.4.199')
+    try {
+      const r = await node(
+        [
+          BIN,
+          'sync',
+          '--from',
+          s.e23.url,
+          '--from-version',
+          '2.3',
+          '--to',
+          s.e24.url.replace('http://', 'https://'),
+          '--to-version',
+          '2.4',
+        ],
+        { env: keysFor('2.3->2.4') },
+      )
+      expect(r.code).toBe(2)
+      expect(r.err).toMatch(/target server.*this port does not speak TLS — try http:\/\//)
+      expect(r.err).not.toMatch(/SSL routines|openssl|0A00010B/i)
+      expect(r.err).not.toContain('--help')
+    } finally {
+      await s.close()
+    }
+  })
+
+  test('a usage error still ends with the --help hint', async () => {
+    const r = await node([BIN, 'sync', '--from', 'http://x/', '--from-version', '2.3'], {})
+    expect(r.code).toBe(2)
+    expect(r.err).toContain("Run 'misp-bridge sync --help' for the options.")
   })
 })

@@ -9,13 +9,20 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { parseSince } from '../../sync/since.js'
 
-/** A usage or configuration problem: exit 2 with this message. */
+/**
+ * A usage or configuration problem: exit 2 with this message. `help: false` for a problem the
+ * command's options do not explain (a server, a file, a key): no "Run '… --help'" after it.
+ */
 export interface UsageError {
   readonly _tag: 'UsageError'
   readonly message: string
+  readonly help?: false
 }
 
 export const usageError = (message: string): UsageError => ({ _tag: 'UsageError', message })
+
+/** A problem with the setup (a server, a file, a key) rather than with the command line. */
+export const setupError = (message: string): UsageError => ({ _tag: 'UsageError', message, help: false })
 
 type Options = NonNullable<ParseArgsConfig['options']>
 

@@ -20,6 +20,7 @@ import {
   oneOf,
   parse,
   positiveInt,
+  setupError,
   sinceArg,
   str,
   type UsageError,
@@ -182,10 +183,10 @@ export const keyOf = async (
     } catch (e) {
       const code = (e as { code?: unknown }).code
       return E.left(
-        usageError(`cannot read --${side}-key-file ${file}${typeof code === 'string' ? ` (${code})` : ''}`),
+        setupError(`cannot read --${side}-key-file ${file}${typeof code === 'string' ? ` (${code})` : ''}`),
       )
     }
-    if (key === '') return E.left(usageError(`--${side}-key-file ${file} is empty`))
+    if (key === '') return E.left(setupError(`--${side}-key-file ${file} is empty`))
     return E.right(
       fromEnv === undefined || fromEnv === ''
         ? { key }
