@@ -124,7 +124,7 @@ export abstract class MispTagCalls<V extends ApiVersion> {
    *   "Attribute deleted."}`; a missing or already deleted attribute is `NotFound`.
    * - 2.3: deleted for good (`AttributesController.php@v2.3.178:841-923`); the event's timestamp
    *   does not change, its `attribute_count` drops (`counterCache`, `Attribute.php@v2.3.178:350-358`).
-   *   2.3 answers every REST delete with a redirect to `/attributes/index`, so the client first
+   *   2.3 answers every REST delete with a redirect to `<baseurl>/attributes` (real 2.3.178), so the client first
    *   looks the attribute up (`GET /attributes/view/{id}`) and reports a missing one as `NotFound`.
    *
    * The delete is a write: never retried.
