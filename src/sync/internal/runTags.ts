@@ -14,9 +14,9 @@ import type * as V24 from '../../v24/index.js'
 import type { TagsMode } from '../Connector.js'
 import type { RecoveryPolicy } from './recovery.js'
 import type { DirectionSpec } from './spec.js'
+import { flag } from './spec.js'
 import { type TagBook, type TagLook, tagBook } from './tagBook.js'
 import { readTagsByEvent, type TagFocus, type TagsByEvent } from './tagMap.js'
-import { flag } from './spec.js'
 import { eventTagNames } from './tagNames.js'
 
 /** The run's tag readers. */
