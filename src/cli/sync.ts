@@ -15,6 +15,7 @@ import { connect24to23 } from '../sync/connect24to23.js'
 import { directoryArchive } from '../sync/directoryArchive.js'
 import { fileStateStore } from '../sync/fileStateStore.js'
 import { formatRunResult } from '../sync/formatRunResult.js'
+import { fsCode, fsProblem } from '../sync/internal/fsProblem.js'
 import { jsonLinesLog } from '../sync/jsonLinesLog.js'
 import { type RunResult, toRunReport } from '../sync/RunResult.js'
 import type { StateStore } from '../sync/StateStore.js'
@@ -113,12 +114,11 @@ const checkStateFolder = async (path: string): Promise<E.Either<UsageError, void
     if (!(await stat(folder)).isDirectory())
       return E.left(setupError(`cannot use --state ${path}: ${folder} is not a folder`))
   } catch (e) {
-    const code = (e as { code?: unknown }).code
     return E.left(
       setupError(
-        code === 'ENOENT'
+        fsCode(e) === 'ENOENT'
           ? `cannot use --state ${path}: the folder ${folder} does not exist (create it first)`
-          : `cannot use --state ${path}: ${(e as Error).message}`,
+          : `cannot use --state ${path}: cannot reach the folder ${folder}: ${fsProblem(e)}`,
       ),
     )
   }
@@ -128,8 +128,11 @@ const checkStateFolder = async (path: string): Promise<E.Either<UsageError, void
     await rm(probe, { force: true })
     return E.right(undefined)
   } catch (e) {
+    // Node's message names the probe file: the folder and the reason say more
     return E.left(
-      setupError(`cannot use --state ${path}: cannot write in ${folder}: ${(e as Error).message}`),
+      setupError(
+        `cannot use --state ${path}: cannot create files in ${folder}: ${fsProblem(e)}; choose a folder you can write to`,
+      ),
     )
   }
 }
@@ -159,7 +162,7 @@ const prepareRecords = async (s: Settings): Promise<E.Either<UsageError, Records
     if (E.isLeft(writable)) return writable
     state = fileStateStore(s.state)
     const loaded = await state.load('')()
-    if (E.isLeft(loaded)) return E.left(setupError(`cannot use --state ${s.state}: ${loaded.left.message}`))
+    if (E.isLeft(loaded)) return E.left(setupError(`cannot use --state: ${loaded.left.message}`))
   }
   return E.right({
     ...(loggers.length === 0

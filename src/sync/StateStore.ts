@@ -88,16 +88,18 @@ export interface MemoryStateStore extends StateStore {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A `StateError` from anything thrown.
+ * A `StateError` from anything thrown (or a message), with the file-system `errorCode` when the
+ * message is not the error itself.
  *
  * @category constructors
  * @since 0.1.0
  */
-export const stateError = (store: string, cause: unknown): StateError => {
+export const stateError = (store: string, cause: unknown, errorCode?: string): StateError => {
   const code =
-    typeof cause === 'object' && cause !== null && typeof (cause as { code?: unknown }).code === 'string'
+    errorCode ??
+    (typeof cause === 'object' && cause !== null && typeof (cause as { code?: unknown }).code === 'string'
       ? (cause as { code: string }).code
-      : undefined
+      : undefined)
   return {
     _tag: 'StateError',
     store,

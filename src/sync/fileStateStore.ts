@@ -5,7 +5,9 @@
  */
 import { randomBytes } from 'node:crypto'
 import { open, readFile, rename, rm } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
+import { fsCode, fsProblem } from './internal/fsProblem.js'
 import { isWatermark, type StateError, type StateStore, stateError, type Watermark } from './StateStore.js'
 
 /**
@@ -44,17 +46,39 @@ export const fileStateStore = (path: string): StateStore => {
     try {
       text = await readFile(path, 'utf8')
     } catch (e) {
-      if ((e as { code?: unknown }).code === 'ENOENT') return E.right({ version: 1, watermarks: {} })
-      return E.left(stateError(name, e))
+      const code = fsCode(e)
+      if (code === 'ENOENT') return E.right({ version: 1, watermarks: {} })
+      return E.left(
+        stateError(
+          name,
+          code === 'EISDIR'
+            ? `${path} is a folder, not a file: give a file path, e.g. ${join(path, 'misp-bridge.state.json')}`
+            : `cannot read ${path}: ${fsProblem(e)}`,
+          code,
+        ),
+      )
     }
+    const startOver = 'delete it to start over (the next run compares every event; none is sent twice)'
+    if (text.trim() === '')
+      return E.left(stateError(name, `${path} is empty, not a state file: ${startOver}`))
     let json: unknown
     try {
       json = JSON.parse(text)
     } catch (e) {
-      return E.left(stateError(name, `not JSON: ${e instanceof Error ? e.message : String(e)}`))
+      return E.left(
+        stateError(
+          name,
+          `${path} is not JSON (${e instanceof Error ? e.message : String(e)}): restore it, or ${startOver}`,
+        ),
+      )
     }
     if (!isRecord(json) || json['version'] !== 1 || !isRecord(json['watermarks']))
-      return E.left(stateError(name, 'not a misp-bridge state file ({"version": 1, "watermarks": {...}})'))
+      return E.left(
+        stateError(
+          name,
+          `${path} is not a misp-bridge state file ({"version": 1, "watermarks": {...}}): give another path, or ${startOver}`,
+        ),
+      )
     const watermarks: Record<string, Watermark & { readonly savedAt: string }> = {}
     for (const [k, v] of Object.entries(json['watermarks'])) {
       if (!isWatermark(v) || !isRecord(v))
@@ -100,7 +124,14 @@ export const fileStateStore = (path: string): StateStore => {
       return E.right(undefined)
     } catch (e) {
       await rm(tmp, { force: true }).catch(() => undefined)
-      return E.left(stateError(name, e))
+      // Node's message names the temporary file: the folder and the reason say more
+      return E.left(
+        stateError(
+          name,
+          `cannot save ${path}: cannot create files in ${dirname(path)}: ${fsProblem(e)}`,
+          fsCode(e),
+        ),
+      )
     }
   }
 

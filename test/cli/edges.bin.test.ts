@@ -1,6 +1,7 @@
 /**
  * Issue #16, "the rough edges a new user met": each through the built `misp-bridge` program.
  */
+import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -224,5 +225,28 @@ describe('3. the wrong kind of server', () => {
     const r = await node([BIN, 'sync', '--from', 'http://x/', '--from-version', '2.3'], {})
     expect(r.code).toBe(2)
     expect(r.err).toContain("Run 'misp-bridge sync --help' for the options.")
+  })
+})
+
+describe('5. the state file: the problem and the fix, never a temporary file name', () => {
+  test.each([
+    ['an empty file', async (p: string) => void (await writeFile(p, '')), /is empty.*delete it/],
+    ['a folder', async (p: string) => void (await mkdir(p)), /is a folder.*give a file path/],
+    ['a file of /proc', async () => undefined, /cannot create files in \/proc/],
+  ])('%s: exit 2 before anything is sent', async (what, make, message) => {
+    const s = await startServers('2.4.199', { events23: [wire23(1)] })
+    try {
+      const state =
+        what === 'a file of /proc' ? '/proc/misp-bridge-state.json' : join(dir.path, `state-${what.length}`)
+      await make(state)
+      const r = await node([BIN, ...syncArgs(s, '2.3->2.4'), '--state', state], { env: keysFor('2.3->2.4') })
+      expect(r.code, r.err).toBe(2)
+      expect(r.err).toMatch(message)
+      expect(r.err).not.toMatch(/\.tmp|EISDIR:|ENOENT:/)
+      expect(r.err).not.toContain('--help')
+      expect(s.e24.requests.filter((q) => q.method === 'POST')).toHaveLength(0)
+    } finally {
+      await s.close()
+    }
   })
 })
