@@ -124,7 +124,7 @@ const checkStateFolder = async (path: string): Promise<E.Either<UsageError, void
   }
   const probe = `${path}.${process.pid}.check.tmp`
   try {
-    await (await open(probe, 'wx')).close()
+    await (await open(probe, 'wx', 0o600)).close()
     await rm(probe, { force: true })
     return E.right(undefined)
   } catch (e) {
@@ -137,20 +137,44 @@ const checkStateFolder = async (path: string): Promise<E.Either<UsageError, void
   }
 }
 
-/** Checks the record files before the run: a path that cannot be written is a configuration error. */
-const prepareRecords = async (s: Settings): Promise<E.Either<UsageError, Records>> => {
+/**
+ * The archive's folder, created owner-only (0700) when missing; an existing one that other users
+ * may read or enter is used, with a warning: the archive holds whole events, `tlp:red` included.
+ */
+const prepareArchive = async (
+  dir: string,
+  warn: (line: string) => void,
+): Promise<E.Either<UsageError, void>> => {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 })
+    const mode = (await stat(dir)).mode & 0o777
+    if ((mode & 0o077) !== 0)
+      warn(
+        `warning: --archive ${dir} is readable by other users (mode ${mode.toString(8)}): it holds whole events, tlp:red included; chmod 700 ${dir}`,
+      )
+    return E.right(undefined)
+  } catch (e) {
+    return E.left(setupError(`cannot create --archive ${dir}: ${fsProblem(e)}`))
+  }
+}
+
+/**
+ * Checks the record files before the run: a path that cannot be written is a configuration error.
+ * What the run creates is its owner's only (files 0600, folders 0700).
+ */
+const prepareRecords = async (
+  s: Settings,
+  warn: (line: string) => void,
+): Promise<E.Either<UsageError, Records>> => {
   const loggers: Array<TransferLogger> = []
   if (s.archive !== undefined) {
-    try {
-      await mkdir(s.archive, { recursive: true })
-    } catch (e) {
-      return E.left(setupError(`cannot create --archive ${s.archive}: ${(e as Error).message}`))
-    }
+    const ready = await prepareArchive(s.archive, warn)
+    if (E.isLeft(ready)) return ready
     loggers.push(directoryArchive(s.archive))
   }
   if (s.log !== undefined) {
     try {
-      await (await open(s.log, 'a')).close()
+      await (await open(s.log, 'a', 0o600)).close()
     } catch (e) {
       return E.left(setupError(`cannot append to --log ${s.log}: ${(e as Error).message}`))
     }
@@ -272,7 +296,7 @@ export const syncCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
     if (note !== undefined) io.stderr.write(`misp-bridge sync: ${note}\n`)
   const make = await reach(s, { from: fromKey.key, to: toKey.key })
   if (E.isLeft(make)) return usage(make.left)
-  const records = await prepareRecords(s)
+  const records = await prepareRecords(s, (line) => io.stderr.write(`misp-bridge sync: ${line}\n`))
   if (E.isLeft(records)) return usage(records.left)
   const result = await run(s, io, make.right, records.right)
   if (s.json) io.stdout.write(`${JSON.stringify(toRunReport(result), null, 2)}\n`)

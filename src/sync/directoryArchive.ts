@@ -63,7 +63,7 @@ export const archiveStem = (at: string): string => at.replace(/:/g, '-')
 const writeAtomically = async (path: string, text: string): Promise<void> => {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   try {
-    const handle = await open(tmp, 'wx')
+    const handle = await open(tmp, 'wx', 0o600)
     try {
       await handle.writeFile(text, 'utf8')
       await handle.datasync()
@@ -89,7 +89,9 @@ const exists = (path: string): Promise<boolean> =>
  * file-name safe (`2026-11-27T21-35-56.123Z`), so a log line leads to its files. Each file is
  * pretty-printed JSON written atomically (temporary file, flush, rename): never half-written.
  * Directories are created as needed. Attempts without documents (e.g. a source that could not be
- * read) write nothing. Put it before the JSON Lines log in `combineLoggers`.
+ * read) write nothing. The archive holds whole events (`tlp:red` content included): the folders
+ * it creates are its owner's only (0700), and so are its files (0600). Put it before the JSON
+ * Lines log in `combineLoggers`.
  *
  * @example
  * const logger = combineLoggers(directoryArchive('./archive'), jsonLinesLog('./transfers.jsonl'))
@@ -107,7 +109,7 @@ export const directoryArchive = (dir: string): TransferLogger => {
       return E.left(logError(name, `not a UUID, not archived: ${JSON.stringify(uuid)}`))
     try {
       const eventDir = join(dir, uuid.toLowerCase())
-      await mkdir(eventDir, { recursive: true })
+      await mkdir(eventDir, { recursive: true, mode: 0o700 })
       const stem = archiveStem(attempt.record.at)
       let base = stem
       for (let n = 2; await exists(join(eventDir, `${base}-${docs[0]!.kind}.json`)); n++)

@@ -28,7 +28,7 @@ const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
  * A state store in a JSON file: `{"version": 1, "watermarks": {"<key>": {timestamp, uuid,
  * retry?, savedAt}}}` (`retry`: the events that failed, `[{uuid, timestamp}]`, absent when none). A missing file is an empty store; a file that is not such a document is an error
  * (the store never starts over silently). Saves rewrite the file atomically (temporary file,
- * flush, rename) one at a time; the directory must exist.
+ * flush, rename) one at a time, readable by its owner only (0600); the directory must exist.
  *
  * @example
  * const state = fileStateStore('./misp-bridge.state.json')
@@ -113,7 +113,7 @@ export const fileStateStore = (path: string): StateStore => {
     }
     const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
     try {
-      const handle = await open(tmp, 'wx')
+      const handle = await open(tmp, 'wx', 0o600)
       try {
         await handle.writeFile(`${JSON.stringify(next, null, 2)}\n`, 'utf8')
         await handle.datasync()

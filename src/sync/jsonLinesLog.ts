@@ -25,7 +25,7 @@ export interface JsonLinesLogOptions {
 /**
  * A transfer log in a JSON Lines file: each attempt's `TransferRecord` as one line of JSON,
  * appended (the file is opened in append mode for every line and never truncated or rewritten;
- * it is created if missing, its directory is not). Lines are written one at a time, in the
+ * it is created if missing, readable by its owner only (0600), its directory is not). Lines are written one at a time, in the
  * order the attempts end, and each is on the disk before `log` answers. Only the record is
  * written: the JSON documents go to an archive (`directoryArchive`).
  *
@@ -41,7 +41,7 @@ export const jsonLinesLog = (path: string, options: JsonLinesLogOptions = {}): T
   let queue: Promise<unknown> = Promise.resolve()
   const append = async (line: string): Promise<E.Either<LogError, void>> => {
     try {
-      const handle = await open(path, 'a')
+      const handle = await open(path, 'a', 0o600)
       try {
         await handle.appendFile(line, 'utf8')
         if (fsync) await handle.datasync()

@@ -1,7 +1,7 @@
 /**
  * Issue #16, "the rough edges a new user met": each through the built `misp-bridge` program.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readdir, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -246,6 +246,44 @@ describe('5. the state file: the problem and the fix, never a temporary file nam
       expect(r.err).not.toContain('--help')
       expect(s.e24.requests.filter((q) => q.method === 'POST')).toHaveLength(0)
     } finally {
+      await s.close()
+    }
+  })
+})
+
+describe('12. archive, log and state are owner-only', () => {
+  const modeOf = async (p: string) => (await stat(p)).mode & 0o777
+
+  test('created 0600 (files) and 0700 (folders) under umask 022; an archive folder others can read: a warning', async () => {
+    const previous = process.umask(0o022)
+    const s = await startServers('2.4.199', { events24: [demoEvents24[1]!] })
+    try {
+      const base = join(dir.path, 'owner-only')
+      await mkdir(base)
+      const [log, archive, state] = [join(base, 'log.jsonl'), join(base, 'archive'), join(base, 'state.json')]
+      const args = [...syncArgs(s, '2.4->2.3'), '--log', log, '--archive', archive, '--state', state]
+      const r = await node([BIN, ...args], { env: keysFor('2.4->2.3') })
+      expect(r.code, r.err).toBe(0)
+      expect(r.err).not.toMatch(/readable by/)
+      expect(await modeOf(log)).toBe(0o600)
+      expect(await modeOf(state)).toBe(0o600)
+      expect(await modeOf(archive)).toBe(0o700)
+      const [eventDir] = await readdir(archive)
+      expect(await modeOf(join(archive, eventDir!))).toBe(0o700)
+      const files = await readdir(join(archive, eventDir!))
+      expect(files.length).toBeGreaterThan(0)
+      for (const f of files) expect(await modeOf(join(archive, eventDir!, f)), f).toBe(0o600)
+
+      const shared = join(base, 'shared-archive')
+      await mkdir(shared, { mode: 0o755 })
+      await chmod(shared, 0o755)
+      const w = await node([BIN, ...syncArgs(s, '2.4->2.3'), '--archive', shared, '--dry-run'], {
+        env: keysFor('2.4->2.3'),
+      })
+      expect(w.code, w.err).toBe(0)
+      expect(w.err).toMatch(/warning: --archive .*shared-archive is readable by other users .*chmod 700/)
+    } finally {
+      process.umask(previous)
       await s.close()
     }
   })
