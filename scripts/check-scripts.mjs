@@ -19,6 +19,8 @@ const EXEMPT = {
 /** Scripts CI runs through another command: that command must be in .ci/run, and run the script. */
 const INDIRECT = {
   prepare: { ci: 'npm pack', why: 'npm runs prepare on `npm pack` and on installing a clone or a git URL' },
+  prepack: { ci: 'npm pack', why: 'npm runs prepack on `npm pack`: the packed package.json has no prepare' },
+  postpack: { ci: 'npm pack', why: 'npm runs postpack on `npm pack`: package.json gets its prepare back' },
   test: { ci: './dev test', file: 'dev', runs: 'npm test', why: "the README's test command" },
 }
 

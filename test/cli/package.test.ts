@@ -5,7 +5,8 @@
  * not runnable in CI). The full install from a fresh clone and from its tarball is in `.ci/run`.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
@@ -39,6 +40,28 @@ describe('the package', () => {
     const file = /node (scripts\/\S+)/.exec(prepare ?? '')?.[1]
     expect(file && existsSync(join(ROOT, file))).toBeTruthy()
     expect(readFileSync(join(ROOT, file!), 'utf8')).toContain('tsconfig.build.json')
+  })
+
+  test('issue #16: the packed package.json has no prepare script (npm warns about it on every tarball install); the repository keeps it', () => {
+    const before = readFileSync(join(ROOT, 'package.json'), 'utf8')
+    const out = mkdtempSync(join(tmpdir(), 'misp-bridge-pack-'))
+    try {
+      const packed = spawnSync('npm', ['pack', '--json', '--pack-destination', out], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, MISP_BRIDGE_SKIP_PREPARE: '1', npm_config_loglevel: 'error' },
+      })
+      expect(packed.status, packed.stderr).toBe(0)
+      const tarball = join(out, (JSON.parse(packed.stdout) as Array<{ filename: string }>)[0]!.filename)
+      const manifest = spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' })
+      expect(manifest.status, manifest.stderr).toBe(0)
+      const inTarball = JSON.parse(manifest.stdout) as { scripts?: Record<string, string>; bin?: unknown }
+      expect(inTarball.scripts?.['prepare']).toBeUndefined()
+      expect(inTarball.bin).toEqual(pkg['bin' as keyof typeof pkg])
+      expect(readFileSync(join(ROOT, 'package.json'), 'utf8')).toBe(before)
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
   })
 
   test('3. every file a script names exists', () => {
