@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // The package.json that goes into a tarball has no `prepare` script: `prepare` builds dist/ when a
 // clone or a git URL is installed (or packed), but a tarball already holds dist/, and npm warns
-// about a `prepare` script on every tarball install. package.json's `prepack` runs
-// `node scripts/pack-manifest.mjs strip` (after npm ran `prepare`, before it reads the files) and
-// `postpack` runs `… restore`.
+// about a `prepare` script on every tarball install. `npm pack` runs prepack, then prepare (read
+// from package.json again), then packs, then postpack: so package.json's `prepack` builds dist/
+// itself (`node scripts/ensure-dist.mjs`) and then runs `node scripts/pack-manifest.mjs strip`, and
+// `postpack` runs `… restore`. (Installing a git URL runs only `prepare`, and packs the clone's
+// package.json as it is.)
 //
 // - strip: saves package.json as package.json.prepack (not in `files`, so not packed) and writes
 //   package.json without `scripts.prepare`. A package.json.prepack left by a pack that failed
