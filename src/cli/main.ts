@@ -28,7 +28,7 @@ export { syncHelp } from './sync.js'
 export const help = `misp-bridge: move MISP events between MISP 2.3 and MISP 2.4/2.5 servers
 
 Usage
-  misp-bridge sync    --from URL --from-version 2.3|2.4 --to URL --to-version 2.3|2.4
+  misp-bridge sync    --from URL --from-version 2.3|2.4|2.5 --to URL --to-version 2.3|2.4|2.5
                       [--since 7d|ISO|unix] [--uuid U]... [--dry-run] [--concurrency N]
                       [--log FILE] [--archive DIR] [--state FILE] [--json]
                       keys from MISP_FROM_KEY / MISP_TO_KEY, or --from-key-file / --to-key-file

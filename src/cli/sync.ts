@@ -29,6 +29,7 @@ import type { StateStore } from '../sync/StateStore.js'
 import { combineLoggers, type TransferLogger } from '../sync/TransferLogger.js'
 import type { ExitCode, Io } from './Io.js'
 import { all, setupError, type UsageError } from './internal/args.js'
+import { bothKeys, keyOnCommandLine } from './internal/keyFlags.js'
 import { progressLine } from './internal/report.js'
 import { keyOf, type Settings, settingsOf } from './internal/syncSettings.js'
 
@@ -38,7 +39,7 @@ import { keyOf, type Settings, settingsOf } from './internal/syncSettings.js'
  * @category help
  * @since 0.1.0
  */
-export const syncHelp = `Usage: misp-bridge sync --from URL --from-version 2.3|2.4 --to URL --to-version 2.3|2.4 [options]
+export const syncHelp = `Usage: misp-bridge sync --from URL --from-version 2.3|2.4|2.5 --to URL --to-version 2.3|2.4|2.5 [options]
 
 Copies the events changed on the source MISP to the target MISP, converting them between the
 MISP 2.3 and 2.4 formats (2.4 is also the format of MISP 2.5). Each event ends created, updated,
@@ -46,9 +47,10 @@ unchanged (the target's copy is as new), skipped (by policy) or failed.
 
 Servers
   --from URL                 source MISP base URL
-  --from-version 2.3|2.4     the source's format
+  --from-version 2.3|2.4|2.5 the source's MISP version (2.5 speaks 2.4's format; a full version
+                             such as 2.5.1, as the server reports it, is fine too)
   --to URL                   target MISP base URL
-  --to-version 2.3|2.4       the target's format (the other one)
+  --to-version 2.3|2.4|2.5   the target's MISP version (2.3 on one side, 2.4 or 2.5 on the other)
   URLs are http:// or https:// base URLs without credentials (checked before anything is sent).
   API keys come from the environment, MISP_FROM_KEY and MISP_TO_KEY, or from files:
   --from-key-file FILE       read the source's API key from FILE (wins over MISP_FROM_KEY)
@@ -104,6 +106,7 @@ const checkServer = async (
   side: 'from' | 'to',
   client: MispClient<ApiVersion>,
   declared: ApiVersion,
+  shown: string = declared,
 ): Promise<E.Either<UsageError, string>> => {
   const v = await client.version()()
   const name = side === 'from' ? 'source' : 'target'
@@ -113,7 +116,9 @@ const checkServer = async (
     ? E.right(v.right.version)
     : E.left(
         setupError(
-          `--${side}-version ${declared}, but the ${name} server is MISP ${v.right.version} (use --${side}-version ${actual})`,
+          `--${side}-version ${shown}, but the ${name} server is MISP ${v.right.version} (use --${side}-version ${
+            /^\d+\.\d+/.exec(v.right.version)?.[0] ?? actual
+          })`,
         ),
       )
 }
@@ -240,7 +245,10 @@ const reach = async (
     })
     const to = new MispClient({ url: s.to.url, key: keys.to, version: '2.4', label: 'target', ...toTls })
     const checked = all(
-      ...(await Promise.all([checkServer('from', from, '2.3'), checkServer('to', to, '2.4')])),
+      ...(await Promise.all([
+        checkServer('from', from, '2.3', s.from.versionShown),
+        checkServer('to', to, '2.4', s.to.versionShown),
+      ])),
     )
     return E.isLeft(checked)
       ? checked
@@ -255,7 +263,10 @@ const reach = async (
   })
   const to = new MispClient({ url: s.to.url, key: keys.to, version: '2.3', label: 'target', ...toTls })
   const checked = all(
-    ...(await Promise.all([checkServer('from', from, '2.4'), checkServer('to', to, '2.3')])),
+    ...(await Promise.all([
+      checkServer('from', from, '2.4', s.from.versionShown),
+      checkServer('to', to, '2.3', s.to.versionShown),
+    ])),
   )
   return E.isLeft(checked)
     ? checked
@@ -305,6 +316,8 @@ export const syncCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
       io.stdout.write(`${JSON.stringify({ ok: false, error: { kind: 'UsageError', message } }, null, 2)}\n`)
     return 2
   }
+  const keyFlag = keyOnCommandLine(args)
+  if (keyFlag !== undefined) return usage(keyFlag)
   const settings = settingsOf(args, io)
   if (E.isLeft(settings)) return usage(settings.left)
   if (settings.right === 'help') {
@@ -312,7 +325,7 @@ export const syncCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
     return 0
   }
   const s = settings.right
-  const keys = all(await keyOf('from', s.from, io), await keyOf('to', s.to, io))
+  const keys = bothKeys(await keyOf('from', s.from, io), await keyOf('to', s.to, io))
   if (E.isLeft(keys)) return usage(keys.left)
   const [fromKey, toKey] = keys.right
   for (const note of [fromKey.note, toKey.note])

@@ -12,6 +12,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { ApiVersion } from '../client/ServerVersion.js'
 import type { PresetName } from '../convert/DistributionPolicy.js'
 import {
+  apiVersion,
   baseUrl,
   oneOf,
   path,
@@ -100,7 +101,7 @@ export const LINK_OPTIONS = {
  */
 export const SERVER_OPTIONS = {
   url: option({ flag: '', arg: 'string', inConfig: true, inCli: true, read: baseUrl }),
-  version: option({ flag: 'version', arg: 'string', inConfig: true, inCli: true, read: oneOf(VERSIONS) }),
+  version: option({ flag: 'version', arg: 'string', inConfig: true, inCli: true, read: apiVersion }),
   keyFile: option({ flag: 'key-file', arg: 'string', inConfig: true, inCli: true, read: path }),
   keyEnv: option({ flag: 'key-env', arg: 'string', inConfig: true, inCli: false, read: text }),
   ca: option({ flag: 'ca', arg: 'string', inConfig: true, inCli: true, read: path }),

@@ -11,6 +11,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { UUID_RE } from '../client/internal/args.js'
 import { checkBaseUrl, shownUrl } from '../client/internal/url.js'
+import type { ApiVersion } from '../client/ServerVersion.js'
 import { parseSince } from '../sync/since.js'
 
 /** Where relative paths are resolved (the working directory, or the config file's folder) and "now". */
@@ -23,6 +24,18 @@ export interface ReadContext {
 export type Reader<A> = (value: unknown, at: string, context: ReadContext) => E.Either<string, A>
 
 const got = (value: unknown): string => JSON.stringify(value) ?? String(value)
+
+/**
+ * A server's MISP version, as the wire format it speaks: `2.3` → `'2.3'`; `2.4` and `2.5` (MISP
+ * 2.5 speaks 2.4's format) → `'2.4'`. A full version as the server reports it (`2.5.1`,
+ * `2.4.199`, `2.3.178`) is accepted too.
+ */
+export const apiVersion: Reader<ApiVersion> = (value, at) => {
+  const m = typeof value === 'string' ? /^\s*2\.([345])(?:\.\d+)?\s*$/.exec(value) : null
+  return m === null
+    ? E.left(`${at} must be 2.3, 2.4 or 2.5 (MISP 2.5 speaks 2.4's format), got ${got(value)}`)
+    : E.right(m[1] === '3' ? '2.3' : '2.4')
+}
 
 /** A non-empty string. */
 export const text: Reader<string> = (value, at) =>
@@ -81,16 +94,33 @@ export const uuidList: Reader<ReadonlyArray<string>> = (value, at) => {
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }
 
+/** Unix seconds before this (2001-09-09) predate MISP: a small number is a duration without its unit. */
+const EARLIEST_UNIX = 1_000_000_000
+
+/** What a `since` that looks like a slip means: `-7d` (a sign), `7` (a unit left out). */
+const sinceHint = (v: string, at: string): string | undefined => {
+  const signed = /^[-+]\s*(\d+\s*[smhdw])$/i.exec(v)
+  if (signed !== null)
+    return `${at} ${v}: a duration back from now takes no sign: write ${signed[1]!.replace(/\s/g, '')}`
+  if (/^\d+$/.test(v) && Number(v) < EARLIEST_UNIX)
+    return `${at} ${v} would be unix seconds, ${new Date(Number(v) * 1000).toISOString()}, before MISP existed: for ${Number(v)} days write ${Number(v)}d (or 12h, 30m, 2w), for a date 2024-11-27`
+  return undefined
+}
+
 /**
  * `since`: see `parseSince` (durations, unix seconds, ISO-8601). Unix seconds out. A time in
- * the future (no event can have changed since), milliseconds given for seconds, or a duration
- * that reaches back before 1970 is refused: each would silently select nothing or everything.
+ * the future (no event can have changed since), milliseconds given for seconds, a duration
+ * that reaches back before 1970, a signed duration (`-7d`) or a number too small to be a date
+ * after 2001 (`7`: a duration without its unit) is refused, with what was probably meant: each
+ * would silently select nothing or everything.
  */
 export const since: Reader<number> = (value, at, context) => {
   if (typeof value !== 'string' && typeof value !== 'number')
     return E.left(`${at} must be a duration (7d), a date or unix seconds, got ${got(value)}`)
   const v = String(value).trim()
   const nowSec = Math.floor(context.nowMs / 1000)
+  const hint = sinceHint(v, at)
+  if (hint !== undefined) return E.left(hint)
   const duration = /^(\d+)\s*([smhdw])$/i.exec(v)
   if (duration !== null && Number(duration[1]) * UNIT_SECONDS[duration[2]!.toLowerCase()]! > nowSec)
     return E.left(`${at} ${v} reaches back before 1970: to select every event, leave ${at} out`)

@@ -73,7 +73,8 @@ const notable = (e: TransferResult): boolean =>
   e.outcome === 'failed' || e.outcome === 'skipped' || e.losses.length > 0
 
 /**
- * The summary of a run, several lines: direction and servers, counts per outcome and duration,
+ * The summary of a run, several lines: direction and servers (and the run's `since` as a date),
+ * counts per outcome and duration,
  * losses by kind, the watermark, a line for each event that failed, was skipped or lost
  * something (or for every event), what was not attempted and why, and the run's errors.
  *
@@ -88,8 +89,10 @@ const notable = (e: TransferResult): boolean =>
  */
 export const formatRunResult = (r: RunResult, options: FormatRunOptions = {}): string => {
   const lines: Array<string> = []
+  const since =
+    r.since === undefined ? '' : `  since ${new Date(r.since * 1000).toISOString().replace(/\.000Z$/, 'Z')}`
   lines.push(
-    `${r.direction.replace('->', ' → ')}  ${r.from} → ${r.to}${r.dryRun ? '  (dry run: nothing written)' : ''}`,
+    `${r.direction.replace('->', ' → ')}  ${r.from} → ${r.to}${since}${r.dryRun ? '  (dry run: nothing written)' : ''}`,
   )
   lines.push(
     `  ${r.selected} selected: ${formatOutcomeCounts(r.counts, r.dryRun)}  (${(r.durationMs / 1000).toFixed(2)} s)`,

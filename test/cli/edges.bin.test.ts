@@ -288,3 +288,96 @@ describe('12. archive, log and state are owner-only', () => {
     }
   })
 })
+
+describe('2, 4, 6: versions, --since, keys', () => {
+  const args23to25 = (s: Servers, toVersion: string) => [
+    'sync',
+    '--from',
+    s.e23.url,
+    '--from-version',
+    '2.3',
+    '--to',
+    s.e24.url,
+    '--to-version',
+    toVersion,
+  ]
+
+  test('2. --to-version 2.5 (and the version the server reports, 2.5.1) is accepted against MISP 2.5', async () => {
+    const s = await startServers('2.5', { events23: [wire23(1)] })
+    try {
+      for (const v of ['2.5', '2.5.1']) {
+        const r = await node([BIN, ...args23to25(s, v), '--dry-run'], { env: keysFor('2.3->2.4') })
+        expect(r.code, `${v}: ${r.err}`).toBe(0)
+      }
+      const wrong = await node([BIN, ...args23to25(s, '2.3'), '--from-version', '2.5'], {
+        env: keysFor('2.3->2.4'),
+      })
+      expect(wrong.code).toBe(2)
+      expect(wrong.err).toMatch(
+        /--from-version 2\.5, but the source server is MISP 2\.3\.178 \(use --from-version 2\.3\)/,
+      )
+      const bad = await node([BIN, ...args23to25(s, '2.6')], { env: keysFor('2.3->2.4') })
+      expect(bad.code).toBe(2)
+      expect(bad.err).toMatch(/--to-version must be 2\.3, 2\.4 or 2\.5/)
+    } finally {
+      await s.close()
+    }
+  })
+
+  test('4. --since 7 and --since -7d: refused with the hint 7d; the report prints the resolved date', async () => {
+    const s = await startServers('2.4.199', { events23: [wire23(1)] })
+    try {
+      for (const since of ['7', '-7d']) {
+        const r = await node([BIN, ...syncArgs(s, '2.3->2.4'), '--since', since], {
+          env: keysFor('2.3->2.4'),
+        })
+        expect(r.code, since).toBe(2)
+        expect(r.err, since).toMatch(/--since .*7d/)
+        expect(r.err, since).not.toMatch(/Invalid|NaN|RangeError/)
+      }
+      const ok = await node([BIN, ...syncArgs(s, '2.3->2.4'), '--since', '7d', '--dry-run'], {
+        env: keysFor('2.3->2.4'),
+      })
+      expect(ok.code, ok.err).toBe(0)
+      const resolved = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10)
+      expect(ok.out).toMatch(new RegExp(`since ${resolved}T\\d\\d:\\d\\d:\\d\\dZ`))
+    } finally {
+      await s.close()
+    }
+  })
+
+  test('6. --from-key KEY: keys come from the environment or --from-key-file; the key is not echoed', async () => {
+    for (const form of [['--from-key', KEY23], [`--from-key=${KEY23}`], ['--to-key', KEY24]]) {
+      const r = await node(
+        [BIN, 'sync', '--from', 'http://127.0.0.1:9/', '--from-version', '2.3', ...form],
+        {},
+      )
+      expect(r.code).toBe(2)
+      expect(r.err).toMatch(/MISP_(FROM|TO)_KEY/)
+      expect(r.err).toMatch(/--(from|to)-key-file/)
+      expect(`${r.out}${r.err}`).not.toContain(KEY23)
+      expect(`${r.out}${r.err}`).not.toContain(KEY24)
+    }
+  })
+
+  test('6. both keys missing: both reported at once', async () => {
+    const r = await node(
+      [
+        BIN,
+        'sync',
+        '--from',
+        'http://127.0.0.1:9/',
+        '--from-version',
+        '2.3',
+        '--to',
+        'http://127.0.0.1:9/x/',
+        '--to-version',
+        '2.4',
+      ],
+      {},
+    )
+    expect(r.code).toBe(2)
+    expect(r.err).toMatch(/MISP_FROM_KEY/)
+    expect(r.err).toMatch(/MISP_TO_KEY/)
+  })
+})

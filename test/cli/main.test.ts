@@ -73,8 +73,8 @@ describe('help and usage', () => {
     [['--bogus'], /--bogus/],
     [['--from', 'http://x', '--from-version', '2.3', '--to-version', '2.4'], /--to is required/],
     [
-      ['--from', 'http://x', '--from-version', '2.5', '--to', 'http://y', '--to-version', '2.4'],
-      /--from-version must be 2.3 or 2.4/,
+      ['--from', 'http://x', '--from-version', '2.6', '--to', 'http://y', '--to-version', '2.4'],
+      /--from-version must be 2.3, 2.4 or 2.5/,
     ],
     [['--from', 'http://x', '--from-version', '2.4', '--to', 'http://y', '--to-version', '2.4'], /both 2.4/],
     [

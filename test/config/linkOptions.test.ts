@@ -43,7 +43,7 @@ describe('LINK_OPTIONS', () => {
   })
 
   test('every problem is reported, each naming its path (file) or flag (command line)', () => {
-    const bad = { tags: 'all', concurrency: 0, existence: 3, since: '7' }
+    const bad = { tags: 'all', concurrency: 0, existence: 3, since: '7d' }
     const file = readLink(bad, (n) => `links[1].${n}`)
     expect(E.isLeft(file) && file.left).toEqual([
       'links[1].concurrency must be a whole number of at least 1, got 0',
@@ -75,15 +75,36 @@ describe('LINK_OPTIONS', () => {
     )
   })
 
+  test('server options: 2.5 and a full version (2.5.1, 2.3.178) are read as their wire format (issue #16)', () => {
+    for (const [given, format] of [
+      ['2.3', '2.3'],
+      ['2.3.178', '2.3'],
+      ['2.4', '2.4'],
+      ['2.4.199', '2.4'],
+      ['2.5', '2.4'],
+      ['2.5.1', '2.4'],
+    ] as const) {
+      const r = readOptions(
+        SERVER_OPTIONS,
+        (name) => (name === 'version' ? given : undefined),
+        String,
+        context,
+      )
+      expect(E.isRight(r) && r.right.version, given).toBe(format)
+    }
+  })
+
   test('server options: a URL with credentials is refused without echoing them', () => {
     const r = readOptions(
       SERVER_OPTIONS,
-      (name) => ({ url: 'https://admin:hunter2@misp.example.org', version: '2.5' })[name as string],
+      (name) => ({ url: 'https://admin:hunter2@misp.example.org', version: '2.6' })[name as string],
       (name) => `servers.hub.${name}`,
       context,
     )
     expect(E.isLeft(r) && r.left.join('\n')).toMatch(/^servers\.hub\.url "https:\/\/<redacted>@misp/)
     expect(E.isLeft(r) && r.left.join('\n')).not.toContain('hunter2')
-    expect(E.isLeft(r) && r.left[1]).toBe('servers.hub.version must be 2.3 or 2.4, got "2.5"')
+    expect(E.isLeft(r) && r.left[1]).toBe(
+      `servers.hub.version must be 2.3, 2.4 or 2.5 (MISP 2.5 speaks 2.4's format), got "2.6"`,
+    )
   })
 })

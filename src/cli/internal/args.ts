@@ -29,6 +29,25 @@ export interface Parsed {
   readonly positionals: ReadonlyArray<string>
 }
 
+/**
+ * `--since -7d`: a value that starts with a dash and a digit is the value of the option before it
+ * (no flag starts with a digit), so that its reader can say what is wrong with it, instead of
+ * `parseArgs`' "argument is ambiguous".
+ */
+const joinDashValues = (args: ReadonlyArray<string>, options: Options): Array<string> => {
+  const out: Array<string> = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    const next = args[i + 1]
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`)
+      i++
+    } else out.push(arg)
+  }
+  return out
+}
+
 /** `parseArgs` in strict mode; an unknown flag, a missing value, … is a `UsageError`. */
 export const parse = (
   args: ReadonlyArray<string>,
@@ -36,7 +55,12 @@ export const parse = (
   maxPositionals: number,
 ): E.Either<UsageError, Parsed> => {
   try {
-    const r = parseArgs({ args: [...args], options, strict: true, allowPositionals: maxPositionals > 0 })
+    const r = parseArgs({
+      args: joinDashValues(args, options),
+      options,
+      strict: true,
+      allowPositionals: maxPositionals > 0,
+    })
     if (r.positionals.length > maxPositionals)
       return E.left(usageError(`unexpected argument ${JSON.stringify(r.positionals[maxPositionals])}`))
     return E.right({ values: r.values as Parsed['values'], positionals: r.positionals })

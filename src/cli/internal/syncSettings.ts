@@ -41,6 +41,8 @@ export type SideSettings = ServerOptions & {
   readonly version: ApiVersion
   /** the key file as the user wrote it (for messages) */
   readonly keyFileShown?: string
+  /** the version as the user wrote it (`2.5`, `2.5.1`; for messages) */
+  readonly versionShown?: string
   /** the flag an option of this side was given with (`--from-ca` or `--ca`) */
   readonly at: (name: keyof typeof SERVER_OPTIONS) => string
 }
@@ -82,8 +84,10 @@ const readSide = (
   const errors = [...missing, ...(E.isLeft(read) ? read.left : [])]
   if (errors.length > 0 || E.isLeft(read)) return E.left(errors)
   const shown = p.values[`${side}-key-file`]
+  const versionShown = p.values[sideFlag(p, side, 'version')]
   return E.right({
     ...read.right,
+    ...(typeof versionShown === 'string' ? { versionShown: versionShown.trim() } : {}),
     url: read.right.url!,
     version: read.right.version!,
     ...(typeof shown === 'string' ? { keyFileShown: shown } : {}),
