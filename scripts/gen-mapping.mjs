@@ -77,7 +77,7 @@ only when it carries something: a value that is absent, \`null\`, \`""\`, \`[]\`
 loss, nor is a value the target implies without the field (listed in the note, e.g. \`deleted:
 false\`). A field with any content is reported whole, with its value. The conservation law
 (\`test/convert/laws.test.ts\`) checks both: every input field arrives, is named by a loss, or has
-one of these not-a-loss fates. Section numbers (§) refer to misp-versions.md.
+one of these not-a-loss fates. Citations \`file@tag:line\` point into MISP's source at a release tag.
 
 ## 2.4 → 2.3 (\`downgrade\`)
 
@@ -125,7 +125,7 @@ ${presetRows.join('\n')}
 
 ## Attribute types and categories MISP 2.3 accepts
 
-${attributeTypes.length} types, ${categories.length} categories (\`Attribute.php\` of MISP 2.3, §7). A 2.4
+${attributeTypes.length} types, ${categories.length} categories (\`Attribute.php@v2.3.178:101-145\`). A 2.4
 attribute whose (category, type) pair is not in this table is dropped by \`downgrade\`.
 
 | category | types |

@@ -7,7 +7,7 @@
 
 /**
  * The CLI's exit status: 0 all transferred (or unchanged/skipped by policy), 1 some events
- * failed, 2 bad usage or configuration (contract §5).
+ * failed, 2 bad usage or configuration.
  *
  * @category model
  * @since 0.1.0

@@ -1,5 +1,5 @@
 /**
- * `misp-bridge convert`: one event file from one format to the other, offline (contract §5). The
+ * `misp-bridge convert`: one event file from one format to the other, offline. The
  * converted event goes to stdout, the losses to stderr.
  *
  * @since 0.1.0

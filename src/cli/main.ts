@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `misp-bridge` command: `sync`, `convert` and `demo` (contract §5). `main(argv, io)` is the
+ * The `misp-bridge` command: `sync`, `convert` and `demo`. `main(argv, io)` is the
  * whole CLI as a function (tests call it in-process); run as a program, this module calls it with
  * the process's streams and exits with its status.
  *

@@ -1,5 +1,5 @@
 /**
- * `misp-bridge sync`: one run of a connector between two MISP servers (contract §5).
+ * `misp-bridge sync`: one run of a connector between two MISP servers.
  *
  * @since 0.1.0
  */

@@ -133,7 +133,7 @@ export interface RateLimited {
 
 /**
  * 404: the event (or the endpoint) does not exist or is not visible to this user. Also MISP's
- * edit refusal "…Could not find the local event." (§5.5), in whichever envelope and status the
+ * edit refusal "…Could not find the local event." (`Event::_edit@v2.4.199:4075-4160`), in whichever envelope and status the
  * server's era uses (2.3: 405; 2.4.0–2.4.102: 200; 2.4.103+: 403): `status` is the wire status.
  *
  * @category model

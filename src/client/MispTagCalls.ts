@@ -35,7 +35,7 @@ export abstract class MispTagCalls<V extends ApiVersion> {
    * Every tag of the server, as `{id, name, colour?, exportable?, count?}`.
    *
    * - 2.4/2.5: `GET /tags/index` → `{"Tag": [...]}`, all tags in one answer
-   *   (`TagsController.php@v2.4.199:67-69`; seen on a real 2.5.1, misp-versions.md §12).
+   *   (`TagsController.php@v2.4.199:67-69`; seen on a real MISP 2.5.1).
    * - 2.3: `GET /tags/index/page:N`, 50 tags a page (the REST index paginates,
    *   `TagsController.php@v2.3.178:14-31`), page after page until the last.
    *
@@ -56,7 +56,7 @@ export abstract class MispTagCalls<V extends ApiVersion> {
    * on 2.4/2.5 (`ACLComponent.php@v2.5.1:710`), `perm_tagger` on 2.3
    * (`TagsController.php@v2.3.178:71`); see {@link MispClient.permissions}.
    *
-   * - 2.4/2.5: 200 `{"Tag": {…}}` (§12); a name the server has answers with that tag
+   * - 2.4/2.5: 200 `{"Tag": {…}}` (seen on a real MISP 2.5.1); a name the server has answers with that tag
    *   (`TagsController.php@v2.4.199:155-165`).
    * - 2.3: REST success is a redirect to `/tags/view/{id}` (`TagsController.php@v2.3.178:77`), the
    *   id is read from `Location`; a taken name (405 "…A similar name already exists.") is looked
@@ -80,10 +80,10 @@ export abstract class MispTagCalls<V extends ApiVersion> {
    * - 2.3: `POST /events/addTag/{eventId}/{tagId}`; the event's timestamp does not change
    *   (`EventsController.php@v2.3.178:2817-2851`).
    * - 2.4/2.5: `POST /events/addTag/{eventId}/{tagId}/local:0` (MISP's OpenAPI `tagEvent`); MISP
-   *   unpublishes the event and bumps its timestamp (`Event::unpublishEvent@v2.4.199:6028-6053`, §12).
+   *   unpublishes the event and bumps its timestamp (`Event::unpublishEvent@v2.4.199:6028-6053`, seen on a real MISP 2.5.1).
    *
    * Without a numeric `tag.id`, the tag is named in the body instead (2.4/2.5 `{"tag": name}`,
-   * §12; 2.3 `{"Event": {"tag": name}}`) — never in the URL, where MISP misreads `tlp:amber`.
+   * seen on a real MISP 2.5.1; 2.3 `{"Event": {"tag": name}}`) — never in the URL, where MISP misreads `tlp:amber`.
    * "Tag is already attached to this event." is `AlreadyAttached`; "Invalid Tag.", "Tag not
    * found." and "Invalid event." are `NotFound`, a permission refusal `Forbidden` (all answered
    * with HTTP 200 and `saved: false`). A write: never retried.
@@ -103,7 +103,7 @@ export abstract class MispTagCalls<V extends ApiVersion> {
 
   /**
    * Detaches a tag from an event by numeric tag id: `POST /events/removeTag/{eventId}/{tagId}` in
-   * every release (a tag name there answers "Invalid Tag.", §12). 2.4/2.5 bump the event's
+   * every release (a tag name there answers "Invalid Tag.", seen on a real MISP 2.5.1). 2.4/2.5 bump the event's
    * timestamp, 2.3 does not. "Invalid event - tag combination." is `NotAttached`. A write: never
    * retried.
    *
@@ -124,7 +124,7 @@ export abstract class MispTagCalls<V extends ApiVersion> {
    * Deletes an attribute by its local id: `POST /attributes/delete/{id}`.
    *
    * - 2.4/2.5: a soft delete (`deleted: true`, attribute and event timestamps bumped, the event
-   *   unpublished; `Attribute::deleteAttribute@v2.4.199:3016-3074`, §12), 200 `{"message":
+   *   unpublished; `Attribute::deleteAttribute@v2.4.199:3016-3074`, seen on a real MISP 2.5.1), 200 `{"message":
    *   "Attribute deleted."}`; a missing or already deleted attribute is `NotFound`.
    * - 2.3: deleted for good (`AttributesController.php@v2.3.178:841-923`); the event's timestamp
    *   does not change, its `attribute_count` drops (`counterCache`, `Attribute.php@v2.3.178:350-358`).

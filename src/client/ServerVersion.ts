@@ -76,7 +76,7 @@ export const atLeast = (v: ServerVersion, major: number, minor: number, patch: n
 export const apiVersionOf = (v: ServerVersion): ApiVersion => (atLeast(v, 2, 4, 0) ? '2.4' : '2.3')
 
 /**
- * REST behaviours that changed within the 2.4 line (misp-versions.md §5): when each appeared.
+ * REST behaviours that changed within the 2.4 line (MISP's `EventsController.php`): when each appeared.
  *
  * @category utils
  * @since 0.1.0

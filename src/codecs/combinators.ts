@@ -31,7 +31,7 @@ export const nullable = <A>(codec: WireC<A>): WireC<A | null> =>
 
 /**
  * The empty JSON array `[]`, which PHP emits for an empty associative array (e.g. an attribute's
- * `SharingGroup: []`, misp-versions.md §2.4).
+ * `SharingGroup: []`, `XMLConverterTool.php@v2.4.0:27-41`).
  *
  * @category combinators
  * @since 0.1.0

@@ -5,7 +5,7 @@
  * numbers in a PHP 8 MISP 2.5 without `PDO::ATTR_STRINGIFY_FETCHES`; booleans as `true`, `1` or
  * `"1"`), so every codec here **decodes leniently** into the **canonical wire form** of MISP
  * (ids, counters, timestamps and levels as decimal strings, flags as booleans, see
- * misp-versions.md §2.4) and **encodes as the identity**. A value that is already canonical
+ * `XMLConverterTool.php@v2.4.0:27-41`) and **encodes as the identity**. A value that is already canonical
  * decodes to itself, without a copy: that is what keeps decoding fast and a decode → encode
  * round trip faithful.
  *

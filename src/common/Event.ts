@@ -1,6 +1,6 @@
 /**
  * Event-level values that MISP 2.3 and 2.4 share unchanged: threat level, analysis state and the
- * read-only related-event items (misp-versions.md §2.1, §2.2).
+ * read-only related-event items (`Event.php@v2.4.199:1997`, `Event.php@v2.4.0:1130-1145`).
  *
  * @since 0.1.0
  */

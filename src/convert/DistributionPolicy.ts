@@ -1,6 +1,6 @@
 /**
  * Distribution policy as data: how each sharing level of the source becomes a level of the
- * target, for events and for attributes, in both directions (misp-versions.md §3).
+ * target, for events and for attributes, in both directions (`Event.php@v2.4.0:74-75`).
  *
  * The one rule no table may break: **nothing is ever shared more widely than it was**. Levels
  * 0–3 are ordered (your organisation < this community < connected communities < all); a sharing

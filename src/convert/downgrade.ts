@@ -1,6 +1,6 @@
 /**
  * 2.4 → 2.3: `downgrade(event)` turns a MISP 2.4/2.5 event into a body a MISP 2.3 server accepts
- * (misp-versions.md §3, §4, §7, §8), reporting everything it drops or changes.
+ * (`Event.php@v2.4.0:74-75`, `Event.php@v2.4.199:3462-3471`, `Attribute.php@v2.3.178:101-145`, docs/mapping.md), reporting everything it drops or changes.
  *
  * @since 0.1.0
  */
@@ -27,7 +27,7 @@ interface Downgrade extends Run {
   readonly seen: SeenValues
 }
 
-/** Why 2.3 would refuse this attribute, if it would (§7). */
+/** Why 2.3 would refuse this attribute, if it would (`Attribute.php@v2.3.178:101-145`). */
 const refusal = (a: V24.Attribute): AttributeDropReason | undefined => {
   if (a.deleted === true) return 'deleted'
   if (!isType(a.type)) return 'type-not-in-2.3'

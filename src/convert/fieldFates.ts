@@ -72,7 +72,7 @@ export type FateTable<C extends { readonly required: object; readonly optional: 
 >
 
 // ---------------------------------------------------------------------------------------------
-// 2.4 → 2.3 (downgrade), misp-versions.md §3, §4, §7, §8
+// 2.4 → 2.3 (downgrade), `Event.php@v2.4.0:74-75`, `Event.php@v2.4.199:3462-3471`, `Attribute.php@v2.3.178:101-145`, docs/mapping.md
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -87,7 +87,10 @@ export const eventToV23 = {
   id: 'instance-local',
   org_id: 'instance-local',
   orgc_id: 'instance-local',
-  org: ['instance-local', 'the owner is always the posting user’s organisation (§4)'],
+  org: [
+    'instance-local',
+    'the owner is always the posting user’s organisation (`Event.php@v2.4.199:3462-3471`)',
+  ],
   orgc: [
     'converted',
     'legacy creator name: used as `orgc` when `Orgc.name` is absent; reported when it disagrees with it',
@@ -112,18 +115,24 @@ export const eventToV23 = {
   ],
   attribute_count: 'recomputed',
   proposal_email_lock: 'copied',
-  locked: ['converted', 'always `true`: a synced copy (sync users may edit only locked events, §5.5)'],
+  locked: [
+    'converted',
+    'always `true`: a synced copy (sync users may edit only locked events, `Event::_edit@v2.4.199:4075-4160`)',
+  ],
   disable_correlation: ['not-in-target', '2.3 correlates every event', [false]],
   extends_uuid: 'not-in-target',
   protected: ['not-in-target', '2.3 has no protected events', [false]],
   event_creator_email: 'not-in-target',
-  Org: ['instance-local', 'the owner is always the posting user’s organisation (§4)'],
+  Org: [
+    'instance-local',
+    'the owner is always the posting user’s organisation (`Event.php@v2.4.199:3462-3471`)',
+  ],
   Orgc: ['converted', '`Orgc.name` → `orgc` (2.3 names organisations by string)'],
   SharingGroup: ['not-in-target', 'sharing groups do not exist in 2.3'],
   Attribute: ['converted', 'each attribute converted; some dropped (see attribute table)'],
   ShadowAttribute: ['not-transferred', 'proposals are not carried by an event transfer'],
   RelatedEvent: ['recomputed', 'correlations are computed by each server'],
-  Tag: ['not-in-target', '2.3 event JSON has no tags (§6)'],
+  Tag: ['not-in-target', '2.3 event JSON has no tags (`JSONConverterTool.php@v2.3.178:44`)'],
   EventTag: 'not-in-target',
   Galaxy: 'not-in-target',
   Object: ['converted', 'flattened: object attributes become plain attributes'],
@@ -142,10 +151,16 @@ export const eventToV23 = {
  */
 export const attributeToV23 = {
   uuid: 'copied',
-  type: ['copied', 'attributes whose type 2.3 does not know are dropped (§7)'],
-  category: ['copied', 'attributes whose (category, type) pair 2.3 rejects are dropped (§7)'],
+  type: ['copied', 'attributes whose type 2.3 does not know are dropped (`Attribute.php@v2.3.178:101-145`)'],
+  category: [
+    'copied',
+    'attributes whose (category, type) pair 2.3 rejects are dropped (`Attribute.php@v2.3.178:101-145`)',
+  ],
   value: ['copied', 'a second identical (type, category, value) is dropped: 2.3 `valueIsUnique`'],
-  id: ['instance-local', 'must not reach 2.3: its edit would overwrite a local attribute with that id (§7)'],
+  id: [
+    'instance-local',
+    'must not reach 2.3: its edit would overwrite a local attribute with that id (`EventsController.php@v2.3.178:1220-1262`)',
+  ],
   event_id: 'instance-local',
   object_id: 'instance-local',
   object_relation: 'not-in-target',
@@ -217,7 +232,7 @@ export const orgToV23 = {
 } as const satisfies FateTable<typeof V24.Org>
 
 // ---------------------------------------------------------------------------------------------
-// 2.3 → 2.4 (upgrade), misp-versions.md §4, §8
+// 2.3 → 2.4 (upgrade), `Event.php@v2.4.199:3462-3471`, docs/mapping.md
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -230,8 +245,14 @@ export const eventToV24 = {
   uuid: 'copied',
   info: 'copied',
   id: 'instance-local',
-  org: ['instance-local', 'the owner is always the posting user’s organisation (§4)'],
-  orgc: ['converted', 'becomes `Orgc: {name}`: 2.4 finds or creates the organisation by name (§4)'],
+  org: [
+    'instance-local',
+    'the owner is always the posting user’s organisation (`Event.php@v2.4.199:3462-3471`)',
+  ],
+  orgc: [
+    'converted',
+    'becomes `Orgc: {name}`: 2.4 finds or creates the organisation by name (`Event.php@v2.4.199:3462-3471`)',
+  ],
   date: 'copied',
   threat_level_id: 'copied',
   analysis: 'copied',
@@ -241,7 +262,7 @@ export const eventToV24 = {
   publish_timestamp: 'copied',
   attribute_count: 'recomputed',
   proposal_email_lock: 'copied',
-  locked: ['converted', 'always `true`: a synced copy (§5.5)'],
+  locked: ['converted', 'always `true`: a synced copy (`Event::_edit@v2.4.199:4075-4160`)'],
   Attribute: ['converted', 'each attribute converted (see attribute table)'],
   ShadowAttribute: ['not-transferred', 'proposals are not carried by an event transfer'],
   RelatedEvent: ['recomputed', 'correlations are computed by each server'],

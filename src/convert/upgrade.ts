@@ -1,6 +1,6 @@
 /**
  * 2.3 → 2.4: `upgrade(event)` turns a MISP 2.3 event into a body a MISP 2.4/2.5 server accepts
- * (misp-versions.md §4, §8), reporting everything it drops or changes.
+ * (`Event.php@v2.4.199:3462-3471`, docs/mapping.md), reporting everything it drops or changes.
  *
  * @since 0.1.0
  */

@@ -52,7 +52,7 @@ export interface RecordedError {
 }
 
 /**
- * One event attempt as the transfer log records it (contract §4, §6).
+ * One event attempt as the transfer log records it.
  *
  * @category model
  * @since 0.1.0

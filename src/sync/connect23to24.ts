@@ -3,7 +3,7 @@
  *
  * This direction's own concerns:
  *
- * - **Which events changed.** MISP 2.3's index has no timestamp filter (misp-versions.md §5.2):
+ * - **Which events changed.** MISP 2.3's index has no timestamp filter (`EventsController::index@v2.3.178` filters by date):
  *   `GET /events/index` returns every event's row, each with its `timestamp`, and the rows are
  *   compared here, client-side. `restSearch`'s `last` is not used: it filters on
  *   `publish_timestamp`, so an edit of an unpublished event (or an edit after publishing) would

@@ -3,7 +3,7 @@
  * on the endpoints misp-bridge uses, with fault injection. Real HTTP (or HTTPS), ephemeral port,
  * nothing beyond `node:http`/`node:https`/`node:net`/`node:crypto`.
  *
- * Behaviour comes from `shared/docs/misp-versions.md` (cited `§N`) and, for 2.5, from the 32
+ * Behaviour comes from MISP's source (cited `file@tag:line`) and, for 2.5, from the 32
  * exchanges recorded on a real MISP 2.5.1 (cited `rec#N`); the version thresholds are data in
  * `profiles.ts`, the endpoints in `internal/routes.ts`.
  *
@@ -29,7 +29,7 @@ import { type EmulatorVersion, type Profile, resolveProfile } from './profiles.j
 
 /**
  * The API key the emulator accepts unless told otherwise: 40 alphanumeric characters, like a MISP
- * authkey (§5.1).
+ * authkey (`AppController.php@v2.4.199:443-465`).
  *
  * @category model
  * @since 0.1.0
@@ -37,7 +37,7 @@ import { type EmulatorVersion, type Profile, resolveProfile } from './profiles.j
 export const DEFAULT_API_KEY = 'MispBridgeEmulatorApiKey0123456789abcdef'
 
 /**
- * The role of the API key's user (§5.1 ACL): `'sync'` has perm_sync (keeps the creator org of
+ * The role of the API key's user (`ACLComponent.php@v2.4.199:260-332`): `'sync'` has perm_sync (keeps the creator org of
  * pushed events, edits locked events of other orgs), `'site-admin'` can do anything, `'user'` is a
  * plain REST user of the organisation (no perm_sync, no perm_publish).
  *
@@ -69,9 +69,9 @@ export interface EmulatorOptions {
   readonly serverUuid?: string
   /** Seed events: wire JSON (`{Event:…}` or bare, 2.3 or 2.4 shape), stored as given (ids filled in if missing). */
   readonly events?: ReadonlyArray<unknown>
-  /** 2.5 only: ids, timestamps, counters and levels as JSON numbers (PHP 8 PDO without STRINGIFY_FETCHES, §2.4). */
+  /** 2.5 only: ids, timestamps, counters and levels as JSON numbers (PHP 8 PDO without STRINGIFY_FETCHES, `default.php@v2.5.1:28-44`). */
   readonly numericWire?: boolean
-  /** Status of a duplicate create: 404 (default, §5.4, rec#4) or 302 (the flushed-early variant MISP also accepts). */
+  /** Status of a duplicate create: 404 (default, `Event.php@v2.3.178:1336-1344`, rec#4) or 302 (the flushed-early variant MISP also accepts). */
   readonly duplicateStatus?: 404 | 302
   /** MISP installed in a sub-directory, e.g. `'/misp'`. */
   readonly baseUrlPath?: string

@@ -1,6 +1,6 @@
 /**
  * A MISP 2.3 attribute and its proposals, as found in `Event.Attribute[]` (fields:
- * `$fieldsAtt`, `Event.php@v2.3.178:895`; misp-versions.md §2.3).
+ * `$fieldsAtt`, `Event.php@v2.3.178:895`; `Event.php@v2.4.199:1998`).
  *
  * @since 0.1.0
  */

@@ -1,5 +1,5 @@
 /**
- * MISP 2.3 distribution levels (misp-versions.md §3): `0` your organisation only, `1` this
+ * MISP 2.3 distribution levels (`Event.php@v2.3.178:61-74`): `0` your organisation only, `1` this
  * community only, `2` connected communities, `3` all communities. 2.3 has no sharing groups and
  * no "inherit": `Event.php@v2.3.178:167` and `Attribute.php@v2.3.178:308` accept 0–3 only.
  *

@@ -1,5 +1,5 @@
 /**
- * A MISP 2.3 event (fields: `Event.php@v2.3.178:894`; misp-versions.md §2.1, §2.2, §4).
+ * A MISP 2.3 event (fields: `Event.php@v2.3.178:894`).
  *
  * 2.3 names organisations by **name strings** (`org` owner, `orgc` creator) and has no sharing
  * groups, tags, objects, galaxies, reports or sightings in its event JSON.

@@ -1,6 +1,6 @@
 /**
  * A row of MISP 2.3's event index (`GET /events/index`): a bare event row with every column
- * but `user_id` and no attributes (`View/Events/json/index.ctp@v2.3.178`, misp-versions.md §5.2).
+ * but `user_id` and no attributes (`View/Events/json/index.ctp@v2.3.178`).
  *
  * @since 0.1.0
  */

@@ -1,6 +1,6 @@
 /**
  * A MISP 2.4 attribute and its proposals (fields: `Event.php@v2.4.0:1129`,
- * `Event.php@v2.4.199:1998`; misp-versions.md §2.3). Fields that appeared after 2.4.0 are
+ * `Event.php@v2.4.199:1998`). Fields that appeared after 2.4.0 are
  * optional: `deleted` (v2.4.43), `disable_correlation` (v2.4.58), `Tag` (v2.4.60), `object_id` /
  * `object_relation` (v2.4.80), `Sighting` (v2.4.82), `first_seen` / `last_seen` (v2.4.120).
  *

@@ -1,5 +1,5 @@
 /**
- * MISP 2.4 distribution levels (misp-versions.md §3). Events take 0–4 (`4` = sharing group);
+ * MISP 2.4 distribution levels (`Event.php@v2.4.0:74-75`). Events take 0–4 (`4` = sharing group);
  * attributes, objects and event reports take 0–5 (`5` = inherit the event's level,
  * `Attribute.php@v2.4.0:67-68`).
  *

@@ -1,6 +1,6 @@
 /**
  * A MISP 2.4 event, as MISP 2.4.0 … 2.4.199 and 2.5 serve it (fields: `Event.php@v2.4.0:1128`,
- * `Event.php@v2.4.199:1997`; misp-versions.md §2.1, §2.2). Fields that appeared after 2.4.0 are
+ * `Event.php@v2.4.199:1997`, `Event.php@v2.4.0:1130-1145`). Fields that appeared after 2.4.0 are
  * optional: `disable_correlation` (v2.4.58), `event_creator_email` (v2.4.67), `extends_uuid`
  * (v2.4.90), `protected` (v2.4.156), `Galaxy` (v2.4.56), `Object` (v2.4.80), `EventReport`
  * (v2.4.133), `CryptographicKey` (v2.4.156), analyst data (v2.4.186).
@@ -49,7 +49,7 @@ export type EventTag = t.TypeOf<typeof EventTag>
 
 /**
  * A 2.4 event. `uuid` and `info` are required. Legacy 2.3 `org`/`orgc` name strings are
- * accepted (upgraded databases still show them, and 2.4 reads `orgc` on input, §4).
+ * accepted (upgraded databases still show them, and 2.4 reads `orgc` on input, `Event.php@v2.4.199:3462-3471`).
  *
  * @category model
  * @since 0.1.0

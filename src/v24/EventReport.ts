@@ -1,6 +1,6 @@
 /**
  * A MISP 2.4 event report (since v2.4.133): a markdown document attached to an event
- * (misp-versions.md §2.2).
+ * (`Event.php@v2.4.0:1130-1145`).
  *
  * @since 0.1.0
  */

@@ -1,6 +1,6 @@
 /**
  * MISP 2.4 galaxies (since v2.4.56): clusters attached to an event or attribute through
- * `misp-galaxy:…` tags (misp-versions.md §2.2, §6).
+ * `misp-galaxy:…` tags (`Event.php@v2.4.0:1130-1145`, `Event::__attachTags@v2.4.199:7394-7420`).
  *
  * @since 0.1.0
  */

@@ -2,7 +2,7 @@
  * A row of MISP 2.4's event index (`GET|POST /events/index`): the event's own columns without
  * attributes, plus `Org`, `Orgc`, `EventTag` and `SharingGroup` (`json/index.ctp@v2.4.0`). With
  * `minimal: 1` (v2.4.72+) rows shrink to `{id, timestamp, sighting_timestamp, published, uuid,
- * orgc_uuid}` (recorded from MISP 2.5.1, misp-versions.md §11).
+ * orgc_uuid}` (recorded from MISP 2.5.1, seen on a real MISP 2.5.1).
  *
  * @since 0.1.0
  */

@@ -1,6 +1,6 @@
 /**
  * A MISP 2.4 object (since v2.4.80): a template-shaped group of attributes with references to
- * other objects or attributes (misp-versions.md §2.2). MISP 2.3 has no objects; the downgrade
+ * other objects or attributes (`Event.php@v2.4.0:1130-1145`). MISP 2.3 has no objects; the downgrade
  * flattens them into plain attributes.
  *
  * @since 0.1.0

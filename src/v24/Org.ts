@@ -1,6 +1,6 @@
 /**
  * A MISP 2.4 organisation as embedded in events (`Org`, `Orgc`, sharing-group members):
- * `{id, name, uuid}`, plus `local` since v2.4.114 (misp-versions.md §2.2, §4). Feed exports carry
+ * `{id, name, uuid}`, plus `local` since v2.4.114 (`Event.php@v2.4.0:1130-1145`, `Event.php@v2.4.199:3462-3471`). Feed exports carry
  * only `{name, uuid}`; MISP matches an incoming `Orgc` by uuid, else by name.
  *
  * @since 0.1.0

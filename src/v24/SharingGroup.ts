@@ -1,5 +1,5 @@
 /**
- * A MISP 2.4 sharing group (misp-versions.md §2.2): present on events (and attributes) with
+ * A MISP 2.4 sharing group (`Event.php@v2.4.0:1130-1145`): present on events (and attributes) with
  * distribution 4. Sync users and site admins get the full group with its member organisations
  * (`SharingGroupOrg[]`) and servers (`SharingGroupServer[]`, `server_id "0"` = this instance);
  * others get `{id, name, releasability, description}`.

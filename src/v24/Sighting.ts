@@ -1,5 +1,5 @@
 /**
- * A MISP 2.4 sighting (per attribute in event JSON since v2.4.82, misp-versions.md §2.2).
+ * A MISP 2.4 sighting (per attribute in event JSON since v2.4.82, `Event.php@v2.4.0:1130-1145`).
  *
  * @since 0.1.0
  */

@@ -1,6 +1,6 @@
 /**
  * A MISP 2.4 tag row as found in `Event.Tag[]` and (since v2.4.60) `Attribute.Tag[]`
- * (misp-versions.md §6). MISP captures incoming tags by name.
+ * (`Event::__attachTags@v2.4.199:7394-7420`). MISP captures incoming tags by name.
  *
  * @since 0.1.0
  */

@@ -53,7 +53,7 @@ beforeAll(async () => {
     events24: [wire24(1), wire24(2)],
   })
   dir = await tempDir()
-}, 120_000)
+}, 300_000)
 
 afterAll(async () => {
   await servers?.close()

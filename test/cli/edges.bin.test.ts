@@ -17,7 +17,7 @@ let dir: Awaited<ReturnType<typeof tempDir>>
 beforeAll(async () => {
   BIN = await buildBin('misp-bridge-bin-test-edges')
   dir = await tempDir()
-}, 120_000)
+}, 300_000)
 
 afterAll(async () => {
   await dir?.remove()
@@ -57,24 +57,36 @@ describe('9. convert: a summary of the losses by default, every loss with --verb
 })
 
 describe('7. Ctrl-C', () => {
-  /** 12 events on a 2.3 server whose target answers each create after 300 ms. */
+  /** 12 events on a 2.3 server whose target answers each create after 1.5 s. */
   const slowServers = async (): Promise<Servers> => {
     const s = await startServers('2.4.199', { events23: Array.from({ length: 12 }, (_, i) => wire23(i + 1)) })
-    s.e24.inject({ kind: 'hang', ms: 300 }, { times: Number.POSITIVE_INFINITY, match: { method: 'POST' } })
+    s.e24.inject(
+      { kind: 'hang', ms: 1500 },
+      { times: Number.POSITIVE_INFINITY, match: { method: 'POST', path: /^\/events(\/add)?$/ } },
+    )
     return s
   }
 
-  /** Runs sync with `--concurrency 1 --state`, sending SIGINT `times` times once the first event is written. */
+  /**
+   * Runs sync with `--concurrency 1 --state`: SIGINT once a create is waiting for its answer (so
+   * an event is running), and with `times` 2 again as soon as the first notice is on stderr.
+   */
   const interrupted = async (s: Servers, state: string, times: 1 | 2) =>
     node([BIN, ...syncArgs(s, '2.3->2.4'), '--concurrency', '1', '--state', state], {
       env: keysFor('2.3->2.4'),
       started: (child) => {
         const poll = setInterval(() => {
-          if (s.e24.events().length === 0) return
+          if (
+            !s.e24.requests.some((q) => q.method === 'POST' && q.path.startsWith('/events') && q.status === 0)
+          )
+            return
           clearInterval(poll)
           child.kill('SIGINT')
-          if (times === 2) setTimeout(() => child.kill('SIGINT'), 100)
-        }, 20)
+        }, 10)
+        if (times === 2)
+          child.stderr?.on('data', (d: Buffer) => {
+            if (d.toString().includes('Ctrl-C again')) child.kill('SIGINT')
+          })
       },
     })
 
@@ -101,7 +113,7 @@ describe('7. Ctrl-C', () => {
     const s = await slowServers()
     try {
       const r = await interrupted(s, join(dir.path, 'ctrl-c-twice.json'), 2)
-      expect(r.code).toBe(130)
+      expect(r.code, `${r.signal} ${r.err}`).toBe(130)
       const after = r.err
         .slice(r.err.indexOf('Ctrl-C again'))
         .split('\n')

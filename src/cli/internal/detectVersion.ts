@@ -2,7 +2,7 @@
  * Which MISP format an event is in, told from its shape: what only 2.3 writes (the creator and
  * owner organisations as name strings `orgc`, `org`) against what only 2.4/2.5 writes (`Orgc` and
  * `Org` objects, their ids, sharing groups, distribution 4 or 5, tags, objects, galaxies, event
- * reports and the fields later 2.4 releases added) — docs/shared misp-versions.md §1–§2.
+ * reports and the fields later 2.4 releases added) — `JSONConverterTool.php@v2.3.178:44`, `Event.php@v2.4.199:1997`.
  *
  * @internal
  */

@@ -47,7 +47,7 @@ export const trailingId = (location: string): string | undefined => {
 }
 
 /**
- * The local id of §5.4's duplicate-create `Location` (`<MISP.baseurl>/events/<id>`, absolute or
+ * The local id in a duplicate create's `Location` (`Event.php@v2.3.178:1336-1344`: (`<MISP.baseurl>/events/<id>`, absolute or
  * relative, MISP in a sub-directory or not). Nothing else counts: a `Location` that merely ends in
  * digits (`/events/view/12`, `/attributes/12`) is not a duplicate.
  */
@@ -94,7 +94,7 @@ const AUTH_FAILED = /^\s*Authentication failed/i
 const BLOCKLISTED = /block-?list|black-?list|blocked by|has been blocked/i
 const NOT_LOCKED = /Blocked an edit|not locked|created locally|originated (?:on|from) this instance|unlocked/i
 const ALREADY_EXISTS = /^\s*Event already exists/i
-/** §5.5: the edit's body names no stored event (MISP words it as a save failure, not a 404). */
+/** `Event::_edit@v2.4.199:4075-4160`: the edit's body names no stored event (MISP words it as a save failure, not a 404). */
 const LOCAL_EVENT_MISSING = /Could not find the local event/i
 
 /** "Not newer" in every era: 2.3 405, 2.4.0–2.4.102 200 "Edit event failed.", 2.4.103+ 403. */
@@ -104,7 +104,7 @@ export const isNotNewer = (a: Answer): boolean => {
 }
 
 /**
- * A duplicate create (§5.4): 404 (or 302, if the server flushed early) with `Location:
+ * A duplicate create (`Event.php@v2.3.178:1336-1344`): 404 (or 302, if the server flushed early) with `Location:
  * <baseurl>/events/<id>` — exactly that shape, see {@link duplicateId} — or a body whose `name`
  * starts with "Event already exists". `id` is `undefined` when only the body says so.
  */
@@ -123,7 +123,7 @@ export const alreadyExists = (a: Answer): { readonly id: string | undefined } | 
 
 /**
  * A create answered with a redirect to the event's page (`3xx Location: …/events/view/<id>`):
- * what CakePHP sends after a successful *form* (non-REST) add. It is not §5.4's duplicate: the
+ * what CakePHP sends after a successful *form* (non-REST) add. It is not the duplicate create: the
  * event was most likely created, but the server did not treat the call as REST (a proxy dropping
  * `Accept`, say). An `UnexpectedResponse` (`reason: 'redirect'`), not transient: nothing
  * re-sends the create; look the event up with `exists` instead.

@@ -30,7 +30,7 @@ const toEventView = (location: string | undefined): boolean =>
  * See `MispClient.deleteAttribute`.
  *
  * - 2.4/2.5: `POST /attributes/delete/{idOrUuid}` soft-deletes: 200 `{"message": "Attribute
- *   deleted."}` (`AttributesController.php@v2.4.199:1015-1071`, §12); an attribute that is missing
+ *   deleted."}` (`AttributesController.php@v2.4.199:1015-1071`, seen on a real MISP 2.5.1); an attribute that is missing
  *   or already deleted is a 404 "Invalid attribute" (`:1024-1035`) → `NotFound`.
  * - 2.3 (and 2.4 before v2.4.51): the same request deletes for good (2.4.43+: softly), and REST
  *   answers every outcome — deleted or not

@@ -196,7 +196,7 @@ export class Core {
    */
   async refusal(t: Transport, a: Answer): Promise<MispError> {
     const error = failureOf(a)
-    // MISP 2.3 redirects a non-sync, non-owner edit to /events/index before any check (§5.5)
+    // MISP 2.3 redirects a non-sync, non-owner edit to /events/index before any check (`EventsController.php@v2.3.178:1158-1162`)
     if (error._tag === 'HttpError' && error.status >= 300 && error.status < 400)
       return {
         _tag: 'Forbidden',

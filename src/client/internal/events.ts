@@ -1,6 +1,5 @@
 /**
- * The event calls of the client: existence, read, create, update and the index (§5 of
- * misp-versions.md). Each function runs inside `Core.run` with the client's transport.
+ * The event calls of the client: existence, read, create, update and the index (MISP's `EventsController.php`). Each function runs inside `Core.run` with the client's transport.
  *
  * @internal
  */

@@ -37,13 +37,13 @@ export interface Flavour {
 }
 
 /**
- * The body of a 2.3 create or update: nothing that carries another server's ids (§7, §8).
+ * The body of a 2.3 create or update: nothing that carries another server's ids (`EventsController.php@v2.3.178:1220-1262`; docs/mapping.md).
  *
  * - MISP 2.3 keeps a foreign attribute `id` when the uuid is unknown and overwrites the local
- *   attribute with that id (§7); attribute `event_id` and the event `id` are the source's too.
+ *   attribute with that id (`EventsController.php@v2.3.178:1220-1262`); attribute `event_id` and the event `id` are the source's too.
  * - `ShadowAttribute` (proposals, on the event and per attribute) carry `id`, `old_id` and
  *   `event_id` of the source; `RelatedAttribute`/`RelatedEvent` are the source's correlations
- *   (read-only, with its ids); `attribute_count` is the source's counter (§8 drops them all).
+ *   (read-only, with its ids); `attribute_count` is the source's counter (docs/mapping.md: all dropped).
  */
 export const stripIdsFor23 = (e: V23.Event): V23.Event => {
   const {

@@ -1,7 +1,7 @@
 /**
- * The tag calls of the client (§6 of misp-versions.md): the tag list, creating a tag, attaching
+ * The tag calls of the client (`Event::__attachTags@v2.4.199:7394-7420`): the tag list, creating a tag, attaching
  * and detaching an event's tag, and the events that carry a tag. Sources per release are cited
- * as `file@tag:line`; §12 facts were seen on a real MISP 2.5.1.
+ * as `file@tag:line`; what is marked "seen on a real MISP 2.5.1" was.
  *
  * @internal
  */
@@ -79,7 +79,7 @@ const MAX_PAGES_23 = 2000
  * See `MispClient.tags`.
  *
  * - 2.4/2.5: `GET /tags/index` → `{"Tag": [...]}`, every tag in one answer: the REST index drops
- *   the page limit (`TagsController.php@v2.4.199:67-69`; §12).
+ *   the page limit (`TagsController.php@v2.4.199:67-69`; seen on a real MISP 2.5.1).
  * - 2.3 and 2.4 < 2.4.55: the same action paginates for REST too, 50 tags a page ordered by
  *   name (`TagsController.php@v2.3.178:14-19,27-31`): `GET /tags/index/page:N` until a page is short,
  *   empty, repeats known ids, or is past the end (CakePHP ≥ 2.3 answers 404 there).
@@ -157,7 +157,7 @@ const NAME_TAKEN = /already exists/i
  * See `MispClient.createTag`.
  *
  * - 2.4/2.5: `POST /tags/add {"Tag": {name, colour}}` → 200 `{"Tag": {…}}`; a name that exists
- *   answers with the existing tag (`TagsController.php@v2.4.199:140-185`; §12).
+ *   answers with the existing tag (`TagsController.php@v2.4.199:140-185`; seen on a real MISP 2.5.1).
  * - 2.3: the same request; REST success is a redirect to `/tags/view/{id}`
  *   (`TagsController.php@v2.3.178:70-90`), whose id is taken from `Location`. A taken name is a
  *   405 "Could not add the Tag. [name]: A similar name already exists." (the `isUnique` rule,
@@ -242,8 +242,8 @@ const unsaved = (a: Answer, text: string): MispError => {
  *   (`tagEvent`); a numeric id skips the name lookup (`EventsController.php@v2.4.199:3858`).
  *
  * Without a numeric id, by name in the body — never in the URL, where CakePHP reads `tlp:amber`
- * as the named parameter `tlp` and MISP answers "Invalid Tag." (§12): 2.4.102+ `{"tag": name}`
- * (`RequestRearrangeTool`, `EventsController.php@v2.4.199:3816-3825`; §12), 2.3 and older 2.4
+ * as the named parameter `tlp` and MISP answers "Invalid Tag." (seen on a real MISP 2.5.1): 2.4.102+ `{"tag": name}`
+ * (`RequestRearrangeTool`, `EventsController.php@v2.4.199:3816-3825`; seen on a real MISP 2.5.1), 2.3 and older 2.4
  * `{"Event": {"tag": name}}` (`EventsController.php@v2.3.178:2821`, `@v2.4.0:2536`).
  */
 export const attachTag = async (
@@ -294,7 +294,7 @@ export const attachTag = async (
 
 /**
  * See `MispClient.detachTag`: `POST /events/removeTag/{eventId}/{tagId}` with a numeric tag id in
- * every release (a name there answers "Invalid Tag.", §12). "Invalid event - tag combination."
+ * every release (a name there answers "Invalid Tag.", seen on a real MISP 2.5.1). "Invalid event - tag combination."
  * (`EventsController.php@v2.3.178:2878`, `@v2.4.199:4057`) is `NotAttached`.
  */
 export const detachTag = async (

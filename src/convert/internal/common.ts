@@ -39,7 +39,7 @@ export const setDistribution = (
     })
 }
 
-/** Synced copies are `locked: true` (misp-versions.md §5.5). */
+/** Synced copies are `locked: true` (`Event::_edit@v2.4.199:4075-4160`). */
 export const lock = (
   run: Run,
   target: Record<string, unknown>,

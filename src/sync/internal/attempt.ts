@@ -256,7 +256,7 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
         ? withoutEventTagLoss(converted.losses)
         : converted.losses
     // the tags that cross: a 2.4/2.5 target takes them in the event itself (by name, created if
-    // missing, additive only — §12); the mirror step attaches and removes the rest
+    // missing, additive only — seen on a real MISP 2.5.1); the mirror step attaches and removes the rest
     let wantTags: ReadonlyArray<string> | undefined
     if (tagsMode !== 'none') {
       const t = await sourceTags(spec.from.apiVersion, event, uuid, a.tags)

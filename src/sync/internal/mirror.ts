@@ -5,11 +5,11 @@
  * - **Retractions**: every live attribute of the target's copy (objects' attributes included)
  *   whose uuid the converted source event no longer has is deleted on the target by its id
  *   (`deleteAttribute`: a hard delete on 2.3, a soft delete on 2.4/2.5). MISP never deletes an
- *   attribute an edit leaves out (misp-versions.md §5.5), so this is the only way a retraction
+ *   attribute an edit leaves out (`Event::_edit@v2.4.199:4075-4160`), so this is the only way a retraction
  *   arrives.
  * - **Tags**: the source's exportable, non-local tags are attached (created on the target first
  *   when missing); with `tags: 'mirror'` the target copy's other non-local tags are removed
- *   (`removeTag` by numeric id, §12), so `tlp:red` → `tlp:amber` never leaves both markings.
+ *   (`removeTag` by numeric id, seen on a real MISP 2.5.1), so `tlp:red` → `tlp:amber` never leaves both markings.
  *
  * In a dry run the step computes the same changes and writes nothing.
  *
@@ -128,7 +128,7 @@ export const mirror = async <T extends ApiVersion>(m: MirrorInput<T>): Promise<M
     replica ??= flag((copy as { locked?: unknown }).locked)
   }
   // MISP's own sync never overwrites an event the target created itself (filterEventIdsForPush
-  // offers only unknown or locked events, misp-versions.md §5.2): the bridge deletes and removes
+  // offers only unknown or locked events, `EventsController.php@v2.4.199:4275-4302`): the bridge deletes and removes
   // nothing of such an event — its source here is a copy of it, possibly a lossy one
   const original = replica === false
 

@@ -1,6 +1,6 @@
 /**
  * The tags of every event of a MISP 2.3 server, read the only way 2.3 offers (its event JSON has
- * no tags, misp-versions.md §6): the tag list, then the index filtered by each tag that is in use
+ * no tags, `JSONConverterTool.php@v2.3.178:44`): the tag list, then the index filtered by each tag that is in use
  * (`searchtag`). One request plus one per tag in use, whatever the number of events — or, when
  * the run says which events and names it compares, one per tag those events can carry, plus one.
  *

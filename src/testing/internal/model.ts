@@ -138,7 +138,7 @@ export interface Ev {
   objects: Array<Obj>
 }
 
-/** Dropped attributes of a create, by their index in the request (§5.3 `errors.Attribute[k]`). */
+/** Dropped attributes of a create, by their index in the request (`EventsController.php@v2.3.178:1000-1014` `errors.Attribute[k]`). */
 export type AttributeErrors = Map<number, FieldErrors>
 
 export type CreateResult =
@@ -153,7 +153,7 @@ export type EditResult =
   | { readonly _tag: 'invalid'; readonly id: number; readonly errors: FieldErrors }
   | { readonly _tag: 'updated'; readonly event: Ev }
 
-/** §5.5 edit failure reasons (texts of `Event::_edit`). */
+/** Edit failure reasons (texts of `Event::_edit@v2.4.199:4075-4160`). */
 export const editReasons = {
   notNewer: 'Event could not be saved: Event in the request not newer than the local copy.',
   notAuthorised:
@@ -170,12 +170,12 @@ export const str = (u: unknown): string | undefined =>
   typeof u === 'string' ? u : typeof u === 'number' && Number.isFinite(u) ? String(u) : undefined
 export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** §5.2 view: 2.3 detects a UUID by its length (36), 2.4 by `Validation::uuid`. */
+/** View (`EventsController.php@v2.3.178:651`): 2.3 detects a UUID by its length (36), 2.4 by `Validation::uuid`. */
 export const looksLikeUuid = (profile: Profile, ref: string): boolean =>
   profile.era === '2.3' ? ref.length === 36 : uuidPattern.test(ref)
 
 /**
- * The event of a request body: `{"Event":{…}}`, `{"response":{"Event":…}}` (§5.2, 2.3 and 2.4) or,
+ * The event of a request body: `{"Event":{…}}`, `{"response":{"Event":…}}` (2.3 and 2.4) or,
  * from late 2.4, a bare event. A top-level `Attribute`/`Object` next to `Event` (CakePHP form
  * shape) is moved inside.
  */

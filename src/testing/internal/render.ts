@@ -1,5 +1,5 @@
 /**
- * How each MISP version writes events, index rows and sharing groups (§2 of misp-versions.md,
+ * How each MISP version writes events, index rows and sharing groups (`Event.php@v2.4.199:1997`,
  * field by field with its "since"; key order and 2.5.1 details from the real-server recording).
  *
  * @since 0.1.0
@@ -22,7 +22,7 @@ export type RenderMode = 'view' | 'write' | 'metadata' | 'dump'
 export interface RenderContext {
   readonly store: Store
   readonly profile: Profile
-  /** 2.5 `numericWire`: ints as JSON numbers (PHP 8 PDO without STRINGIFY_FETCHES, §2.4). */
+  /** 2.5 `numericWire`: ints as JSON numbers (PHP 8 PDO without STRINGIFY_FETCHES, `default.php@v2.5.1:28-44`). */
   readonly numeric: boolean
   /** MISP.baseurl (no trailing slash): the url of this instance in SharingGroupServer (rec#29). */
   readonly baseUrl: string
@@ -113,7 +113,7 @@ export const renderSharingGroupAdded = (ctx: RenderContext, sg: SharingGroup): J
 
 /**
  * `SharingGroup` inside an event: the full group for sync users and site admins, the short
- * `{id,name,releasability,description}` otherwise (§2.2, `Event.php@v2.4.0:1130-1145`; rec#29).
+ * `{id,name,releasability,description}` otherwise (`Event.php@v2.4.0:1130-1145`; rec#29).
  */
 const renderEventSharingGroup = (ctx: RenderContext, sg: SharingGroup, full: boolean): Json => {
   const n = numberer(ctx)
@@ -286,7 +286,7 @@ const renderRelated = (ctx: RenderContext, other: Ev, mode: RenderMode): Json =>
 export const attributeCount = (ev: Ev): number => allAttributes(ev).filter((a) => !a.deleted).length
 
 /**
- * An event as `GET /events/view/{id}` renders it for this version (§2; 2.5.1 key order from rec#1),
+ * An event as `GET /events/view/{id}` renders it for this version (`Event.php@v2.4.199:1997`; 2.5.1 key order from rec#1),
  * bare (without the `{"Event": …}` envelope).
  */
 export const renderEvent = (ctx: RenderContext, ev: Ev, mode: RenderMode): Json => {
@@ -297,7 +297,7 @@ export const renderEvent = (ctx: RenderContext, ev: Ev, mode: RenderMode): Json 
   const fullSg = u.perm.sync || u.perm.siteAdmin || mode === 'dump'
   const o: Json = { id: n(ev.id) }
   if (p.era === '2.3') {
-    // §2.1: org/orgc name strings, shown when MISP.showorg (default on) or to site admins.
+    // `Event.php@v2.4.199:1997`: org/orgc name strings, shown when MISP.showorg (default on) or to site admins.
     o['org'] = s.org(ev.org_id).name
     o['date'] = ev.date
     o['threat_level_id'] = n(ev.threat_level_id)
@@ -354,7 +354,7 @@ export const renderEvent = (ctx: RenderContext, ev: Ev, mode: RenderMode): Json 
       .map((x) => renderObject(ctx, ev, x, mode, fullSg))
   if (!metadata && p.has('eventReports')) o['EventReport'] = []
   if (p.has('protectedEvents')) o['CryptographicKey'] = []
-  // §11 / rec#23: `Tag` is omitted when the event has none.
+  // seen on a real MISP 2.5.1 (rec#23): `Tag` is omitted when the event has none.
   if (p.has('eventTags') && ev.tags.length > 0) o['Tag'] = renderTags(ctx, ev.tags)
   return o
 }

@@ -1,5 +1,5 @@
 /**
- * How each MISP version writes the rows of its event index (§5.2: `json/index.ctp@v2.3.178`,
+ * How each MISP version writes the rows of its event index (`View/Events/json/index.ctp@v2.3.178`,
  * `@v2.4.0`; late rows from the real-server recording, rec#16, rec#19).
  *
  * @since 0.1.0
@@ -13,7 +13,7 @@ type Json = Record<string, unknown>
 // index rows
 // ---------------------------------------------------------------------------------------------
 
-/** `GET /events/index` row: 2.3 bare columns (§5.2, `json/index.ctp@v2.3.178`); 2.4 + Org/Orgc/EventTag (rec#16). */
+/** `GET /events/index` row: 2.3 bare columns (`View/Events/json/index.ctp@v2.3.178`); 2.4 + Org/Orgc/EventTag (rec#16). */
 export const renderIndexRow = (ctx: RenderContext, ev: Ev): Json => {
   const p = ctx.profile
   const s = ctx.store
@@ -80,7 +80,7 @@ export const renderIndexRow = (ctx: RenderContext, ev: Ev): Json => {
   return o
 }
 
-/** `minimal` index row (2.4.72+; shape of rec#19, §11: `orgc_uuid`, not `Orgc{uuid}`). */
+/** `minimal` index row (2.4.72+; shape of rec#19, seen on a real MISP 2.5.1: `orgc_uuid`, not `Orgc{uuid}`). */
 export const renderMinimalRow = (ctx: RenderContext, ev: Ev): Json => {
   const n = numberer(ctx)
   return {

@@ -1,6 +1,6 @@
 /**
- * The emulator's endpoints: authentication, routing and the per-version answers (§5 of
- * misp-versions.md; rec#N = exchange N of the real MISP 2.5.1 recording). Pure with respect to
+ * The emulator's endpoints: authentication, routing and the per-version answers (MISP's
+ * `EventsController.php`; rec#N = exchange N of the real MISP 2.5.1 recording). Pure with respect to
  * HTTP: a request goes in, a {@link Reply} comes out; `MispEmulator.ts` does the sockets.
  *
  * @since 0.1.0
@@ -53,7 +53,7 @@ export interface RouterDeps {
   readonly duplicateStatus: 404 | 302
 }
 
-/** §5 answer texts (rec#N where recorded). */
+/** MISP's `EventsController.php` answer texts (rec#N where recorded). */
 export const texts = {
   authFailed:
     'Authentication failed. Please make sure you pass the API key of an API enabled user along in the Authorization header.',
@@ -129,7 +129,7 @@ export const makeRouter = (d: RouterDeps): Router => {
 
   // --- actions ---------------------------------------------------------------------------------
 
-  /** §5.2: `{"version"}` (2.3.129+, 2.4.0); the late shape from rec#0 (`ServersController.php@v2.4.199:1883`). */
+  /** `ServersController.php@v2.3.178:671`: `{"version"}` (2.3.129+, 2.4.0); the late shape from rec#0 (`ServersController.php@v2.4.199:1883`). */
   const getVersion = (): Json => {
     if (!profile.has('getVersionExtended')) return { version: profile.version }
     const u = store.user
@@ -162,12 +162,12 @@ export const makeRouter = (d: RouterDeps): Router => {
   /**
    * Whether soft-deleted attributes are asked for: `deleted` 1 (both) or a list holding 1, in the
    * view's named parameters or body and in restSearch (`EventsController::view@v2.4.199:1689-1711`;
-   * §12: restSearch `"deleted": [0, 1]`). Only releases with soft deletes (v2.4.43+).
+   * seen on a real MISP 2.5.1: restSearch `"deleted": [0, 1]`). Only releases with soft deletes (v2.4.43+).
    */
   const wantsDeleted = (v: unknown): boolean =>
     profile.has('attributeDeleted') && (Array.isArray(v) ? v : [v]).some((x) => toInt(x) === 1 || x === true)
 
-  /** §5.3: 2.3–2.4.102 → 200 "Add event failed."; 2.4.103+ → 403 saveFailResponse (rec#24, rec#25). */
+  /** `EventsController.php@v2.3.178:1000-1014`: 2.3–2.4.102 → 200 "Add event failed."; 2.4.103+ → 403 saveFailResponse (rec#24, rec#25). */
   const addFailed = (errors: FieldErrors): Reply => {
     if (!profile.has('saveFailResponse'))
       return json(200, {
@@ -185,7 +185,7 @@ export const makeRouter = (d: RouterDeps): Router => {
     return json(403, body)
   }
 
-  /** §5.5 edit failure by era: 405 (2.3), 200 (2.4.0–2.4.102), 403 (+saved 2.4.120, +id 2.4.159; rec#6, rec#7). */
+  /** `Event::_edit@v2.4.199:4075-4160` edit failure by era: 405 (2.3), 200 (2.4.0–2.4.102), 403 (+saved 2.4.120, +id 2.4.159; rec#6, rec#7). */
   const editFailed = (id: number, errors: string | FieldErrors, here: string): Reply => {
     if (profile.has('editFail405')) {
       const msg = typeof errors === 'string' ? errors : 'Event could not be saved.'
@@ -243,13 +243,13 @@ export const makeRouter = (d: RouterDeps): Router => {
     // The login page is public (rec#27).
     if (controller === 'users' && action === 'login') return html(200, loginPage(d.baseUrl()))
 
-    // §5.1 AppController::beforeFilter: Authorization (a comma-separated list is allowed), X-MISP-AUTH (2.4+).
+    // `AppController.php@v2.4.199:443-465` AppController::beforeFilter: Authorization (a comma-separated list is allowed), X-MISP-AUTH (2.4+).
     const offered = [
       ...(req.authorization ?? '').split(','),
       ...(profile.has('xMispAuthHeader') ? [req.xMispAuth ?? ''] : []),
     ].map((k) => k.trim())
     if (!offered.includes(d.apiKey)) {
-      // REST = `Accept: application/json` exactly, or a `.json` URL (§5.1).
+      // REST = `Accept: application/json` exactly, or a `.json` URL (`AppController.php@v2.4.199:443-465`).
       const isRest = (req.accept ?? '').trim().toLowerCase() === 'application/json' || jsonSuffix
       // rec#13, rec#14: 403 JSON; rec#15: 302 to the login page.
       return isRest
@@ -282,7 +282,7 @@ export const makeRouter = (d: RouterDeps): Router => {
 
     const view = (ref: string): Reply => {
       const ev = findVisible(ref)
-      // §5.2: explicit HEAD handler since v2.4.135 → bare 200/404 (rec#10, rec#11); before, HEAD runs view.
+      // `EventsController.php@v2.4.199:1666`: explicit HEAD handler since v2.4.135 → bare 200/404 (rec#10, rec#11); before, HEAD runs view.
       if (method === 'HEAD' && profile.has('explicitHead')) return empty(ev === undefined ? 404 : 200)
       if (ev === undefined)
         return error(404, profile.has('invalidEventNoDot') ? 'Invalid event' : 'Invalid event.', here)
@@ -293,7 +293,7 @@ export const makeRouter = (d: RouterDeps): Router => {
       const result = store.create(body)
       switch (result._tag) {
         case 'duplicate': {
-          // §5.4: 404 + Location (rec#4, rec#5), or 302 + Location when output was flushed early.
+          // `Event.php@v2.3.178:1336-1344`: 404 + Location (rec#4, rec#5), or 302 + Location when output was flushed early.
           const location = `${d.baseUrl()}/events/${result.id}`
           if (d.duplicateStatus === 302) return empty(302, { Location: location })
           return error(404, texts.duplicate, here, { Location: location })
@@ -302,7 +302,7 @@ export const makeRouter = (d: RouterDeps): Router => {
           return addFailed(result.errors)
         case 'created': {
           const out = envelope(result.event, named['metadata'] === '1' ? 'metadata' : 'write')
-          // §5.3/§7: dropped attributes listed under "errors" (2.3 … 2.4.199); 2.5.1 drops silently (rec#26).
+          // `EventsController.php@v2.3.178:1000-1014`/`Attribute.php@v2.3.178:101-145`: dropped attributes listed under "errors" (2.3 … 2.4.199); 2.5.1 drops silently (rec#26).
           if (profile.has('attributeErrorsListed') && result.attributeErrors.size > 0)
             out['errors'] = { Attribute: phpArray(result.attributeErrors) }
           return json(200, out)
@@ -333,7 +333,7 @@ export const makeRouter = (d: RouterDeps): Router => {
         return method === 'POST' ? add() : notAllowed()
       case 'index': {
         if (arg !== undefined) return notFound()
-        // §11/rec#17: 2.5.1 ignores named parameters; a POST body is applied (rec#18, rec#19).
+        // seen on a real MISP 2.5.1 (rec#17): 2.5.1 ignores named parameters; a POST body is applied (rec#18, rec#19).
         const filters: Json = profile.has('indexNamedParams') ? { ...named } : {}
         if (method === 'POST') Object.assign(filters, isRecord(input['Event']) ? input['Event'] : input)
         else if (!isGet) return notAllowed()
@@ -353,11 +353,11 @@ export const makeRouter = (d: RouterDeps): Router => {
         return restSearch(isRecord(input['request']) ? input['request'] : input, here)
       case 'filterEventIdsForPush':
         if (method !== 'POST') return notAllowed()
-        // §5.2: perm_sync only (EventsController.php@v2.3.178:3077); rec#22.
+        // filterEventIdsForPush: perm_sync only (EventsController.php@v2.3.178:3077); rec#22.
         if (!store.user.perm.sync) return error(405, texts.noPermission, here)
         return json(200, store.filterForPush(body))
       default:
-        // Router::mapResources: /events/:id with :id = [0-9]+|UUID (§5.2).
+        // Router::mapResources: /events/:id with :id = [0-9]+|UUID (`EventsController.php@v2.4.199:4275-4302`).
         if (arg !== undefined || !(/^\d+$/.test(action) || looksLikeUuid(profile, action))) return notFound()
         if (isGet) return view(action)
         return method === 'POST' || method === 'PUT' ? edit(action) : notAllowed()

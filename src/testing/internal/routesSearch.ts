@@ -1,6 +1,6 @@
 /**
  * The emulator's searches: `GET|POST /events/index` with its filters per release and
- * `POST /events/restSearch` (§5.2 of misp-versions.md; rec#N = exchange N of the real MISP 2.5.1
+ * `POST /events/restSearch` ( rec#N = exchange N of the real MISP 2.5.1
  * recording).
  *
  * @since 0.1.0
@@ -68,7 +68,7 @@ export interface SearchDeps {
 /** The index and restSearch handlers of one router. */
 export const makeSearchRoutes = (d: SearchDeps) => {
   const { profile, store, json, error, envelope, wantsDeleted, ctx } = d
-  /** §5.2 index filters, by version (2.3 `search*`; 2.4.54+ timestamps; 2.4.97 datefrom/dateuntil). */
+  /** Index filters, by version (2.3 `search*`; 2.4.54+ timestamps; 2.4.97 datefrom/dateuntil). */
   const indexFilter = (filters: Json): ((ev: Ev) => boolean) => {
     const now = d.clock()
     const checks: Array<(ev: Ev) => boolean> = []
@@ -141,7 +141,7 @@ export const makeSearchRoutes = (d: SearchDeps) => {
     )
   }
 
-  /** §5.2 restSearch: `{"response":[{"Event":…}]}`; parameters gated by version. */
+  /** restSearch (`EventsController.php@v2.3.178:2423-2600`): `{"response":[{"Event":…}]}`; parameters gated by version. */
   const restSearch = (params: Json, here: string): Reply => {
     const now = d.clock()
     const checks: Array<(ev: Ev) => boolean> = []
@@ -149,7 +149,7 @@ export const makeSearchRoutes = (d: SearchDeps) => {
       const ids = list(params['eventid'])
       checks.push((ev) => ids.includes(String(ev.id)))
     }
-    // `last` works on publish_timestamp in every version (§5.2, Event::resolveTimeDelta).
+    // `last` works on publish_timestamp in every version (`EventsController.php@v2.3.178:2423-2600`, Event::resolveTimeDelta).
     const last = params['last'] === undefined ? undefined : resolveTime(params['last'], now)
     if (last !== undefined) checks.push((ev) => ev.publish_timestamp >= last)
     const dateFrom = params['from']

@@ -1,5 +1,5 @@
 /**
- * The emulator's tag and attribute-deletion endpoints (§6 and §12 of misp-versions.md, MISP's
+ * The emulator's tag and attribute-deletion endpoints (`Event::__attachTags@v2.4.199:7394-7420`, seen on a real MISP 2.5.1; MISP's
  * source at v2.3.178 and v2.4.199): `/tags/index`, `/tags/add`, `/events/addTag`,
  * `/events/removeTag`, `/attributes/delete` and `/attributes/view`.
  *
@@ -53,7 +53,7 @@ export const makeTagRoutes =
     const late = profile.era === '2.4'
     const { method, controller, action, args, named, body, here } = req
 
-    /** A tag row: 2.3 `{id, name, colour, count}`; late 2.4 the full row of §12. */
+    /** A tag row: 2.3 `{id, name, colour, count}`; late 2.4 the full row seen on a real MISP 2.5.1. */
     const tagRow = (tag: Tag, count?: number): Json => {
       const o: Json = { id: n(tag.id), name: tag.name, colour: tag.colour }
       if (late) {

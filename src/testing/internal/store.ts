@@ -1,6 +1,6 @@
 /**
- * The emulator's in-memory database and MISP's write rules (create §5.3/§5.4, edit §5.5, org
- * capture §4, validation §7, tags §6) applied to it.
+ * The emulator's in-memory database and MISP's write rules (create `EventsController.php@v2.3.178:1000-1014`/`Event.php@v2.3.178:1336-1344`, edit `Event::_edit@v2.4.199:4075-4160`, org
+ * capture `Event.php@v2.4.199:3462-3471`, validation `Attribute.php@v2.3.178:101-145`, tags `Event::__attachTags@v2.4.199:7394-7420`) applied to it.
  *
  * Storage is version-neutral (2.4-like rows with numeric ids); what a version shows is decided at
  * rendering time (`render.ts`), what it accepts is decided through the profile in the per-concept

@@ -1,6 +1,6 @@
 /**
  * Attributes and objects of the emulator's store: reading them from a body (each version's
- * whitelist), validating, and merging an edit's attributes into a stored event (§5.5 rule 5, §7).
+ * whitelist), validating, and merging an edit's attributes into a stored event (`Event::_edit@v2.4.199:4075-4160`, `Attribute.php@v2.3.178:101-145`).
  *
  * @internal
  */
@@ -21,7 +21,7 @@ import {
 /**
  * Reads one incoming attribute (only the fields this version knows: its whitelist). With
  * `stored` (an edit of an existing attribute), a field the body leaves out keeps its stored
- * value, as MISP's attribute edit does (CakePHP updates only the fields it is given; §5.5).
+ * value, as MISP's attribute edit does (CakePHP updates only the fields it is given; `Event::_edit@v2.4.199:4075-4160`).
  */
 export function readAttribute(
   s: Store,
@@ -108,7 +108,7 @@ export function buildAttribute(
   }
   const rawId = toInt(raw['id'])
   const attr: Attr = into ?? {
-    // seeds keep their ids (the caller passes only free ones); REST input never chooses ids (§7)
+    // seeds keep their ids (the caller passes only free ones); REST input never chooses ids
     id: !validate && rawId !== undefined ? rawId : s.next('attribute'),
     event_id: ev.id,
     object_id: objectId,
@@ -135,7 +135,7 @@ export function buildAttribute(
   attr.to_ids = toBool(raw['to_ids']) ?? (into !== undefined ? into.to_ids : defaultToIds(c.type))
   attr.distribution = c.distribution ?? 0
   attr.sharing_group_id = c.sharing_group_id
-  // a missing timestamp is "now" (§5.5 rule 2, also for attributes); other omitted fields keep
+  // a missing timestamp is "now" (`Event::_edit@v2.4.199:4075-4160`, also for attributes); other omitted fields keep
   // the stored value on an edit (`attr` is the stored attribute then) or take the default
   attr.timestamp = toInt(raw['timestamp']) ?? now
   attr.comment = str(raw['comment']) ?? attr.comment
@@ -201,7 +201,7 @@ export function buildObject(
   return obj
 }
 
-// --- edit of attributes and objects (§5.5 rule 5) ------------------------------------------
+// --- edit of attributes and objects (`Event::_edit@v2.4.199:4075-4160`) ------------------------------------------
 
 export function mergeAttribute(
   s: Store,
@@ -214,8 +214,8 @@ export function mergeAttribute(
   const uuid = str(raw['uuid'])
   const found = uuid === undefined ? undefined : s.findAttribute(uuid)
   if (found !== undefined) {
-    if (found.ev !== ev) return // §5.5: uuid of another event ⇒ skipped
-    // a missing timestamp is "now", so accepted (§5.5 rule 2, as for the event)
+    if (found.ev !== ev) return // `Event::_edit@v2.4.199:4075-4160`: uuid of another event ⇒ skipped
+    // a missing timestamp is "now", so accepted (`Event::_edit@v2.4.199:4075-4160`, as for the event)
     const incoming = toInt(raw['timestamp']) ?? now
     if (incoming <= found.attr.timestamp) return // not newer ⇒ silently skipped
     buildAttribute(s, ev, { ...raw, timestamp: incoming }, found.attr.object_id, now, true, found.attr)
@@ -231,7 +231,7 @@ export function mergeAttribute(
 }
 
 /**
- * MISP 2.3's edit of an attribute whose uuid is unknown but which carries an `id` (§7,
+ * MISP 2.3's edit of an attribute whose uuid is unknown but which carries an `id` (`EventsController.php@v2.3.178:1220-1262`,
  * `EventsController.php@v2.3.178:1220-1262`): the id is kept and CakePHP's `saveAssociated`
  * saves the attribute under it. If a stored attribute has that id — in any event — it is
  * overwritten (type, category, value, uuid, … are its fields' whitelist) and moved into the
@@ -280,7 +280,7 @@ export function mergeObject(s: Store, ev: Ev, raw: Raw, now: number): void {
     if (isRecord(a)) mergeAttribute(s, ev, a, obj.id, obj.attributes, now)
 }
 
-// --- delete (§12) ------------------------------------------------------------------------------
+// --- delete (seen on a real MISP 2.5.1) ------------------------------------------------------------------------------
 
 export type DeleteAttributeResult =
   | { readonly _tag: 'not-found' }
@@ -299,7 +299,7 @@ export type DeleteAttributeResult =
  *   one the user's org as creator (`:898-907`).
  * - 2.4.43+: a soft delete by id or uuid of a live attribute (`AttributesController.php@v2.4.199:1024-1035`):
  *   `deleted`, attribute timestamp now, the event unpublished and stamped now
- *   (`Attribute::deleteAttribute@v2.4.199:3016-3074`, `Event::unpublishEvent`; §12); same
+ *   (`Attribute::deleteAttribute@v2.4.199:3016-3074`, `Event::unpublishEvent`; seen on a real MISP 2.5.1); same
  *   permission rule (`:3027-3038`).
  */
 export function deleteAttributeRest(

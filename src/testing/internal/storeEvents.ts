@@ -1,6 +1,6 @@
 /**
- * Events of the emulator's store: MISP's create (§5.3, §5.4), edit (§5.5), the seed that bypasses
- * the REST rules, and `filterEventIdsForPush` (§5.2).
+ * Events of the emulator's store: MISP's create (`EventsController.php@v2.3.178:1000-1014`, `Event.php@v2.3.178:1336-1344`), edit (`Event::_edit@v2.4.199:4075-4160`), the seed that bypasses
+ * the REST rules, and `filterEventIdsForPush` (`EventsController.php@v2.4.199:4275-4302`).
  *
  * @internal
  */
@@ -18,7 +18,7 @@ import { captureOrg, captureSharingGroup, orgFrom } from './storeOrgs.js'
 import { tagLinks } from './storeTags.js'
 import { toBool, toInt, validateEventFields } from './validate.js'
 
-// --- create (§5.3, §5.4) ---------------------------------------------------------------------
+// --- create (`EventsController.php@v2.3.178:1000-1014`, `Event.php@v2.3.178:1336-1344`) ---------------------------------------------------------------------
 
 /** `Event::_add` as the REST `add` action runs it. */
 export function create(s: Store, body: unknown): CreateResult {
@@ -27,7 +27,7 @@ export function create(s: Store, body: unknown): CreateResult {
   const now = s.clock()
   const raw = unwrapEvent(body, p) ?? {}
   const uuid = str(raw['uuid'])
-  // §5.4: an existing uuid answers with its local id; nothing is written.
+  // `Event.php@v2.3.178:1336-1344`: an existing uuid answers with its local id; nothing is written.
   if (uuid !== undefined) {
     const existing = s.findByUuid(uuid)
     if (existing !== undefined) return { _tag: 'duplicate', id: existing.id }
@@ -92,7 +92,7 @@ export function create(s: Store, body: unknown): CreateResult {
   return { _tag: 'created', event: ev, attributeErrors }
 }
 
-/** §4: who the creator org of a created event is, per version and role. */
+/** `Event.php@v2.4.199:3462-3471`: who the creator org of a created event is, per version and role. */
 export function creatorOrg(s: Store, raw: Raw): Org {
   const p = s.profile
   const u = s.user
@@ -106,9 +106,9 @@ export function creatorOrg(s: Store, raw: Raw): Org {
   return orgFrom(s, raw['Orgc'], raw['orgc'], p.has('captureOrgNameFallback')) ?? own
 }
 
-// --- edit (§5.5) -----------------------------------------------------------------------------
+// --- edit (`Event::_edit@v2.4.199:4075-4160`) -----------------------------------------------------------------------------
 
-/** The REST `edit` action: URL event must exist; the body's uuid picks the event (§5.5 rule 1). */
+/** The REST `edit` action: URL event must exist; the body's uuid picks the event (`Event::_edit@v2.4.199:4075-4160`). */
 export function edit(s: Store, urlRef: string, body: unknown): EditResult {
   const p = s.profile
   const u = s.user
@@ -117,7 +117,7 @@ export function edit(s: Store, urlRef: string, body: unknown): EditResult {
   if (urlIsUuid && !(p.has('editByUuid') && uuidPattern.test(urlRef))) return { _tag: 'url-not-found' }
   const urlEvent = s.findEvent(urlRef)
   if (urlEvent === undefined || !s.canSee(urlEvent)) return { _tag: 'url-not-found' }
-  // §5.5 rule 3 (2.3): non-sync, non-owner REST users are redirected before any check.
+  // `Event::_edit@v2.4.199:4075-4160` (2.3): non-sync, non-owner REST users are redirected before any check.
   if (p.era === '2.3' && !u.perm.siteAdmin && !u.perm.sync && urlEvent.org_id !== u.orgId)
     return { _tag: 'redirect' }
 
@@ -260,7 +260,7 @@ export function seed(s: Store, input: unknown, replace?: Ev): Ev {
   return ev
 }
 
-// --- filterEventIdsForPush (§5.2) ----------------------------------------------------------
+// --- filterEventIdsForPush (`EventsController.php@v2.4.199:4275-4302`) ----------------------------------------------------------
 
 /**
  * `EventsController::filterEventIdsForPush` (2.3.178:3077-3102, 2.4.199:4275-4302): the incoming

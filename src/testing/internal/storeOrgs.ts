@@ -1,5 +1,5 @@
 /**
- * Organisations (§4 `captureOrg`) and sharing groups (§3) of the emulator's store.
+ * Organisations (`Event.php@v2.4.199:3462-3471` `captureOrg`) and sharing groups (`Event.php@v2.4.0:74-75`) of the emulator's store.
  *
  * @internal
  */
@@ -8,7 +8,7 @@ import { asArray, isRecord, str } from './model.js'
 import type { Store } from './store.js'
 import { toBool } from './validate.js'
 
-// --- organisations (§4) ----------------------------------------------------------------------
+// --- organisations (`Event.php@v2.4.199:3462-3471`) ----------------------------------------------------------------------
 
 /**
  * `Organisation::captureOrg`: by uuid (2.4.0 then falls back to the name, late does not), else by

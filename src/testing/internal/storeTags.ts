@@ -1,5 +1,5 @@
 /**
- * Tags (§6) of the emulator's store: the `tags` table, event and attribute tag links.
+ * Tags (`Event::__attachTags@v2.4.199:7394-7420`) of the emulator's store: the `tags` table, event and attribute tag links.
  *
  * @internal
  */
@@ -57,7 +57,7 @@ export function tagLinks(s: Store, raw: Raw, kind: 'eventTag' | 'attributeTag'):
   return out
 }
 
-// --- REST (§6, §12) ----------------------------------------------------------------------------
+// --- REST (`Event::__attachTags@v2.4.199:7394-7420`, seen on a real MISP 2.5.1) ----------------------------------------------------------------------------
 
 /** A tag row with the number of visible events carrying it (`count` of `TagsController::index`). */
 export interface TagRow {
@@ -167,7 +167,7 @@ const touch = (s: Store, ev: Ev): void => {
 /**
  * `EventsController::addTag` (2.3: `@v2.3.178:2817-2851`; late: `@v2.4.199:3814-3990`). `urlTag` is
  * the positional tag of the URL — a tag name with a colon never gets there: CakePHP reads
- * `tlp:amber` as the named parameter `tlp` (why §12 saw "Invalid Tag." for a name in the URL).
+ * `tlp:amber` as the named parameter `tlp` (why a real MISP 2.5.1 answered "Invalid Tag." for a name in the URL).
  */
 export function attachTagRest(
   s: Store,

@@ -1,10 +1,10 @@
 /**
  * Validation rules of the emulated MISP models (Event, Attribute), version by version.
  *
- * Sources: misp-versions.md §3 (distribution levels), §5.3 (event-level failures), §7 (2.3
+ * Sources: `Event.php@v2.4.0:74-75` (distribution levels), `EventsController.php@v2.3.178:1000-1014` (event-level failures), `Attribute.php@v2.3.178:101-145` (2.3
  * constraints: 41 types, category/type pairs, required attribute distribution 0–3, valueIsUnique);
  * rec#24/rec#25/rec#26 for the 2.5.1 messages. MISP's full value validators are not tabulated in
- * the docs (§10); the emulator checks the common formats (hashes, IP addresses, domains), which is
+ * the docs (not verified against MISP's source); the emulator checks the common formats (hashes, IP addresses, domains), which is
  * what rec#26 exercises (`ip-dst` "not-an-ip" is dropped).
  *
  * @since 0.1.0
@@ -187,7 +187,7 @@ export interface EventFields {
 }
 
 /**
- * Event-level validation (§3, §5.3; messages from rec#24, rec#25). Returns the Cake-style
+ * Event-level validation (`Event.php@v2.4.0:74-75`, `EventsController.php@v2.3.178:1000-1014`; messages from rec#24, rec#25). Returns the Cake-style
  * `{field: [message]}` map, empty when valid.
  */
 export const validateEventFields = (
@@ -231,8 +231,8 @@ export interface AttributeCandidate {
 }
 
 /**
- * Attribute validation. 2.3 (§7): type among the 41, valid category/type pair, distribution
- * required 0–3. 2.4 (§3): distribution 0–5, 4 needs a sharing group. Both: value not empty, value
+ * Attribute validation. 2.3 (`Attribute.php@v2.3.178:101-145`): type among the 41, valid category/type pair, distribution
+ * required 0–3. 2.4 (`Event.php@v2.4.0:74-75`): distribution 0–5, 4 needs a sharing group. Both: value not empty, value
  * format, `valueIsUnique` (same type + category + value twice in one event; not for object
  * attributes).
  */
