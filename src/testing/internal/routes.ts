@@ -13,6 +13,7 @@ import { loginPage } from './loginPage.js'
 import { type RenderContext, type RenderMode, renderEvent, renderSharingGroupAdded } from './render.js'
 import { makeSearchRoutes } from './routesSearch.js'
 import { makeTagRoutes } from './routesTags.js'
+import { makeUserRoutes } from './routesUsers.js'
 import { type AttributeErrors, type Ev, looksLikeUuid, type Store } from './store.js'
 import { type FieldErrors, toInt } from './validate.js'
 
@@ -126,6 +127,7 @@ export const makeRouter = (d: RouterDeps): Router => {
   const html = (status: number, body: string): Reply => ({ status, body, type: htmlType, headers: {} })
 
   const tagRoutes = makeTagRoutes<Reply>({ profile, store, baseUrl: d.baseUrl, n, json, error, empty })
+  const userRoutes = makeUserRoutes<Reply>({ profile, store, apiKey: d.apiKey, n, json, error, empty })
 
   // --- actions ---------------------------------------------------------------------------------
 
@@ -259,6 +261,8 @@ export const makeRouter = (d: RouterDeps): Router => {
 
     const tagReply = tagRoutes({ method, controller, action, args: positional.slice(2), named, body, here })
     if (tagReply !== undefined) return tagReply
+    const userReply = userRoutes({ method, controller, action, args: positional.slice(2), here })
+    if (userReply !== undefined) return userReply
 
     if (extra.length > 0) return notFound()
 
