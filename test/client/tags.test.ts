@@ -48,7 +48,11 @@ describe.each(versions)('MISP %s', (version) => {
   let misp: MispClient<ApiVersion>
   let now = 1_800_000_000
   beforeAll(async () => {
-    emu = await startMispEmulator({ version, clock: () => now, role: version === '2.3.178' ? 'org-admin' : 'sync' })
+    emu = await startMispEmulator({
+      version,
+      clock: () => now,
+      role: version === '2.3.178' ? 'org-admin' : 'sync',
+    })
     misp = new MispClient({ url: emu.url, key: emu.apiKey, version: apiOf(version), retry: fast })
   })
   afterAll(async () => {

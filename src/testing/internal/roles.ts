@@ -35,7 +35,15 @@ export interface RolePerms {
 type Row = Omit<RolePerms, 'tagEditor'> & { readonly tagEditor?: boolean }
 
 const all = { add: true, modify: true, publish: true, sync: true, admin: true, siteAdmin: true, auth: true }
-const none = { add: false, modify: false, publish: false, sync: false, admin: false, siteAdmin: false, auth: false }
+const none = {
+  add: false,
+  modify: false,
+  publish: false,
+  sync: false,
+  admin: false,
+  siteAdmin: false,
+  auth: false,
+}
 
 /**
  * 2.3.178's stock roles (`MYSQL.sql@v2.3.178:522-542`). "User" and "Publisher" lack perm_auth (no
@@ -46,9 +54,37 @@ const roles23: Readonly<Record<Role, Row>> = {
   'site-admin': { id: 1, name: 'admin', ...all, tagger: true },
   'org-admin': { id: 2, name: 'Org Admin', ...all, siteAdmin: false, tagger: true },
   user: { id: 3, name: 'User', ...none, add: true, modify: true, auth: true, tagger: false },
-  publisher: { id: 4, name: 'Publisher', ...none, add: true, modify: true, publish: true, auth: true, tagger: false },
-  sync: { id: 5, name: 'Sync user', ...none, add: true, modify: true, publish: true, sync: true, auth: true, tagger: false },
-  automation: { id: 6, name: 'Automation user', ...none, add: true, modify: true, publish: true, auth: true, tagger: false },
+  publisher: {
+    id: 4,
+    name: 'Publisher',
+    ...none,
+    add: true,
+    modify: true,
+    publish: true,
+    auth: true,
+    tagger: false,
+  },
+  sync: {
+    id: 5,
+    name: 'Sync user',
+    ...none,
+    add: true,
+    modify: true,
+    publish: true,
+    sync: true,
+    auth: true,
+    tagger: false,
+  },
+  automation: {
+    id: 6,
+    name: 'Automation user',
+    ...none,
+    add: true,
+    modify: true,
+    publish: true,
+    auth: true,
+    tagger: false,
+  },
   'read-only': { id: 7, name: 'Read Only', ...none, auth: true, tagger: false },
 }
 
@@ -59,7 +95,15 @@ const roles23: Readonly<Record<Role, Row>> = {
  */
 const roles25: Readonly<Record<Role, Row>> = {
   'site-admin': { id: 1, name: 'admin', ...all, tagger: true, tagEditor: true },
-  'org-admin': { id: 2, name: 'Org Admin', ...all, sync: false, siteAdmin: false, tagger: true, tagEditor: true },
+  'org-admin': {
+    id: 2,
+    name: 'Org Admin',
+    ...all,
+    sync: false,
+    siteAdmin: false,
+    tagger: true,
+    tagEditor: true,
+  },
   user: { id: 3, name: 'User', ...none, add: true, modify: true, auth: true, tagger: true, tagEditor: false },
   publisher: {
     id: 4,

@@ -99,7 +99,8 @@ export const makeTagRoutes =
       // late 2.4/2.5: the ACL asks perm_tag_editor (`ACLComponent.php@v2.5.1:710`), before the action
       if (late && !u.siteAdmin && !u.tagEditor) return d.error(403, ACL_DENIED, here)
       // 2.3: perm_tagger, checked first, whatever the verb (`TagsController.php@v2.3.178:71`)
-      if (!late && !u.siteAdmin && !u.tagger) return d.error(404, "You don't have permission to do that.", here)
+      if (!late && !u.siteAdmin && !u.tagger)
+        return d.error(404, "You don't have permission to do that.", here)
       // 2.3 renders the add form for any other verb, and has no JSON view for it (real 2.3.178: 500)
       if (!late && method !== 'POST') return d.error(500, 'An Internal Error Has Occurred.', here)
       if (method !== 'POST') return d.error(405, 'Method Not Allowed', here)

@@ -23,8 +23,8 @@ import {
   type Tag,
   type User,
 } from './model.js'
-import * as events from './storeEvents.js'
 import { rolePerms } from './roles.js'
+import * as events from './storeEvents.js'
 import * as orgs from './storeOrgs.js'
 import * as tags from './storeTags.js'
 

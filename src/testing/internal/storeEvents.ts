@@ -165,8 +165,7 @@ export function edit(s: Store, urlRef: string, body: unknown): EditResult {
     ev.disable_correlation = toBool(raw['disable_correlation']) ?? ev.disable_correlation
   if (p.has('extendsUuid')) ev.extends_uuid = str(raw['extends_uuid']) ?? ev.extends_uuid
   if (p.has('eventTags')) {
-    for (const l of restTagLinks(s, raw))
-      if (!ev.tags.some((t) => t.tagId === l.tagId)) ev.tags.push(l)
+    for (const l of restTagLinks(s, raw)) if (!ev.tags.some((t) => t.tagId === l.tagId)) ev.tags.push(l)
   }
   // rule 5: per attribute, by uuid; absent attributes are kept.
   for (const a of asArray(raw['Attribute'])) if (isRecord(a)) mergeAttribute(s, ev, a, 0, ev.attributes, now)
