@@ -64,7 +64,11 @@ describe.each(['2.4.199', '2.5'] as const)('MISP %s: users/view/me', (version) =
     ['sync', 'Sync user', { siteAdmin: false, sync: true, tag: true, tagEditor: true, publish: true }],
     ['publisher', 'Publisher', { siteAdmin: false, sync: false, tag: true, tagEditor: false, publish: true }],
     ['user', 'User', { siteAdmin: false, sync: false, tag: true, tagEditor: false, publish: false }],
-    ['read-only', 'Read Only', { siteAdmin: false, sync: false, tag: false, tagEditor: false, publish: false }],
+    [
+      'read-only',
+      'Read Only',
+      { siteAdmin: false, sync: false, tag: false, tagEditor: false, publish: false },
+    ],
   ] as const)('%s', async (role, name, want) => {
     const { p, emu } = await permissionsOf(version, role)
     expect(flags(p)).toEqual(want)
@@ -105,18 +109,21 @@ describe.skipIf(!real23)('real MISP 2.3.178', () => {
       publish: true,
     })
   })
-  test.skipIf(env['MISP_REAL_23_SYNC_KEY'] === undefined)('the stock "Sync user" key: sync, no tagging', async () => {
-    const key = env['MISP_REAL_23_SYNC_KEY']!
-    const r = await client(key).permissions()()
-    expect(E.isRight(r) && flags(r.right)).toEqual({
-      siteAdmin: false,
-      sync: true,
-      tag: false,
-      tagEditor: false,
-      publish: undefined,
-    })
-    expect(JSON.stringify(r)).not.toContain(key)
-  })
+  test.skipIf(env['MISP_REAL_23_SYNC_KEY'] === undefined)(
+    'the stock "Sync user" key: sync, no tagging',
+    async () => {
+      const key = env['MISP_REAL_23_SYNC_KEY']!
+      const r = await client(key).permissions()()
+      expect(E.isRight(r) && flags(r.right)).toEqual({
+        siteAdmin: false,
+        sync: true,
+        tag: false,
+        tagEditor: false,
+        publish: undefined,
+      })
+      expect(JSON.stringify(r)).not.toContain(key)
+    },
+  )
 })
 
 describe.skipIf(!real25)('real MISP 2.5.1', () => {

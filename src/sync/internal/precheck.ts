@@ -4,9 +4,13 @@
  *
  * @internal
  */
+import * as E from 'fp-ts/lib/Either.js'
+import type { MispClient } from '../../client/MispClient.js'
+import type { CallOptions } from '../../client/MispClientOptions.js'
 import type { Exists } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { ConnectorOptions, TagsMode } from '../Connector.js'
+import type { AuthenticationRefused, KeyNotPermitted } from '../RunResult.js'
 import type { DirectionSpec, Ending, SourceRow } from './spec.js'
 import { tagsSettled } from './tagNames.js'
 import type { TargetView } from './targetView.js'
@@ -64,4 +68,32 @@ export const needsRead = <S extends ApiVersion, T extends ApiVersion>(
   const tags = mode === 'none' ? undefined : view.tags(row.uuid)
   if (asNew(row, known, timestampShift(options), tags, mode) !== undefined) return false
   return !(known.exists && view.locked(row.uuid) === false)
+}
+
+/** What a key without the tagger permission should do instead. */
+const TAG_FIX =
+  'give the key\'s user a role with the tagger permission (perm_tagger; on MISP 2.3 the stock "Sync user" role has none, "Org Admin" or a custom role with perm_sync and perm_tagger has it), or run with --tags none (tags: \'none\': the events cross without their tags)'
+
+/**
+ * With tags carried, whether the target's key may tag (`MispClient.permissions`): a
+ * `KeyNotPermitted` when it may not, an `AuthenticationFailed` when the key is refused, else
+ * `undefined` (also when the permissions cannot be learnt: the events then fail on their own).
+ */
+export const tagRefusal = async <T extends ApiVersion>(
+  to: MispClient<T>,
+  call: CallOptions,
+): Promise<KeyNotPermitted | AuthenticationRefused | undefined> => {
+  const p = await to.permissions(call)()
+  if (E.isLeft(p))
+    return p.left._tag === 'AuthenticationFailed'
+      ? { _tag: 'AuthenticationFailed', side: 'target', error: p.left }
+      : undefined
+  if (p.right.tag || p.right.siteAdmin) return undefined
+  return {
+    _tag: 'KeyNotPermitted',
+    side: 'target',
+    permission: 'perm_tagger',
+    ...(p.right.role === undefined ? {} : { role: p.right.role }),
+    fix: TAG_FIX,
+  }
 }

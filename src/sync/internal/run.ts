@@ -24,7 +24,7 @@ import type { Watermark } from '../StateStore.js'
 import { parseSince } from '../since.js'
 import type { TransferResult } from '../TransferResult.js'
 import { attempt } from './attempt.js'
-import { needsRead } from './precheck.js'
+import { needsRead, tagRefusal } from './precheck.js'
 import { Progress } from './progress.js'
 import { sourceReader } from './reader.js'
 import { record } from './record.js'
@@ -166,6 +166,17 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
       return finish()
     }
     selection = selected.right
+  }
+  // with tags carried, the target's key must be allowed to tag — found out before the first write
+  // (else every event would be created, then fail to get its markings)
+  if (tagsMode !== 'none' && selection.uuids.length > 0) {
+    const refusal = await tagRefusal(spec.to, listCall)
+    if (refusal !== undefined) {
+      if (refusal._tag === 'AuthenticationFailed') stopped = 'authentication-failed'
+      else stopped = 'not-permitted'
+      errors.push(refusal)
+      return finish()
+    }
   }
   // a 2.3 target's tags are read for the selected events only, when their tags are all known
   // (a 2.3 source's tag-only changes, added below, go to a 2.4/2.5 target: no tags to read there)
