@@ -48,7 +48,7 @@ export interface KeyPermissions {
   readonly siteAdmin: boolean
   /**
    * perm_sync: a sync user — keeps the creator org of the events it pushes, may edit the synced
-   * (`locked`) copies of other organisations. 2.3: `POST /events/filterEventIdsForPush []`
+   * (`locked`) copies of other organisations. 2.3: `GET /events/filterEventIdsForPush`
    * answers 405 without it (`EventsController.php@v2.3.178:3077-3078`).
    */
   readonly sync: boolean

@@ -141,7 +141,7 @@ export class MispClient<V extends ApiVersion> extends MispTagCalls<V> {
    * - 2.3: no REST call reports a role (`users/…` and `roles/…` answer an empty 403 to every REST
    *   key, `AppController.php@v2.3.178:259-261`), so three read-only questions are asked, each
    *   refused for want of one permission: `GET /tags/add` (perm_tagger), `GET /jobs/index` (site
-   *   admin), `POST /events/filterEventIdsForPush []` (perm_sync). `role`, `org` and `publish` are
+   *   admin), `GET /events/filterEventIdsForPush` (perm_sync). `role`, `org` and `publish` are
    *   `undefined` there (unless the key is a site admin, who may publish).
    *
    * Nothing is written. A refused key is `AuthenticationFailed`.

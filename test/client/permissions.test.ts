@@ -48,11 +48,11 @@ describe('MISP 2.3.178: learnt by probes (2.3 has no REST user view)', () => {
     const { p, emu } = await permissionsOf('2.3.178', role)
     expect(flags(p)).toEqual(want)
     expect(p).toMatchObject({ source: 'probes', role: undefined, org: undefined })
-    // nothing written: the probes are GET tags/add, GET jobs/index, POST filterEventIdsForPush []
+    // nothing written: the probes are GET tags/add, GET jobs/index, GET filterEventIdsForPush (all reads)
     expect(emu.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /tags/add',
       'GET /jobs/index',
-      'POST /events/filterEventIdsForPush',
+      'GET /events/filterEventIdsForPush',
     ])
   })
 })

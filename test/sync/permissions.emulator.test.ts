@@ -7,9 +7,15 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { afterEach, describe, expect, test } from 'vitest'
 import { MispClient } from '../../src/client/index.js'
-import { connect24to23, formatRunError, formatRunResult } from '../../src/sync/index.js'
+import {
+  connect23to24,
+  connect24to23,
+  formatRunError,
+  formatRunResult,
+  formatTransferError,
+} from '../../src/sync/index.js'
 import { type MispEmulator, startMispEmulator } from '../../src/testing/index.js'
-import { lines, uuidOf, wire24 } from './support.js'
+import { lines, uuidOf, wire23, wire24 } from './support.js'
 
 const WRITE = /^(PUT|DELETE) |^POST (?!\/events\/(restSearch|index|filterEventIdsForPush)\b)/
 
@@ -65,6 +71,43 @@ describe('MISP 2.5 → MISP 2.3.178 with the stock "Sync user" key (perm_sync, n
     const ok = await connect24to23({ from: c24, to: to(admin) }).sync()()
     expect(ok.ok).toBe(true)
     expect(ok.events[0]?.changes?.tagsAttached).toEqual(['tlp:red'])
+  })
+})
+
+describe('MISP 2.3.178 → MISP 2.5 with a key that may tag but not create tags (stock "Publisher")', () => {
+  test('an event carrying a tag the target lacks fails unwritten; one whose tags exist is created with them', async () => {
+    const lacking = wire23(1)
+    const known = wire23(2)
+    const e23 = await startMispEmulator({ version: '2.3.178', events: [lacking, known] })
+    const e25 = await startMispEmulator({ version: '2.5', role: 'publisher' })
+    open.push(e23, e25)
+    e23.tagEvent(uuidOf(lacking), 'tlp:red')
+    e23.tagEvent(uuidOf(known), 'tlp:green')
+    e25.seed([wire24(9, { Tag: [{ name: 'tlp:green', colour: '#339900', exportable: true }] })]) // tlp:green exists there
+    const c23 = new MispClient({ url: e23.url, key: e23.apiKey, version: '2.3', retry: 0 })
+    const c25 = new MispClient({ url: e25.url, key: e25.apiKey, version: '2.4', retry: 0 })
+    const run = await connect23to24({ from: c23, to: c25 }).sync()()
+    const failed = run.events.find((e) => e.uuid === uuidOf(lacking))
+    expect(failed).toMatchObject({
+      outcome: 'failed',
+      error: { _tag: 'NotPermitted', permission: 'perm_tag_editor', role: 'Publisher', tags: ['tlp:red'] },
+    })
+    expect(formatTransferError(failed!.error!)).toMatch(/lacks tlp:red .*perm_tag_editor/)
+    expect(e25.event(uuidOf(lacking))).toBeUndefined()
+    expect(run.events.find((e) => e.uuid === uuidOf(known))?.outcome).toBe('created')
+    expect(e25.eventTags(uuidOf(known)).map((t) => t.name)).toEqual(['tlp:green'])
+  })
+})
+
+describe('transfer(uuid) with the 2.3 "Sync user" key', () => {
+  test('fails with NotPermitted, nothing written', async () => {
+    const { events, c24 } = await source(1)
+    const e23 = await startMispEmulator({ version: '2.3.178', role: 'sync' })
+    open.push(e23)
+    const c23 = new MispClient({ url: e23.url, key: e23.apiKey, version: '2.3', retry: 0 })
+    const r = await connect24to23({ from: c24, to: c23 }).transfer(uuidOf(events[0]!))()
+    expect(r).toMatchObject({ outcome: 'failed', error: { _tag: 'NotPermitted', permission: 'perm_tagger' } })
+    expect(e23.events()).toEqual([])
   })
 })
 

@@ -45,19 +45,13 @@ type Verdict = E.Either<MispError, boolean>
 
 /**
  * 2.3 (and a 2.4 without the user view): three read-only calls, each refused for want of one
- * permission. Sent once each (not retried: two of them answer 404/500 by design).
+ * permission; all GETs. Sent once each (not retried: they answer 404/405/500 by design).
  */
 const probes = async (c: Core, t: Transport, options: CallOptions | undefined): Result<KeyPermissions> => {
-  const ask = async (
-    method: 'GET' | 'POST',
-    path: string,
-    judge: (a: Answer) => boolean | undefined,
-    body?: unknown,
-  ): Promise<Verdict> => {
+  const ask = async (path: string, judge: (a: Answer) => boolean | undefined): Promise<Verdict> => {
     const r = await t.send({
-      method,
+      method: 'GET',
       path,
-      ...(body === undefined ? {} : { body }),
       idempotent: false,
       timeoutMs: c.budget(options, 'lookup'),
       signal: options?.signal,
@@ -71,7 +65,7 @@ const probes = async (c: Core, t: Transport, options: CallOptions | undefined): 
   // TagsController::add@v2.3.178:71 checks perm_tagger (or site admin) before anything else: 404
   // "You don't have permission to do that."; past it, a GET renders the add form, which has no
   // JSON view (real 2.3.178: 500). 2.4/2.5: the ACL's 403 without perm_tag_editor, else 405/200.
-  const tag = await ask('GET', 'tags/add', (a) => {
+  const tag = await ask('tags/add', (a) => {
     if ((a.status === 403 || a.status === 404) && /permission/i.test(errorText(errorBodyOf(a.body))))
       return false
     return a.status === 500 || a.status === 405 || (a.status >= 200 && a.status < 300) ? true : undefined
@@ -79,7 +73,7 @@ const probes = async (c: Core, t: Transport, options: CallOptions | undefined): 
   if (E.isLeft(tag)) return tag
   // JobsController::index@v2.3.178:24-26: 405 for anyone but a site admin; a site admin gets the
   // list, or 404 "Background jobs are not enabled on this instance."
-  const siteAdmin = await ask('GET', 'jobs/index', (a) =>
+  const siteAdmin = await ask('jobs/index', (a) =>
     a.status === 405 || a.status === 403
       ? false
       : a.status === 404 || a.status === 200 || a.status === 500
@@ -87,13 +81,10 @@ const probes = async (c: Core, t: Transport, options: CallOptions | undefined): 
         : undefined,
   )
   if (E.isLeft(siteAdmin)) return siteAdmin
-  // EventsController::filterEventIdsForPush@v2.3.178:3077-3078: 405 without perm_sync; with it,
-  // an empty list answers an empty list (nothing is written)
-  const sync = await ask(
-    'POST',
-    'events/filterEventIdsForPush',
-    (a) => (a.status === 405 || a.status === 403 ? false : a.status === 200 ? true : undefined),
-    [],
+  // EventsController::filterEventIdsForPush@v2.3.178:3077-3078: 405 without perm_sync, whatever
+  // the verb; with it, a GET renders no result (real 2.3.178: 200 `null`)
+  const sync = await ask('events/filterEventIdsForPush', (a) =>
+    a.status === 405 || a.status === 403 ? false : a.status === 200 ? true : undefined,
   )
   if (E.isLeft(sync)) return sync
   return E.right({

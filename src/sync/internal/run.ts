@@ -24,7 +24,7 @@ import type { Watermark } from '../StateStore.js'
 import { parseSince } from '../since.js'
 import type { TransferResult } from '../TransferResult.js'
 import { attempt } from './attempt.js'
-import { needsRead, tagRefusal } from './precheck.js'
+import { needsRead, permitGate } from './precheck.js'
 import { Progress } from './progress.js'
 import { sourceReader } from './reader.js'
 import { record } from './record.js'
@@ -167,17 +167,6 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
     }
     selection = selected.right
   }
-  // with tags carried, the target's key must be allowed to tag — found out before the first write
-  // (else every event would be created, then fail to get its markings)
-  if (tagsMode !== 'none' && selection.uuids.length > 0) {
-    const refusal = await tagRefusal(spec.to, listCall)
-    if (refusal !== undefined) {
-      if (refusal._tag === 'AuthenticationFailed') stopped = 'authentication-failed'
-      else stopped = 'not-permitted'
-      errors.push(refusal)
-      return finish()
-    }
-  }
   // a 2.3 target's tags are read for the selected events only, when their tags are all known
   // (a 2.3 source's tag-only changes, added below, go to a 2.4/2.5 target: no tags to read there)
   const focus = selection.rows === undefined ? undefined : focusOn(selection.rows, tagsMode)
@@ -254,6 +243,8 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
     return saving
   }
 
+  // with tags carried, the target's key must be allowed to tag: asked once, before the first write
+  const permit = permitGate(spec.to, listCall, tagsMode)
   /** (a function: other workers change it while this one awaits) */
   const stoppedNow = (): StopReason | undefined => stopped
   const reader = sourceReader(
@@ -284,7 +275,17 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
         index: i,
         dryRun,
         call: eventCall,
+        permit,
       })
+      if (tried.refused !== undefined) {
+        // the target's key may not do what the run needs: nothing of this event was written;
+        // stop once, with the reason (the events not started are not attempted)
+        if (stoppedNow() === undefined) {
+          stopped = tried.refused._tag === 'AuthenticationFailed' ? 'authentication-failed' : 'not-permitted'
+          errors.push(tried.refused)
+        }
+        return
+      }
       const r = await record(spec, options, tried)
       results[i] = r
       done++

@@ -356,8 +356,11 @@ export const makeRouter = (d: RouterDeps): Router => {
         if (method !== 'POST') return notAllowed()
         return restSearch(isRecord(input['request']) ? input['request'] : input, here)
       case 'filterEventIdsForPush':
+        // §5.2: perm_sync only (EventsController.php@v2.3.178:3077); rec#22. 2.3 checks it first, whatever
+        // the verb; a GET then renders no result: 200 `null` (real 2.3.178)
+        if (profile.era === '2.3' && !store.user.perm.sync) return error(405, texts.noPermission, here)
+        if (profile.era === '2.3' && isGet) return json(200, null)
         if (method !== 'POST') return notAllowed()
-        // §5.2: perm_sync only (EventsController.php@v2.3.178:3077); rec#22.
         if (!store.user.perm.sync) return error(405, texts.noPermission, here)
         return json(200, store.filterForPush(body))
       default:
