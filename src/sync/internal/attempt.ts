@@ -15,7 +15,8 @@ import type * as V24 from '../../v24/index.js'
 import type { ConnectorOptions } from '../Connector.js'
 import { type EventChanges, formatChanges, hasChanges, type TransferResult } from '../TransferResult.js'
 import { liveAttributes, type Mirrored, mirror } from './mirror.js'
-import { asNew, readsAnyway, timestampShift } from './precheck.js'
+import { resolvePieces } from './pieces.js'
+import { asNew, mayBeShort, readsAnyway, timestampShift } from './precheck.js'
 import type { SourceReader } from './reader.js'
 import { type RecoveryPolicy, transientRead } from './recovery.js'
 import { type RunTags, sourceTags } from './runTags.js'
@@ -29,7 +30,7 @@ import {
 } from './spec.js'
 import { tagsSettled } from './tagNames.js'
 import type { TargetView } from './targetView.js'
-import { write } from './write.js'
+import { writeWhole } from './whole.js'
 
 /** What one attempt is given. */
 export interface AttemptInput<S extends ApiVersion, T extends ApiVersion> {
@@ -211,7 +212,11 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
             tagsMode === 'none' ? undefined : a.view?.tags(uuid),
             tagsMode,
           )
-    if (same !== undefined && !readAnyway) return end(same)
+    // a full run also compares the copy's attribute count with the source's (a cut write leaves a
+    // copy short); an event from the retry set is always read again
+    const countShort =
+      a.compare && row !== undefined && mayBeShort(row.attributes, a.view?.attributeCount(uuid))
+    if (same !== undefined && !readAnyway && !countShort && !a.retrying) return end(same)
     // the target's own event (not a synced replica) is never overwritten from a copy of it
     if (same === undefined && known?.exists === true && a.view?.locked(uuid) === false)
       return end({
@@ -270,7 +275,11 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
         : ({ ...converted.value, Tag: wantTags.map((name) => ({ name })) } as EventOf<T>)
     docs.sent = spec.encodeTarget(value)
     // write (and reconcile)
-    const written = await write({
+    const written = await writeWhole({
+      pieces: resolvePieces(options.pieces),
+      // (a create-first run reads no index: its full runs do not compare counts)
+      check: a.retrying || (a.compare && options.existence !== 'create-first'),
+      counted: a.view?.attributeCount(uuid),
       to: spec.to,
       value,
       uuid,
