@@ -201,65 +201,90 @@ describe.each(directions)('$name', (d) => {
     expect((await d.connect(p).sync()()).events[0]?.outcome).toBe('unchanged')
   })
 
-  test('in pieces: never current while short, a cut between pieces resumed by the next run with only what is missing', async () => {
-    pair = await startPair(d.v24, d.make(1000))
-    const p = pair
-    const uuid = onlyUuid(p, d)
-    const target = d.target(p)
-    const state = memoryStateStore()
-    const pieces = { threshold: 300, size: 200 }
-    const sourceTs = Number(d.source(p).event(uuid)?.['timestamp'])
-    // the create and two edits land, then every edit fails
-    target.inject({ kind: 'hang', ms: 1 }, { times: 2, match: { path: EDIT } })
-    target.inject({ kind: 'status', status: 503 }, { times: 50, match: { path: EDIT } })
-    const run1 = await d.connect(p, { state, pieces }).sync()()
-    expect(run1.events[0]).toMatchObject({ outcome: 'failed' })
-    expect(run1.events[0]?.reason).toMatch(/piece 3 of 4/)
-    expect(held(target, uuid)).toBe(600)
-    // the short copy is older than its source and not published
-    const short = target.event(uuid)
-    expect(Number(short?.['timestamp'])).toBeLessThan(sourceTs)
-    expect(short?.['published']).toBe(false)
-    target.clearFaults()
-    const from = target.requests.length
-    const run2 = await d.connect(p, { state, pieces }).sync()()
-    expect(run2.ok).toBe(true)
-    expect(run2.events[0]).toMatchObject({ outcome: 'updated' })
-    expect(held(target, uuid)).toBe(1000)
-    expect(target.events()).toHaveLength(1)
-    const copy = target.event(uuid)
-    expect(Number(copy?.['timestamp'])).toBe(sourceTs)
-    expect(copy?.['published']).toBe(true)
-    // run 2 sent only the 400 missing attributes: two pieces and the last edit (none left for it)
-    const sent = target.requests
-      .slice(from)
-      .filter((r) => r.method !== 'GET' && EDIT.test(r.path))
-      .map((r) => {
-        const e = (
-          r.body as { Event: { Attribute?: Array<unknown>; Object?: Array<{ Attribute?: Array<unknown> }> } }
-        ).Event
-        return (
-          (e.Attribute ?? []).length + (e.Object ?? []).reduce((s, o) => s + (o.Attribute ?? []).length, 0)
-        )
-      })
-    expect(sent).toEqual([200, 200, 0])
-    expect((await d.connect(p, { state, pieces }).sync()()).selected).toBe(0)
-  })
+  test.skipIf(d.v24 !== '2.5')(
+    'in pieces: never current while short, a cut between pieces resumed by the next run with only what is missing',
+    async () => {
+      pair = await startPair(d.v24, d.make(1000))
+      const p = pair
+      const uuid = onlyUuid(p, d)
+      const target = d.target(p)
+      const state = memoryStateStore()
+      const pieces = { threshold: 300, size: 200 }
+      const sourceTs = Number(d.source(p).event(uuid)?.['timestamp'])
+      // the create and two edits land, then every edit fails
+      target.inject({ kind: 'hang', ms: 1 }, { times: 2, match: { path: EDIT } })
+      target.inject({ kind: 'status', status: 503 }, { times: 50, match: { path: EDIT } })
+      const run1 = await d.connect(p, { state, pieces }).sync()()
+      expect(run1.events[0]).toMatchObject({ outcome: 'failed' })
+      expect(run1.events[0]?.reason).toMatch(/piece 3 of 4/)
+      expect(held(target, uuid)).toBe(600)
+      // the short copy is older than its source and not published
+      const short = target.event(uuid)
+      expect(Number(short?.['timestamp'])).toBeLessThan(sourceTs)
+      expect(short?.['published']).toBe(false)
+      target.clearFaults()
+      const from = target.requests.length
+      const run2 = await d.connect(p, { state, pieces }).sync()()
+      expect(run2.ok).toBe(true)
+      expect(run2.events[0]).toMatchObject({ outcome: 'updated' })
+      expect(held(target, uuid)).toBe(1000)
+      expect(target.events()).toHaveLength(1)
+      const copy = target.event(uuid)
+      expect(Number(copy?.['timestamp'])).toBe(sourceTs)
+      expect(copy?.['published']).toBe(true)
+      // run 2 sent only the 400 missing attributes: two pieces and the last edit (none left for it)
+      const sent = target.requests
+        .slice(from)
+        .filter((r) => r.method !== 'GET' && EDIT.test(r.path))
+        .map((r) => {
+          const e = (
+            r.body as {
+              Event: { Attribute?: Array<unknown>; Object?: Array<{ Attribute?: Array<unknown> }> }
+            }
+          ).Event
+          return (
+            (e.Attribute ?? []).length + (e.Object ?? []).reduce((s, o) => s + (o.Attribute ?? []).length, 0)
+          )
+        })
+      expect(sent).toEqual([200, 200, 0])
+      expect((await d.connect(p, { state, pieces }).sync()()).selected).toBe(0)
+    },
+  )
 
-  test('in pieces from the start: created whole, every request below the piece size', async () => {
-    pair = await startPair(d.v24, d.make(1000))
-    const p = pair
-    const uuid = onlyUuid(p, d)
-    const target = d.target(p)
-    const from = target.requests.length
-    const run = await d.connect(p, { pieces: { threshold: 300, size: 250 } }).sync()()
-    expect(run.ok).toBe(true)
-    expect(run.events[0]).toMatchObject({ outcome: 'created' })
-    expect(run.events[0]?.reason).toMatch(/1000 attributes in 4 pieces; the copy is whole/)
-    expect(held(target, uuid)).toBe(1000)
-    const writes = lines(target, from).filter(
-      (l) => /^(POST|PUT) \/events/.test(l) && !/restSearch|index|Tag/.test(l),
-    )
-    expect(writes).toHaveLength(5) // a create, 3 edits, the last edit
-  })
+  test.skipIf(d.v24 !== '2.5')(
+    'in pieces from the start: created whole, every request below the piece size',
+    async () => {
+      pair = await startPair(d.v24, d.make(1000))
+      const p = pair
+      const uuid = onlyUuid(p, d)
+      const target = d.target(p)
+      const from = target.requests.length
+      const run = await d.connect(p, { pieces: { threshold: 300, size: 250 } }).sync()()
+      expect(run.ok).toBe(true)
+      expect(run.events[0]).toMatchObject({ outcome: 'created' })
+      expect(run.events[0]?.reason).toMatch(/1000 attributes in 4 pieces; the copy is whole/)
+      expect(held(target, uuid)).toBe(1000)
+      const writes = lines(target, from).filter(
+        (l) => /^(POST|PUT) \/events/.test(l) && !/restSearch|index|Tag/.test(l),
+      )
+      expect(writes).toHaveLength(5) // a create, 3 edits, the last edit
+    },
+  )
+
+  test.skipIf(d.v24 === '2.5')(
+    'a 2.3 target gets a big event in one create (a 2.3.178 edit does not store new attributes)',
+    async () => {
+      pair = await startPair(d.v24, d.make(1000))
+      const p = pair
+      const uuid = onlyUuid(p, d)
+      const target = d.target(p)
+      const from = target.requests.length
+      const run = await d.connect(p, { pieces: { threshold: 300, size: 250 } }).sync()()
+      expect(run.events[0]).toMatchObject({ outcome: 'created' })
+      expect(held(target, uuid)).toBe(1000)
+      expect(lines(target, from).filter((l) => /^POST \/events(\/add|\/edit\/\d+)?$/.test(l))).toEqual([
+        'POST /events',
+      ])
+    },
+  )
 })
