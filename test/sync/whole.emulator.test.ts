@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, test } from 'vitest'
 import { connect23to24, connect24to23, memoryStateStore } from '../../src/sync/index.js'
 import type { MispEmulator } from '../../src/testing/index.js'
-import { lines, type Pair, startPair, T0, uuidOf, wire23, wire24 } from './support.js'
+import { lines, type Pair, startPair, T0, wire23, wire24 } from './support.js'
 
 const CREATE = /^\/events(\/add)?$/
 const EDIT = /^\/events\/(edit\/)?\d+$/

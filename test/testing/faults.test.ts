@@ -93,7 +93,7 @@ describe('faults', () => {
       const body = { Event: { ...event, Attribute: [1, 2, 3, 4, 5].map((i) => attribute(i, '1700000001')) } }
       await expect(call(emu, 'POST', create, { body })).rejects.toThrow()
       const stored = emu.event(String(event['uuid']))
-      expect((stored?.['Attribute'] as Array<{ value: string }>).map((a) => a.value)).toEqual([
+      expect(((stored?.['Attribute'] ?? []) as Array<{ value: string }>).map((a) => a.value)).toEqual([
         '10.9.0.1',
         '10.9.0.2',
         '10.9.0.3',
@@ -112,7 +112,7 @@ describe('faults', () => {
       await expect(call(emu, 'PUT', `/events/edit/${id}`, { body: edit })).rejects.toThrow()
       const edited = emu.event(String(event['uuid']))
       expect(edited?.['timestamp']).toBe('1700000009')
-      expect((edited?.['Attribute'] as Array<unknown>).length).toBe(4)
+      expect(((edited?.['Attribute'] ?? []) as Array<unknown>).length).toBe(4)
     },
   )
 
