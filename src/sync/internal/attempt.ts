@@ -272,7 +272,14 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     const value =
       wantTags === undefined || spec.to.apiVersion === '2.3' || spec.from.apiVersion !== '2.3'
         ? converted.value
-        : ({ ...converted.value, Tag: wantTags.map((name) => ({ name })) } as EventOf<T>)
+        : ({
+            ...converted.value,
+            // MISP creates a missing tag with the colour given here (Tag::captureTag@v2.5.1:321-327)
+            Tag: wantTags.map((name) => {
+              const colour = a.tags.lookOf(name)?.colour
+              return colour === undefined ? { name } : { name, colour }
+            }),
+          } as EventOf<T>)
     docs.sent = spec.encodeTarget(value)
     // write (and reconcile)
     const written = await writeWhole({
