@@ -108,6 +108,28 @@ const onlyUuid = (p: Pair, d: (typeof directions)[number]): string => {
 }
 
 describe.each(directions)('$name', (d) => {
+  /** a pair with one source event of `n` attributes, and a first run with `pieces` */
+  const firstRun = async (n: number, pieces: Record<string, number>) => {
+    pair = await startPair(d.v24, d.make(n))
+    const p = pair
+    const uuid = onlyUuid(p, d)
+    const target = d.target(p)
+    const from = target.requests.length
+    const run = await d.connect(p, { pieces }).sync()()
+    return { uuid, target, from, run }
+  }
+
+  /** a pair with one source event of `n` attributes, and its copy created by a first run */
+  const copied = async (n: number) => {
+    pair = await startPair(d.v24, d.make(n))
+    const p = pair
+    const uuid = onlyUuid(p, d)
+    const target = d.target(p)
+    const state = memoryStateStore()
+    expect((await d.connect(p, { state }).sync()()).counts.created).toBe(1)
+    return { p, uuid, target, state }
+  }
+
   test('a create cut after 500 of 2,000 attributes is not reported done: the run completes it (2,000, one event)', async () => {
     pair = await startPair(d.v24, d.make(2000))
     const p = pair
@@ -152,12 +174,7 @@ describe.each(directions)('$name', (d) => {
   })
 
   test('an update cut part-way (the new timestamp stored, 100 of 1,000 new attributes) is completed', async () => {
-    pair = await startPair(d.v24, d.make(200))
-    const p = pair
-    const uuid = onlyUuid(p, d)
-    const target = d.target(p)
-    const state = memoryStateStore()
-    expect((await d.connect(p, { state }).sync()()).counts.created).toBe(1)
+    const { p, uuid, target, state } = await copied(200)
     const before = held(target, uuid)
     d.source(p).setEvent(uuid, (e) => {
       e['timestamp'] = String(T0 + 50)
@@ -179,12 +196,7 @@ describe.each(directions)('$name', (d) => {
   })
 
   test('a full run completes a copy that is as new by its timestamp but lacks attributes', async () => {
-    pair = await startPair(d.v24, d.make(300))
-    const p = pair
-    const uuid = onlyUuid(p, d)
-    const target = d.target(p)
-    const state = memoryStateStore()
-    expect((await d.connect(p, { state }).sync()()).counts.created).toBe(1)
+    const { p, uuid, target, state } = await copied(300)
     const whole = held(target, uuid)
     // what a cut write leaves behind: the copy keeps its timestamp, 120 attributes are gone
     target.setEvent(uuid, (e) => {
@@ -254,12 +266,7 @@ describe.each(directions)('$name', (d) => {
   test.skipIf(d.v24 !== '2.5')(
     'in pieces from the start: created whole, every request below the piece size',
     async () => {
-      pair = await startPair(d.v24, d.make(1000))
-      const p = pair
-      const uuid = onlyUuid(p, d)
-      const target = d.target(p)
-      const from = target.requests.length
-      const run = await d.connect(p, { pieces: { threshold: 300, size: 250 } }).sync()()
+      const { uuid, target, from, run } = await firstRun(1000, { threshold: 300, size: 250 })
       expect(run.ok).toBe(true)
       expect(run.events[0]).toMatchObject({ outcome: 'created' })
       expect(run.events[0]?.reason).toMatch(/1000 attributes in 4 pieces; the copy is whole/)
@@ -274,12 +281,7 @@ describe.each(directions)('$name', (d) => {
   test.skipIf(d.v24 === '2.5')(
     'a 2.3 target gets a big event in one create (a 2.3.178 edit does not store new attributes)',
     async () => {
-      pair = await startPair(d.v24, d.make(1000))
-      const p = pair
-      const uuid = onlyUuid(p, d)
-      const target = d.target(p)
-      const from = target.requests.length
-      const run = await d.connect(p, { pieces: { threshold: 300, size: 250 } }).sync()()
+      const { uuid, target, from, run } = await firstRun(1000, { threshold: 300, size: 250 })
       expect(run.events[0]).toMatchObject({ outcome: 'created' })
       expect(held(target, uuid)).toBe(1000)
       expect(lines(target, from).filter((l) => /^POST \/events(\/add|\/edit\/\d+)?$/.test(l))).toEqual([

@@ -87,7 +87,7 @@ describe('faults', () => {
         value: `10.9.0.${i}`,
         timestamp: ts,
       })
-      const event = { ...sampleEvent(), timestamp: '1700000001', locked: true }
+      const event = sampleEvent({ timestamp: '1700000001', locked: true })
       const create = '/events/add'
       emu.inject({ kind: 'cut-write', keep: 3 }, { match: { method: 'POST' } })
       const body = { Event: { ...event, Attribute: [1, 2, 3, 4, 5].map((i) => attribute(i, '1700000001')) } }
