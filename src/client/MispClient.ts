@@ -20,6 +20,7 @@ import type {
   GetOptions,
   IndexOptions,
   MispClientOptions,
+  Timeouts,
   UpdateOptions,
 } from './MispClientOptions.js'
 import type { MispError } from './MispError.js'
@@ -67,6 +68,8 @@ export class MispClient<V extends ApiVersion> extends MispTagCalls<V> {
   readonly apiVersion: V
   /** the server's base URL (no credentials, no key) */
   readonly url: string
+  /** the effective time budgets of its calls (the `timeout` option resolved), in milliseconds */
+  readonly timeouts: Timeouts
 
   readonly #core: Core
 
@@ -81,6 +84,7 @@ export class MispClient<V extends ApiVersion> extends MispTagCalls<V> {
     super(core)
     this.apiVersion = (typeof given === 'object' && given !== null ? given.version : undefined) as V
     this.url = url
+    this.timeouts = core.timeouts
     this.#core = core
   }
 
