@@ -6,48 +6,18 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { demoEvents23, demoEvents24 } from '../../src/cli/demo-events.js'
 import { tempDir, wire23, wire24 } from '../sync/support.js'
+import { buildBin, node, ROOT } from './binSupport.js'
 import { KEY23, KEY24, keysFor, type Servers, startServers, syncArgs } from './support.js'
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const BUILD = join(ROOT, 'node_modules', '.cache', 'misp-bridge-bin-test')
-const BIN = join(BUILD, 'cli', 'main.js')
-
-interface Exit {
-  readonly code: number | null
-  readonly out: string
-  readonly err: string
-}
-
-const node = (
-  args: ReadonlyArray<string>,
-  options: { env?: Record<string, string>; input?: string } = {},
-): Promise<Exit> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args], {
-      cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (err += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, out, err }))
-    child.stdin.end(options.input ?? '')
-  })
-
+let BIN: string
 let servers: Servers
 let dir: Awaited<ReturnType<typeof tempDir>>
 
 beforeAll(async () => {
-  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
-  const built = await node([tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', BUILD])
-  if (built.code !== 0) throw new Error(`the build failed:\n${built.out}${built.err}`)
+  BIN = await buildBin('misp-bridge-bin-test')
   servers = await startServers('2.4.199', {
     events23: [wire23(1), wire23(2)],
     events24: [wire24(1), wire24(2)],

@@ -23,6 +23,19 @@ afterAll(async () => {
   await dir?.remove()
 })
 
+/** `sync` from a 2.3 server to a 2.4-era one, with the given URLs and target version. */
+const sync23 = (from: string, to: string, toVersion = '2.4'): Array<string> => [
+  'sync',
+  '--from',
+  from,
+  '--from-version',
+  '2.3',
+  '--to',
+  to,
+  '--to-version',
+  toVersion,
+]
+
 /** A 2.4 event with `n` attributes of a type 2.3 does not know (each one loss). */
 const manyLosses = (n: number): string => {
   const base = demoEvents24[2]!.Event
@@ -191,10 +204,7 @@ describe('3. the wrong kind of server', () => {
       const web = await webServer(status, type, body)
       const s = await startServers('2.4.199')
       try {
-        const r = await node(
-          [BIN, 'sync', '--from', web.url, '--from-version', '2.3', '--to', s.e24.url, '--to-version', '2.4'],
-          { env: keysFor('2.3->2.4') },
-        )
+        const r = await node([BIN, ...sync23(web.url, s.e24.url)], { env: keysFor('2.3->2.4') })
         expect(r.code).toBe(2)
         expect(r.err).toMatch(/source server.*does not look like MISP — check the base URL/)
         expect(r.err).toContain(web.url)
@@ -209,21 +219,9 @@ describe('3. the wrong kind of server', () => {
   test('https:// on a plain-HTTP port: "this port does not speak TLS — try http://", no OpenSSL line', async () => {
     const s = await startServers('2.4.199')
     try {
-      const r = await node(
-        [
-          BIN,
-          'sync',
-          '--from',
-          s.e23.url,
-          '--from-version',
-          '2.3',
-          '--to',
-          s.e24.url.replace('http://', 'https://'),
-          '--to-version',
-          '2.4',
-        ],
-        { env: keysFor('2.3->2.4') },
-      )
+      const r = await node([BIN, ...sync23(s.e23.url, s.e24.url.replace('http://', 'https://'))], {
+        env: keysFor('2.3->2.4'),
+      })
       expect(r.code).toBe(2)
       expect(r.err).toMatch(/target server.*this port does not speak TLS — try http:\/\//)
       expect(r.err).not.toMatch(/SSL routines|openssl|0A00010B/i)
@@ -302,17 +300,7 @@ describe('12. archive, log and state are owner-only', () => {
 })
 
 describe('2, 4, 6: versions, --since, keys', () => {
-  const args23to25 = (s: Servers, toVersion: string) => [
-    'sync',
-    '--from',
-    s.e23.url,
-    '--from-version',
-    '2.3',
-    '--to',
-    s.e24.url,
-    '--to-version',
-    toVersion,
-  ]
+  const args23to25 = (s: Servers, toVersion: string) => sync23(s.e23.url, s.e24.url, toVersion)
 
   test('2. --to-version 2.5 (and the version the server reports, 2.5.1) is accepted against MISP 2.5', async () => {
     const s = await startServers('2.5', { events23: [wire23(1)] })
@@ -373,21 +361,7 @@ describe('2, 4, 6: versions, --since, keys', () => {
   })
 
   test('6. both keys missing: both reported at once', async () => {
-    const r = await node(
-      [
-        BIN,
-        'sync',
-        '--from',
-        'http://127.0.0.1:9/',
-        '--from-version',
-        '2.3',
-        '--to',
-        'http://127.0.0.1:9/x/',
-        '--to-version',
-        '2.4',
-      ],
-      {},
-    )
+    const r = await node([BIN, ...sync23('http://127.0.0.1:9/', 'http://127.0.0.1:9/x/')], {})
     expect(r.code).toBe(2)
     expect(r.err).toMatch(/MISP_FROM_KEY/)
     expect(r.err).toMatch(/MISP_TO_KEY/)
