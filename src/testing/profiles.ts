@@ -79,11 +79,11 @@ export const behaviours = {
   // --- event JSON -----------------------------------------------------------------------
   orgObjects: {
     since: '2.4.0',
-    source: 'org_id/orgc_id + Org/Orgc objects replace the 2.3 org/orgc strings',
+    source: 'org_id/orgc_id + Org/Orgc objects replace the 2.3 org/orgc strings (Event.php@v2.4.0:1128)',
   },
   sharingGroups: {
     since: '2.4.0',
-    source: 'sharing_group_id, SharingGroup, distribution 4 (and 5 on attributes)',
+    source: 'sharing_group_id, SharingGroup, distribution 4 (and 5 on attributes) (Event.php@v2.4.0:74-75)',
   },
   eventTags: {
     since: '2.4.0',
@@ -235,7 +235,7 @@ export const behaviours = {
   unpublishOnEdit: {
     since: '2.4.0',
     source:
-      'recovers only analysis/threat_level_id/info/distribution/date; Event::_edit (2.4) saves an omitted `published` as false',
+      'recovers only analysis/threat_level_id/info/distribution/date; Event::_edit@v2.4.199:4075-4160 saves an omitted `published` as false',
   },
 
   // --- index --------------------------------------------------------------------------
@@ -256,7 +256,7 @@ export const behaviours = {
   indexNamedParams: {
     since: '2.3.0',
     until: '2.5.0',
-    source: 'named parameters; a real 2.5.1 does not apply GET /events/index/timestamp:X',
+    source: 'named parameters; a real 2.5.1 does not apply GET /events/index/timestamp:X (rec#17)',
   },
 
   // --- restSearch ---------------------------------------------------------------------
@@ -269,7 +269,7 @@ export const behaviours = {
   restSearchEmptyResponse: {
     since: '2.4.199',
     source:
-      'says 404 "No matches." (2.3, "same shape" in 2.4); late RestSearch answers {"response":[]} (PyMISP); earliest verified',
+      '404 "No matches." (2.3: EventsController.php@v2.3.178:2598; "same shape" in 2.4); late RestSearch answers {"response":[]} (PyMISP); earliest verified',
   },
 } as const satisfies Record<string, Behaviour>
 

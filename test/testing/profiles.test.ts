@@ -24,7 +24,8 @@ describe('profiles', () => {
     for (const [name, row] of Object.entries(behaviours)) {
       const since = parseVersion(row.since)
       if ('until' in row) expect(compareVersions(since, parseVersion(row.until)), name).toBeLessThan(0)
-      expect(row.source, name).toMatch(/§\d|rec#\d/)
+      // MISP's source (`file@tag:line`), an exchange recorded from a real server, or the release it came with
+      expect(row.source, name).toMatch(/@v\d|rec#\d|\bv2\.\d+\.\d+\b/)
     }
   })
 
