@@ -189,6 +189,24 @@ const renderAttribute = (ctx: RenderContext, a: Attr, fullSg: boolean): Json => 
   return o
 }
 
+/**
+ * The order of an event's attributes. MISP 2.3.178 sorts them by category, then type
+ * (`Event.php@v2.3.178:287`, the `hasMany` Attribute `order`; MySQL's utf8_general_ci compares
+ * case-insensitively; equal keys come in id order, InnoDB's primary key); 2.5.1's `fetchEvent`
+ * asks for none (`'order' => false`, `Event.php@v2.5.1:2012`), which is id order.
+ */
+const attributeOrder =
+  (p: Profile) =>
+  (x: Attr, y: Attr): number => {
+    if (p.era === '2.3') {
+      const byKey =
+        x.category.toLowerCase().localeCompare(y.category.toLowerCase(), 'en') ||
+        x.type.toLowerCase().localeCompare(y.type.toLowerCase(), 'en')
+      if (byKey !== 0) return byKey
+    }
+    return x.id - y.id
+  }
+
 const renderObject = (ctx: RenderContext, ev: Ev, obj: Obj, mode: RenderMode, fullSg: boolean): Json => {
   const n = numberer(ctx)
   const o: Json = {
@@ -342,7 +360,7 @@ export const renderEvent = (ctx: RenderContext, ev: Ev, mode: RenderMode): Json 
   if (!metadata) {
     o['Attribute'] = [...ev.attributes]
       .filter((a) => visibleAttribute(ctx, ev, a, mode))
-      .sort((x, y) => x.id - y.id)
+      .sort(attributeOrder(p))
       .map((a) => renderAttribute(ctx, a, fullSg))
     o['ShadowAttribute'] = []
   }

@@ -24,10 +24,11 @@ export const renderIndexRow = (ctx: RenderContext, ev: Ev): Json => {
       org: s.org(ev.org_id).name,
       date: ev.date,
       info: ev.info,
-      uuid: ev.uuid,
+      // key order as real 2.3.178 answers (rec 5a)
       published: ev.published,
-      analysis: n(ev.analysis),
+      uuid: ev.uuid,
       attribute_count: n(attributeCount(ev)),
+      analysis: n(ev.analysis),
       orgc: s.org(ev.orgc_id).name,
       timestamp: n(ev.timestamp),
       distribution: n(ev.distribution),

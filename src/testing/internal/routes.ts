@@ -174,7 +174,8 @@ export const makeRouter = (d: RouterDeps): Router => {
         name: 'Add event failed.',
         message: 'The event could not be saved.',
         url: '/events/add',
-        errors,
+        // 2.3 nests them under the model (`$validationErrors['Event']`, `Event.php@v2.3.178:1388`)
+        errors: profile.era === '2.3' ? { Event: errors } : errors,
       })
     const body: Json = {}
     if (profile.has('saveFailSavedFlag')) body['saved'] = false
@@ -284,8 +285,10 @@ export const makeRouter = (d: RouterDeps): Router => {
       const ev = findVisible(ref)
       // §5.2: explicit HEAD handler since v2.4.135 → bare 200/404 (rec#10, rec#11); before, HEAD runs view.
       if (method === 'HEAD' && profile.has('explicitHead')) return empty(ev === undefined ? 404 : 200)
-      if (ev === undefined)
-        return error(404, profile.has('invalidEventNoDot') ? 'Invalid event' : 'Invalid event.', here)
+      // 2.3 looks a 36-character reference up as a uuid first, and its miss says "Invalid event"
+      // without the full stop (`EventsController.php@v2.3.178:651-661`; an unknown id: "Invalid event.")
+      const noDot = profile.has('invalidEventNoDot') || (profile.era === '2.3' && ref.length === 36)
+      if (ev === undefined) return error(404, noDot ? 'Invalid event' : 'Invalid event.', here)
       return json(200, envelope(ev, 'view', wantsDeleted(named['deleted'] ?? input['deleted'])))
     }
 

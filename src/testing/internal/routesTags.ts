@@ -108,13 +108,15 @@ export const makeTagRoutes =
         event_id: n(a.event_id),
         type: a.type,
         category: a.category,
-        value: a.value,
+        ...(late ? { value: a.value } : {}),
         to_ids: a.to_ids,
         uuid: a.uuid,
         timestamp: n(a.timestamp),
         comment: a.comment,
         distribution: n(a.distribution),
       }
+      // 2.3.178 puts the value last (real 2.3.178, rec 7a: `AttributesController::view@v2.3.178:802-825`)
+      if (!late) o['value'] = a.value
       if (late) o['deleted'] = a.deleted
       return o
     }
