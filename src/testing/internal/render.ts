@@ -5,46 +5,18 @@
  * @since 0.1.0
  */
 import type { Profile } from '../profiles.js'
-import type { Attr, Ev, Obj, Org, SharingGroup, Store, TagLink } from './store.js'
-import { allAttributes } from './store.js'
-import { nonCorrelatingTypes } from './validate.js'
+import { attributeCount, numberer, type RenderContext, type RenderMode, renderOrg } from './renderBase.js'
+import { relatedAttribute, relatedEvents, renderRelated } from './renderRelated.js'
+import type { Attr, Ev, Obj, SharingGroup, TagLink } from './store.js'
+
+export { attributeCount, numberer, type RenderContext, type RenderMode, renderOrg } from './renderBase.js'
+export { eventRow23, relatedEvents } from './renderRelated.js'
 
 type Json = Record<string, unknown>
-
-/**
- * - `view`: `GET /events/view` (RelatedEvent items carry RelationshipInbound from 2.4.186, rec#2);
- * - `write`: the add/edit answer (no RelationshipInbound, rec#1, rec#8);
- * - `metadata`: restSearch/add with metadata (no Attribute/ShadowAttribute/Object/EventReport, rec#20);
- * - `dump`: the emulator's own `events()` (site-admin view, every event).
- */
-export type RenderMode = 'view' | 'write' | 'metadata' | 'dump'
-
-export interface RenderContext {
-  readonly store: Store
-  readonly profile: Profile
-  /** 2.5 `numericWire`: ints as JSON numbers (PHP 8 PDO without STRINGIFY_FETCHES, §2.4). */
-  readonly numeric: boolean
-  /** MISP.baseurl (no trailing slash): the url of this instance in SharingGroupServer (rec#29). */
-  readonly baseUrl: string
-  /** soft-deleted attributes and objects shown too (`deleted:1`, restSearch `deleted: [0, 1]`) */
-  readonly includeDeleted?: boolean
-}
-
-export const numberer =
-  (ctx: RenderContext) =>
-  (n: number): string | number =>
-    ctx.numeric ? n : String(n)
 
 // ---------------------------------------------------------------------------------------------
 // organisations, tags, sharing groups
 // ---------------------------------------------------------------------------------------------
-
-export const renderOrg = (ctx: RenderContext, org: Org, withLocal: boolean): Json => {
-  const n = numberer(ctx)
-  const o: Json = { id: n(org.id), name: org.name, uuid: org.uuid }
-  if (withLocal && ctx.profile.has('orgLocal')) o['local'] = org.local
-  return o
-}
 
 const renderTag = (ctx: RenderContext, link: TagLink): Json | undefined => {
   const n = numberer(ctx)
@@ -151,7 +123,7 @@ const visibleAttribute = (ctx: RenderContext, ev: Ev, a: Attr, mode: RenderMode)
   return a.distribution !== 0
 }
 
-const renderAttribute = (ctx: RenderContext, a: Attr, fullSg: boolean): Json => {
+const renderAttribute = (ctx: RenderContext, a: Attr, fullSg: boolean, ev?: Ev, mode?: RenderMode): Json => {
   const p = ctx.profile
   const n = numberer(ctx)
   const o: Json = {
@@ -186,6 +158,10 @@ const renderAttribute = (ctx: RenderContext, a: Attr, fullSg: boolean): Json => 
   }
   o['ShadowAttribute'] = []
   if (p.has('attributeTags') && a.tags.length > 0) o['Tag'] = renderTags(ctx, a.tags)
+  if (p.era === '2.3' && ev !== undefined && mode !== undefined) {
+    const related = relatedAttribute(ctx, ev, a, mode)
+    if (related.length > 0) o['RelatedAttribute'] = related
+  }
   return o
 }
 
@@ -237,71 +213,8 @@ const renderObject = (ctx: RenderContext, ev: Ev, obj: Obj, mode: RenderMode, fu
 }
 
 // ---------------------------------------------------------------------------------------------
-// related events (correlations)
-// ---------------------------------------------------------------------------------------------
-
-const correlates = (a: Attr): boolean =>
-  !a.deleted && !a.disable_correlation && !nonCorrelatingTypes.has(a.type)
-
-const correlatingValues = (ev: Ev): Set<string> => {
-  const values = new Set<string>()
-  for (const a of ev.attributes) if (correlates(a)) values.add(a.value)
-  for (const o of ev.objects) for (const a of o.attributes) if (correlates(a)) values.add(a.value)
-  return values
-}
-
-/** Other (visible) events sharing a correlating attribute value with `ev`, in store order. */
-export const relatedEvents = (ctx: RenderContext, ev: Ev, mode: RenderMode): Array<Ev> => {
-  if (ev.disable_correlation) return []
-  const mine = correlatingValues(ev)
-  if (mine.size === 0) return []
-  const index = ctx.store.correlations(correlates)
-  const holders = new Set<Ev>()
-  for (const v of mine) for (const other of index.get(v) ?? []) holders.add(other)
-  if (holders.size <= 1) return []
-  return ctx.store.events.filter(
-    (other) =>
-      other !== ev &&
-      holders.has(other) &&
-      !other.disable_correlation &&
-      (mode === 'dump' || ctx.store.canSee(other)),
-  )
-}
-
-const renderRelated = (ctx: RenderContext, other: Ev, mode: RenderMode): Json => {
-  const p = ctx.profile
-  const n = numberer(ctx)
-  const e: Json = {
-    id: n(other.id),
-    date: other.date,
-    threat_level_id: n(other.threat_level_id),
-    info: other.info,
-    published: other.published,
-    uuid: other.uuid,
-    analysis: n(other.analysis),
-    timestamp: n(other.timestamp),
-    distribution: n(other.distribution),
-  }
-  if (p.has('orgObjects')) {
-    e['org_id'] = n(other.org_id)
-    e['orgc_id'] = n(other.orgc_id)
-    e['Org'] = renderOrg(ctx, ctx.store.org(other.org_id), false)
-    e['Orgc'] = renderOrg(ctx, ctx.store.org(other.orgc_id), false)
-  } else {
-    e['org'] = ctx.store.org(other.org_id).name
-    e['orgc'] = ctx.store.org(other.orgc_id).name
-  }
-  const item: Json = { Event: p.has('relatedEventObject') ? e : [e] }
-  if (mode === 'view' && p.has('relationshipInbound')) item['RelationshipInbound'] = []
-  return item
-}
-
-// ---------------------------------------------------------------------------------------------
 // events
 // ---------------------------------------------------------------------------------------------
-
-/** The number of (non-deleted) attributes, object attributes included (rec#1: 2 + 1 → "3"; rec#29). */
-export const attributeCount = (ev: Ev): number => allAttributes(ev).filter((a) => !a.deleted).length
 
 /**
  * An event as `GET /events/view/{id}` renders it for this version (§2; 2.5.1 key order from rec#1),
@@ -361,7 +274,7 @@ export const renderEvent = (ctx: RenderContext, ev: Ev, mode: RenderMode): Json 
     o['Attribute'] = [...ev.attributes]
       .filter((a) => visibleAttribute(ctx, ev, a, mode))
       .sort(attributeOrder(p))
-      .map((a) => renderAttribute(ctx, a, fullSg))
+      .map((a) => renderAttribute(ctx, a, fullSg, ev, mode))
     o['ShadowAttribute'] = []
   }
   o['RelatedEvent'] = relatedEvents(ctx, ev, mode).map((r) => renderRelated(ctx, r, mode))

@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { attributeCount, numberer, type RenderContext, renderOrg } from './render.js'
+import { attributeCount, numberer, type RenderContext, renderOrg } from './renderBase.js'
+import { eventRow23 } from './renderRelated.js'
 import type { Ev } from './store.js'
 
 type Json = Record<string, unknown>
@@ -18,26 +19,7 @@ export const renderIndexRow = (ctx: RenderContext, ev: Ev): Json => {
   const p = ctx.profile
   const s = ctx.store
   const n = numberer(ctx)
-  if (p.era === '2.3') {
-    return {
-      id: n(ev.id),
-      org: s.org(ev.org_id).name,
-      date: ev.date,
-      info: ev.info,
-      // key order as real 2.3.178 answers (rec 5a)
-      published: ev.published,
-      uuid: ev.uuid,
-      attribute_count: n(attributeCount(ev)),
-      analysis: n(ev.analysis),
-      orgc: s.org(ev.orgc_id).name,
-      timestamp: n(ev.timestamp),
-      distribution: n(ev.distribution),
-      proposal_email_lock: ev.proposal_email_lock,
-      locked: ev.locked,
-      threat_level_id: n(ev.threat_level_id),
-      publish_timestamp: n(ev.publish_timestamp),
-    }
-  }
+  if (p.era === '2.3') return eventRow23(ctx, ev)
   const o: Json = {
     id: n(ev.id),
     org_id: n(ev.org_id),

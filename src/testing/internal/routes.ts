@@ -125,7 +125,20 @@ export const makeRouter = (d: RouterDeps): Router => {
   })
   const html = (status: number, body: string): Reply => ({ status, body, type: htmlType, headers: {} })
 
-  const tagRoutes = makeTagRoutes<Reply>({ profile, store, baseUrl: d.baseUrl, n, json, error, empty })
+  const retyped = (reply: Reply, type: 'json' | 'html'): Reply => ({
+    ...reply,
+    type: type === 'json' ? jsonType : htmlType,
+  })
+  const tagRoutes = makeTagRoutes<Reply>({
+    profile,
+    store,
+    baseUrl: d.baseUrl,
+    n,
+    json,
+    error,
+    empty,
+    retyped,
+  })
 
   // --- actions ---------------------------------------------------------------------------------
 
