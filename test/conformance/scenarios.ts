@@ -463,7 +463,6 @@ export const scenarios: ReadonlyArray<Scenario> = [
   {
     name: 'tags created on a target keep the source colour, both ways',
     run: tagColours,
-    awaiting: 'issue 14 fix 4 (tag colour crossing)',
   },
   { name: 'a refused key: AuthenticationFailed once per run, nothing written', run: authFailure },
 ]

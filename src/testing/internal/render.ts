@@ -36,9 +36,13 @@ const renderTag = (ctx: RenderContext, link: TagLink): Json | undefined => {
   return o
 }
 
-const renderTags = (ctx: RenderContext, links: ReadonlyArray<TagLink>): Array<Json> =>
+/** Whether a tag is shown: 2.5 leaves non-exportable tags out of REST answers (`exportableTagsOnly`). */
+export const shownTag = (ctx: RenderContext, tagId: number, mode: RenderMode | undefined): boolean =>
+  mode === 'dump' || !ctx.profile.has('exportableTagsOnly') || ctx.store.tag(tagId)?.exportable !== false
+
+const renderTags = (ctx: RenderContext, links: ReadonlyArray<TagLink>, mode?: RenderMode): Array<Json> =>
   links.flatMap((l) => {
-    const t = renderTag(ctx, l)
+    const t = shownTag(ctx, l.tagId, mode) ? renderTag(ctx, l) : undefined
     return t === undefined ? [] : [t]
   })
 
@@ -157,7 +161,8 @@ const renderAttribute = (ctx: RenderContext, a: Attr, fullSg: boolean, ev?: Ev, 
     else if (!p.has('attributeEmptySharingGroupRemoved')) o['SharingGroup'] = []
   }
   o['ShadowAttribute'] = []
-  if (p.has('attributeTags') && a.tags.length > 0) o['Tag'] = renderTags(ctx, a.tags)
+  const attributeTags = p.has('attributeTags') ? renderTags(ctx, a.tags, mode) : []
+  if (attributeTags.length > 0) o['Tag'] = attributeTags
   if (p.era === '2.3' && ev !== undefined && mode !== undefined) {
     const related = relatedAttribute(ctx, ev, a, mode)
     if (related.length > 0) o['RelatedAttribute'] = related
@@ -208,7 +213,7 @@ const renderObject = (ctx: RenderContext, ev: Ev, obj: Obj, mode: RenderMode, fu
   o['Attribute'] = [...obj.attributes]
     .filter((a) => visibleAttribute(ctx, ev, a, mode))
     .sort((x, y) => x.id - y.id)
-    .map((a) => renderAttribute(ctx, a, fullSg))
+    .map((a) => renderAttribute(ctx, a, fullSg, ev, mode))
   return o
 }
 
@@ -286,6 +291,7 @@ export const renderEvent = (ctx: RenderContext, ev: Ev, mode: RenderMode): Json 
   if (!metadata && p.has('eventReports')) o['EventReport'] = []
   if (p.has('protectedEvents')) o['CryptographicKey'] = []
   // §11 / rec#23: `Tag` is omitted when the event has none.
-  if (p.has('eventTags') && ev.tags.length > 0) o['Tag'] = renderTags(ctx, ev.tags)
+  const eventTags = p.has('eventTags') ? renderTags(ctx, ev.tags, mode) : []
+  if (eventTags.length > 0) o['Tag'] = eventTags
   return o
 }

@@ -4,6 +4,8 @@
  *
  * @since 0.1.0
  */
+
+import { shownTag } from './render.js'
 import { attributeCount, numberer, type RenderContext, renderOrg } from './renderBase.js'
 import { eventRow23 } from './renderRelated.js'
 import type { Ev } from './store.js'
@@ -49,7 +51,7 @@ export const renderIndexRow = (ctx: RenderContext, ev: Ev): Json => {
   const full = p.has('fullTagRows')
   o['EventTag'] = ev.tags.flatMap((l) => {
     const tag = s.tag(l.tagId)
-    if (tag === undefined) return []
+    if (tag === undefined || !shownTag(ctx, tag.id, 'view')) return []
     const et: Json = { id: n(l.id), event_id: n(ev.id), tag_id: n(tag.id) }
     if (full) {
       et['local'] = l.local

@@ -306,6 +306,12 @@ export const makeRouter = (d: RouterDeps): Router => {
     }
 
     const add = (): Reply => {
+      const noData =
+        body === undefined ||
+        body === null ||
+        body === '' ||
+        (isRecord(body) && Object.keys(body).length === 0)
+      if (noData && profile.has('emptyAddRefused')) return error(405, 'No valid event data received.', here)
       const result = store.create(body)
       switch (result._tag) {
         case 'duplicate': {

@@ -11,6 +11,7 @@
  */
 import { isCategory, isType, isValidPair } from '../../v23/attributeTypes.js'
 import type { Profile } from '../profiles.js'
+import { categoryTypes25 } from './types25.js'
 
 export type FieldErrors = Record<string, Array<string>>
 
@@ -28,6 +29,9 @@ const sharingGroupRequiredMessage =
   'If the distribution is set to "Sharing Group", a sharing group has to be selected.'
 const uniqueMessage = 'A similar attribute already exists for this event.'
 const categoryTypeMessage = 'Options depend on the selected category.'
+/** `MispAttribute.php@v2.3.178:249`, `@v2.5.1:210` */
+const categoryOptionsMessage =
+  'Options : Payload delivery, Antivirus detection, Payload installation, Files dropped ...'
 
 // ---------------------------------------------------------------------------------------------
 // utils
@@ -200,7 +204,10 @@ export const validateEventFields = (
   const add = (field: string, message: string): void => {
     errors[field] = [...(errors[field] ?? []), message]
   }
-  if (typeof e.info !== 'string' || e.info.trim() === '') add('info', 'valueNotEmpty')
+  // absent: the `required` rule's name (rec#24); sent but empty: `AppModel::valueNotEmpty`'s own
+  // message (`AppModel.php@v2.5.1:2591-2599`; real 2.5.1)
+  if (e.info === undefined || e.info === null) add('info', 'valueNotEmpty')
+  else if (typeof e.info !== 'string' || e.info.trim() === '') add('info', 'Info cannot be empty.')
   const maxDistribution = profile.has('sharingGroups') ? 4 : 3
   const d = toInt(e.distribution)
   if (d === undefined || d < 0 || d > maxDistribution) add('distribution', eventDistributionMessage)
@@ -371,8 +378,14 @@ export const validateAttribute = (
     errors[field] = [...(errors[field] ?? []), message]
   }
   if (profile.era === '2.3') return validateAttribute23(a, isDuplicate)
-  if (a.type.trim() === '') add('type', categoryTypeMessage)
-  if (a.category.trim() === '') add('category', categoryTypeMessage)
+  if (profile.has('categoryTypes25')) {
+    const allowed = categoryTypes25[a.category]
+    if (allowed === undefined) add('category', categoryOptionsMessage)
+    if (!allowed?.includes(a.type)) add('type', categoryTypeMessage)
+  } else {
+    if (a.type.trim() === '') add('type', categoryTypeMessage)
+    if (a.category.trim() === '') add('category', categoryTypeMessage)
+  }
   if (a.distribution === undefined || a.distribution < 0 || a.distribution > 5)
     add('distribution', attributeDistributionMessage24)
   else if (a.distribution === 4 && (a.sharing_group_id === 0 || !sharingGroupExists(a.sharing_group_id)))
