@@ -179,7 +179,7 @@ export const behaviours = {
   emptyAddRefused: {
     since: '2.5.0',
     source:
-      'real 2.5.1: a REST POST /events/add whose body is empty or {} answers 405 "No valid event data received." (EventsController::add@v2.5.1:2117-2121); the release that added it is not pinned',
+      'real 2.5.1: a REST POST /events/add whose body is empty or {} answers 405 "No valid event data received." (EventsController.php@v2.5.1:2117-2121, add); the release that added it is not pinned',
   },
 
   // --- §5.2 view / HEAD --------------------------------------------------------------------

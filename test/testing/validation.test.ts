@@ -132,7 +132,7 @@ describe('§5.3 event-level validation failure by era', () => {
         name: 'Add event failed.',
         message: 'The event could not be saved.',
         url: '/events/add',
-        errors: { info: ['valueNotEmpty'] },
+        errors: { info: ['Info cannot be empty.'] },
       },
     ],
     [
@@ -142,7 +142,7 @@ describe('§5.3 event-level validation failure by era', () => {
         name: 'Add event failed.',
         message: 'The event could not be saved.',
         url: '/events/add',
-        errors: { info: ['valueNotEmpty'] },
+        errors: { info: ['Info cannot be empty.'] },
       },
     ],
     [
@@ -152,7 +152,7 @@ describe('§5.3 event-level validation failure by era', () => {
         name: 'Could not add Event',
         message: 'Could not add Event',
         url: '/events/add',
-        errors: { Event: { info: ['valueNotEmpty'] } },
+        errors: { Event: { info: ['Info cannot be empty.'] } },
       },
     ],
     [
@@ -163,7 +163,7 @@ describe('§5.3 event-level validation failure by era', () => {
         name: 'Could not add Event',
         message: 'Could not add Event',
         url: '/events/add',
-        errors: { Event: { info: ['valueNotEmpty'] } },
+        errors: { Event: { info: ['Info cannot be empty.'] } },
       },
     ],
     [
@@ -174,10 +174,10 @@ describe('§5.3 event-level validation failure by era', () => {
         name: 'Could not add Event',
         message: 'Could not add Event',
         url: '/events/add',
-        errors: { Event: { info: ['valueNotEmpty'] } },
+        errors: { Event: { info: ['Info cannot be empty.'] } },
       },
     ],
-  ] as const)('§5.3 missing info on %s → %i', async (version, status, body) => {
+  ] as const)('§5.3 empty info on %s → %i ("Info cannot be empty.", AppModel::valueNotEmpty; real 2.5.1)', async (version, status, body) => {
     const emu = await start({ version })
     const r = await call(emu, 'POST', '/events', { body: { Event: sampleEvent({ info: '' }) } })
     expect(r.status).toBe(status)
