@@ -52,10 +52,6 @@ const keyOrder = (v: unknown, path = '$', out: Record<string, string> = {}): Rec
   return out
 }
 
-/** The Sync user's tag exchanges wait for the emulator's 2.3 sync role without perm_tagger (issue 14, fix 2). */
-const awaitingSyncRole = (step: string): string | undefined =>
-  /^6[b-s] /.test(step) ? 'waits for issue 14 fix 2: the 2.3 sync role may not tag' : undefined
-
 const recordings: ReadonlyArray<{ readonly file: string; readonly role: EmulatorRole }> = [
   { file: 'exchanges-site-admin.json', role: 'site-admin' },
   { file: 'exchanges-sync-user.json', role: 'sync' },
@@ -80,7 +76,7 @@ describe.runIf(present).each(recordings)('real MISP 2.3.178 replay: $file', ({ f
     })
 
   for (const [i, e] of exchanges.entries()) {
-    const why = notImitated[e.step] ?? (role === 'sync' ? awaitingSyncRole(e.step) : undefined)
+    const why = notImitated[e.step]
     test.skipIf(why !== undefined)(`#${i} ${e.step}${why === undefined ? '' : ` (${why})`}`, () => replay(e))
   }
 

@@ -177,13 +177,16 @@ describe('§5.3 event-level validation failure by era', () => {
         errors: { Event: { info: ['Info cannot be empty.'] } },
       },
     ],
-  ] as const)('§5.3 empty info on %s → %i ("Info cannot be empty.", AppModel::valueNotEmpty; real 2.5.1)', async (version, status, body) => {
-    const emu = await start({ version })
-    const r = await call(emu, 'POST', '/events', { body: { Event: sampleEvent({ info: '' }) } })
-    expect(r.status).toBe(status)
-    expect(r.json).toEqual(body)
-    expect(Object.keys(obj(r.json))).toEqual(Object.keys(body))
-  })
+  ] as const)(
+    '§5.3 empty info on %s → %i ("Info cannot be empty.", AppModel::valueNotEmpty; real 2.5.1)',
+    async (version, status, body) => {
+      const emu = await start({ version })
+      const r = await call(emu, 'POST', '/events', { body: { Event: sampleEvent({ info: '' }) } })
+      expect(r.status).toBe(status)
+      expect(r.json).toEqual(body)
+      expect(Object.keys(obj(r.json))).toEqual(Object.keys(body))
+    },
+  )
 
   test('§3 2.4 event distribution 4: needs an existing sharing group', async () => {
     const emu = await start({ version: '2.4.199' })

@@ -68,6 +68,15 @@ export const texts = {
   rateLimit: 'Rate limit exceeded.',
 } as const
 
+/** `h()`: PHP's htmlspecialchars with ENT_QUOTES (CakePHP 2, PHP ≥ 5.4: `&#039;` for the quote). */
+const htmlEntities: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#039;',
+}
+
 export const jsonType = 'application/json; charset=UTF-8'
 export const htmlType = 'text/html; charset=UTF-8'
 
@@ -116,8 +125,12 @@ export const makeRouter = (d: RouterDeps): Router => {
     headers,
   })
   /** CakePHP's ExceptionRenderer: `{name, message, url}` with `json_encode` defaults (rec#4, rec#12, rec#13). */
-  const error = (status: number, message: string, here: string, headers: Headers = {}): Reply =>
-    json(status, { name: message, message, url: here }, 'compact-escaped', headers)
+  const error = (status: number, message: string, here: string, headers: Headers = {}): Reply => {
+    // CakePHP 2's ExceptionRenderer passes the message through h() (real 2.3.178: "You don&#039;t
+    // have permission to do that." on tags/add)
+    const shown = message.replace(/[&<>"']/g, (c) => htmlEntities[c] ?? c)
+    return json(status, { name: shown, message: shown, url: here }, 'compact-escaped', headers)
+  }
   const empty = (status: number, headers: Headers = {}): Reply => ({
     status,
     body: '',
