@@ -10,7 +10,14 @@ import { formatRunResult } from '../sync/formatRunResult.js'
 import { type RunResult, toRunReport } from '../sync/RunResult.js'
 import type { ExitCode, Io } from './Io.js'
 import { all, type UsageError } from './internal/args.js'
-import { connectLink, type LinkSide, type MakeConnector } from './internal/connect.js'
+import {
+  checkServers,
+  clientsOf,
+  connectorOf,
+  type LinkSide,
+  type MakeConnector,
+} from './internal/connect.js'
+import { acquireLock, formatLockBusy, type HeldLock, lockPath } from './internal/linkLock.js'
 import { prepareRecords, type Records } from './internal/records.js'
 import { progressLine } from './internal/report.js'
 import { keyOf, type Settings, settingsOf } from './internal/syncSettings.js'
@@ -98,6 +105,15 @@ const run = async (s: Settings, io: Io, make: MakeConnector, records: Records): 
   return result
 }
 
+/** A usage or configuration error: exit 2 (with a JSON document on stdout under `--json`). */
+const usageFailure = (io: Io, json: boolean, e: UsageError): ExitCode => {
+  const message = hideUserinfo(e.message)
+  io.stderr.write(`misp-bridge sync: ${message}\nRun 'misp-bridge sync --help' for the options.\n`)
+  if (json)
+    io.stdout.write(`${JSON.stringify({ ok: false, error: { kind: 'UsageError', message } }, null, 2)}\n`)
+  return 2
+}
+
 /**
  * Runs `misp-bridge sync` with its arguments (after `sync`).
  *
@@ -105,14 +121,7 @@ const run = async (s: Settings, io: Io, make: MakeConnector, records: Records): 
  * @since 0.1.0
  */
 export const syncCommand = async (args: ReadonlyArray<string>, io: Io): Promise<ExitCode> => {
-  const json = args.includes('--json')
-  const usage = (e: UsageError): ExitCode => {
-    const message = hideUserinfo(e.message)
-    io.stderr.write(`misp-bridge sync: ${message}\nRun 'misp-bridge sync --help' for the options.\n`)
-    if (json)
-      io.stdout.write(`${JSON.stringify({ ok: false, error: { kind: 'UsageError', message } }, null, 2)}\n`)
-    return 2
-  }
+  const usage = (e: UsageError): ExitCode => usageFailure(io, args.includes('--json'), e)
   const settings = settingsOf(args, io)
   if (E.isLeft(settings)) return usage(settings.left)
   if (settings.right === 'help') {
@@ -130,11 +139,48 @@ export const syncCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
     key,
     versionAt: `--${which}-version`,
   })
-  const make = await connectLink(side('from', fromKey.key), side('to', toKey.key), s.link)
-  if (E.isLeft(make)) return usage(make.left)
+  const clients = await clientsOf(side('from', fromKey.key), side('to', toKey.key))
+  if (E.isLeft(clients)) return usage(clients.left)
+  const checked = await checkServers(clients.right)
+  if (E.isLeft(checked)) return usage(checked.left)
+  const make = connectorOf(clients.right, s.link)
+  const lock = await lockFor(s, make)
+  if (E.isLeft(lock)) {
+    io.stderr.write(`misp-bridge sync: ${lock.left}\n`)
+    return 1
+  }
+  try {
+    return await runAndReport(s, io, make, lock.right)
+  } finally {
+    await lock.right?.release()
+  }
+}
+
+/** `--state` without `--uuid` or `--dry-run`: the link's lock (the one `run` takes for the same watermark). */
+const lockFor = async (s: Settings, make: MakeConnector): Promise<E.Either<string, HeldLock | undefined>> => {
+  if (s.link.state === undefined || s.dryRun || (s.link.uuids?.length ?? 0) > 0) return E.right(undefined)
+  const lock = await acquireLock(lockPath(s.link.state, make({}).stateKey), 'sync')
+  if (E.isRight(lock)) return lock
+  return E.left(
+    lock.left._tag === 'LockBusy'
+      ? `${formatLockBusy(lock.left)}; nothing was sent or written`
+      : `cannot take the lock ${lock.left.path}: ${lock.left.message}`,
+  )
+}
+
+const runAndReport = async (
+  s: Settings,
+  io: Io,
+  make: MakeConnector,
+  lock: HeldLock | undefined,
+): Promise<ExitCode> => {
+  if (lock?.tookOverFrom !== undefined)
+    io.stderr.write(
+      `misp-bridge sync: took over the lock of pid ${lock.tookOverFrom.pid}, which is no longer running\n`,
+    )
   const records = await prepareRecords(s.link, (name) => `--${name}`)
-  if (E.isLeft(records)) return usage(records.left)
-  const result = await run(s, io, make.right, records.right)
+  if (E.isLeft(records)) return usageFailure(io, s.json, records.left)
+  const result = await run(s, io, make, records.right)
   if (s.json) io.stdout.write(`${JSON.stringify(toRunReport(result), null, 2)}\n`)
   else {
     io.stdout.write(formatRunResult(result))

@@ -67,13 +67,15 @@ const readServer = async (
       path: at,
       message: `${at} needs exactly one of keyEnv (an environment variable) or keyFile (a file) for its API key`,
     })
-  if (E.isRight(read) && read.right.keyFile !== undefined) {
-    const key = await readKeyFile(read.right.keyFile, `${at}.keyFile`)
+  const keyFile =
+    raw['keyFile'] === undefined ? undefined : pathReader(raw['keyFile'], `${at}.keyFile`, context)
+  if (keyFile !== undefined && E.isRight(keyFile)) {
+    const key = await readKeyFile(keyFile.right, `${at}.keyFile`)
     if (E.isLeft(key)) problems.push({ path: `${at}.keyFile`, message: key.left })
     else if (key.right.othersMayRead)
       warnings.push({
         path: `${at}.keyFile`,
-        message: `${at}.keyFile ${read.right.keyFile} can be read by other users: chmod 600 it`,
+        message: `${at}.keyFile ${keyFile.right} can be read by other users: chmod 600 it`,
       })
   }
   if (problems.length > 0 || E.isLeft(read)) return { problems, warnings }

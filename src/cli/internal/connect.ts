@@ -62,32 +62,47 @@ export const checkServer = async (
       )
 }
 
-/** Creates the clients and checks both servers: reachable, key accepted, the declared version. */
-export const connectLink = async (
+/** The clients of a link (no request yet): its source and target. */
+export interface LinkClients {
+  readonly from: MispClient<ApiVersion>
+  readonly to: MispClient<ApiVersion>
+  readonly fromSide: LinkSide
+  readonly toSide: LinkSide
+}
+
+/** Creates both clients (TLS files read, undici loaded when needed); nothing is sent. */
+export const clientsOf = async (
   fromSide: LinkSide,
   toSide: LinkSide,
-  link: LinkOptions,
-): Promise<E.Either<UsageError, MakeConnector>> => {
+): Promise<E.Either<UsageError, LinkClients>> => {
   const clients = all(await clientOf(fromSide), await clientOf(toSide))
-  if (E.isLeft(clients)) return clients
-  const [from, to] = clients.right
-  const checked = all(
-    ...(await Promise.all([checkServer('source', from, fromSide), checkServer('target', to, toSide)])),
-  )
-  if (E.isLeft(checked)) return checked
-  const options = (records: Records) => ({ ...records, ...connectorOptionsOf(link) })
-  return E.right((records) =>
-    fromSide.version === '2.3'
-      ? connect23to24({
-          from: from as MispClient<'2.3'>,
-          to: to as MispClient<'2.4'>,
-          ...options(records),
-        })
-      : connect24to23({
-          from: from as MispClient<'2.4'>,
-          to: to as MispClient<'2.3'>,
-          ...options(records),
-          ...sharingGroupOptionOf(link),
-        }),
-  )
+  return E.isLeft(clients)
+    ? clients
+    : E.right({ from: clients.right[0], to: clients.right[1], fromSide, toSide })
 }
+
+/** Checks both servers: reachable, key accepted, the declared version. */
+export const checkServers = async (c: LinkClients): Promise<E.Either<UsageError, void>> => {
+  const checked = all(
+    ...(await Promise.all([
+      checkServer('source', c.from, c.fromSide),
+      checkServer('target', c.to, c.toSide),
+    ])),
+  )
+  return E.isLeft(checked) ? checked : E.right(undefined)
+}
+
+/** The connector maker of a link: records in, connector out (nothing is sent). */
+export const connectorOf =
+  (c: LinkClients, link: LinkOptions): MakeConnector =>
+  (records) => {
+    const options = { ...records, ...connectorOptionsOf(link) }
+    return c.fromSide.version === '2.3'
+      ? connect23to24({ from: c.from as MispClient<'2.3'>, to: c.to as MispClient<'2.4'>, ...options })
+      : connect24to23({
+          from: c.from as MispClient<'2.4'>,
+          to: c.to as MispClient<'2.3'>,
+          ...options,
+          ...sharingGroupOptionOf(link),
+        })
+  }

@@ -45,6 +45,20 @@ const checkStateFolder = async (path: string, at: string): Promise<E.Either<Usag
   }
 }
 
+const stores = new Map<string, StateStore>()
+
+/**
+ * One store per state file in this process: links that share a state file and run at the same
+ * time (`daemon`) save through one queue, so neither overwrites the other's watermark.
+ */
+const sharedStateStore = (path: string): StateStore => {
+  const known = stores.get(path)
+  if (known !== undefined) return known
+  const store = fileStateStore(path)
+  stores.set(path, store)
+  return store
+}
+
 /** Checks the record files before the run: a path that cannot be written is a configuration error. */
 export const prepareRecords = async (
   s: LinkOptions,
@@ -71,7 +85,7 @@ export const prepareRecords = async (
   if (s.state !== undefined) {
     const writable = await checkStateFolder(s.state, at('state'))
     if (E.isLeft(writable)) return writable
-    state = fileStateStore(s.state)
+    state = sharedStateStore(s.state)
     const loaded = await state.load('')()
     if (E.isLeft(loaded))
       return E.left(usageError(`cannot use ${at('state')} ${s.state}: ${loaded.left.message}`))
