@@ -151,7 +151,29 @@ export interface LogFailed {
   /** the outcome the attempt had before its record failed */
   readonly outcome: Outcome
   /** the attempt's own failure, when `outcome` is `failed` */
-  readonly cause?: SourceFailed | TargetFailed | ConversionFailed | Unexpected
+  readonly cause?: SourceFailed | TargetFailed | ConversionFailed | Incomplete | NotPermitted | Unexpected
+}
+
+/**
+ * The target's API key may not do what this event needs, found before anything of it was
+ * written: no tagging at all (perm_tagger; MISP 2.3's stock "Sync user"), or — on 2.4/2.5 — tags
+ * the target lacks that the key may not create (perm_tag_editor: MISP would drop them from the
+ * event silently, `Tag::captureTag@v2.5.1:318-337`). The event is not written rather than left
+ * on the target without the markings its source carries.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface NotPermitted {
+  readonly _tag: 'NotPermitted'
+  /** the missing permission, as MISP names it */
+  readonly permission: 'perm_tagger' | 'perm_tag_editor'
+  /** the key's role, when the server says (2.4/2.5) */
+  readonly role?: string
+  /** `perm_tag_editor`: the tags the target lacks */
+  readonly tags?: ReadonlyArray<string>
+  /** what to do about it, for people */
+  readonly fix: string
 }
 
 /**
@@ -166,12 +188,38 @@ export interface Unexpected {
 }
 
 /**
+ * The target's copy does not hold every attribute that was sent, and the bridge could not
+ * complete it: the missing attributes were sent again and the target still does not hold them
+ * (it refuses them, e.g. MISP's validation drops them), or completing it was cut short. The event
+ * stays in the retry set; a copy is never reported done while it is short.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface Incomplete {
+  readonly _tag: 'Incomplete'
+  /** live attributes the copy should hold (what the converted event carries) */
+  readonly sent: number
+  /** how many of them the copy holds */
+  readonly held: number
+  /** the uuids of (up to 10 of) the missing attributes */
+  readonly missing: ReadonlyArray<string>
+}
+
+/**
  * Why an event transfer failed.
  *
  * @category model
  * @since 0.1.0
  */
-export type TransferError = SourceFailed | TargetFailed | ConversionFailed | LogFailed | Unexpected
+export type TransferError =
+  | SourceFailed
+  | TargetFailed
+  | ConversionFailed
+  | Incomplete
+  | NotPermitted
+  | LogFailed
+  | Unexpected
 
 /**
  * The result of one event transfer.
@@ -238,6 +286,12 @@ export const formatTransferError = (e: TransferError): string => {
       return `target ${e.step} failed: ${formatMispError(e.error)}`
     case 'ConversionFailed':
       return `conversion failed: ${e.message}`
+    case 'NotPermitted':
+      return e.permission === 'perm_tagger'
+        ? `the target's API key${e.role === undefined ? '' : ` (role "${e.role}")`} may not tag events (MISP's perm_tagger); nothing was written: ${e.fix}`
+        : `the target lacks ${(e.tags ?? []).join(', ')} and its API key${e.role === undefined ? '' : ` (role "${e.role}")`} may not create tags (MISP's perm_tag_editor): the event was not written, it would have lost these markings; ${e.fix}`
+    case 'Incomplete':
+      return `the target's copy holds ${e.held} of the ${e.sent} attributes sent; missing e.g. ${e.missing.join(', ')}`
     case 'LogFailed':
       return `transfer log failed (${e.logger}) after outcome ${e.outcome}: ${e.message}${
         e.cause === undefined ? '' : `; the attempt itself: ${formatTransferError(e.cause)}`
