@@ -18,7 +18,7 @@ import {
   type MakeConnector,
 } from './internal/connect.js'
 import { acquireLock, formatLockBusy, type HeldLock, lockPath } from './internal/linkLock.js'
-import { prepareRecords, type Records } from './internal/records.js'
+import { checkStateFolder, prepareRecords, type Records } from './internal/records.js'
 import { progressLine } from './internal/report.js'
 import { keyOf, type Settings, settingsOf } from './internal/syncSettings.js'
 
@@ -144,6 +144,10 @@ export const syncCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
   const checked = await checkServers(clients.right)
   if (E.isLeft(checked)) return usage(checked.left)
   const make = connectorOf(clients.right, s.link)
+  if (s.link.state !== undefined) {
+    const folder = await checkStateFolder(s.link.state, '--state')
+    if (E.isLeft(folder)) return usage(folder.left)
+  }
   const lock = await lockFor(s, make)
   if (E.isLeft(lock)) {
     io.stderr.write(`misp-bridge sync: ${lock.left}\n`)

@@ -329,6 +329,49 @@ describe('daemon', () => {
   })
 })
 
+describe('check', () => {
+  test('each server version and key permissions against each link: a 2.3 "Sync user" key may not tag (exit 1, the fix named); an Org Admin key may', async () => {
+    const syncUser23 = await startMispEmulator({ version: '2.3.178', apiKey: KEY23, role: 'sync' })
+    try {
+      const config = await writeConfig('check.json', {
+        ...goodConfig(),
+        servers: { ...goodConfig().servers, legacy: { ...goodConfig().servers.legacy, url: syncUser23.url } },
+      })
+      const before = syncUser23.requests.length
+      const r = await bin(['check', '--config', config], env)
+      expect(r.code).toBe(1)
+      expect(r.out).toMatch(/legacy: .* \(declared 2\.3\)\n {2}MISP 2\.3\.178; key: site admin no, sync yes, tag no/)
+      expect(r.out).toMatch(/hub: https:.* \(declared 2\.4\)\n {2}MISP 2\.5\.1; key of role "Sync user".*sync yes, tag yes, create tags yes/)
+      expect(r.out).toContain('hub-to-legacy: hub → legacy needs perm_sync, perm_tagger on legacy: MISSING perm_tagger')
+      expect(r.out).toContain('"Org Admin" or a custom role)')
+      expect(r.out).toContain('legacy-to-hub: legacy → hub needs perm_sync, perm_tagger, perm_tag_editor on hub: ok')
+      expect(syncUser23.requests.slice(before).every((q) => !/events\/(add|edit)|addTag|removeTag/.test(q.path))).toBe(true)
+      const ok = await bin(['check', '--config', join(dir.path, 'bridge.json'), '--json'], env)
+      expect(ok.code).toBe(0)
+      const doc = JSON.parse(ok.out)
+      expect(doc.ok).toBe(true)
+      expect(doc.servers.map((s: { name: string; misp: string }) => [s.name, s.misp])).toEqual([
+        ['hub', '2.5.1'],
+        ['legacy', '2.3.178'],
+      ])
+    } finally {
+      await syncUser23.close()
+    }
+  })
+
+  test('check --url --version with a key: one server; a wrong version is a problem', async () => {
+    const r = await bin(['check', '--url', e25.url, '--version', '2.4', '--ca', TLS('ca.pem')], { MISP_KEY: KEY24 })
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/MISP 2\.5\.1; key of role "Sync user"/)
+    const wrong = await bin(['check', '--url', e23.url, '--version', '2.4'], { MISP_KEY: KEY23 })
+    expect(wrong.code).toBe(1)
+    expect(wrong.out).toContain('declared 2.4, but it is MISP 2.3.178')
+    const noKey = await bin(['check', '--url', e23.url, '--version', '2.3'])
+    expect(noKey.code).toBe(2)
+    expect(noKey.err).toContain('no API key: set MISP_KEY or pass --key-file FILE')
+  })
+})
+
 describe('keys', () => {
   test('no key in any output or file', async () => {
     const files = await readdir(dir.path, { recursive: true })

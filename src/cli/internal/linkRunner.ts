@@ -16,7 +16,7 @@ import { type UsageError, usageError } from './args.js'
 import { checkServers, clientsOf, connectorOf, type LinkClients, type LinkSide } from './connect.js'
 import { acquireLock, formatLockBusy, lockPath } from './linkLock.js'
 import { writeMetrics } from './metrics.js'
-import { prepareRecords } from './records.js'
+import { checkStateFolder, prepareRecords } from './records.js'
 import {
   failedStart,
   nextRecord,
@@ -120,6 +120,8 @@ export const runLink = async (
   const make = connectorOf(clients, link.options)
   const stateKey = make({}).stateKey
   const started = new Date()
+  const folder = options.dryRun ? E.right(undefined) : await checkStateFolder(link.options.state, `${link.path}.state`)
+  if (E.isLeft(folder)) return { _tag: 'NotStarted', link, message: folder.left.message }
   const lock = options.dryRun
     ? E.right(undefined)
     : await acquireLock(lockPath(link.options.state, stateKey), link.name)

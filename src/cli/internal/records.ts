@@ -20,7 +20,7 @@ import { type UsageError, usageError } from './args.js'
  * The state file is saved by writing a temporary file next to it and renaming it: its folder must
  * exist and take a new file. Checked by doing it once, before anything is sent.
  */
-const checkStateFolder = async (path: string, at: string): Promise<E.Either<UsageError, void>> => {
+export const checkStateFolder = async (path: string, at: string): Promise<E.Either<UsageError, void>> => {
   const folder = dirname(path)
   try {
     if (!(await stat(folder)).isDirectory())
