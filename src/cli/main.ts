@@ -9,6 +9,7 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { hideUserinfo } from '../client/internal/url.js'
+import { checkCommand, checkHelp } from './check.js'
 import { convertCommand, convertHelp } from './convert.js'
 import { daemonCommand, daemonHelp } from './daemon.js'
 import { demoCommand, demoHelp } from './demo.js'
@@ -17,6 +18,7 @@ import { runCommand, runHelp } from './run.js'
 import { statusCommand, statusHelp } from './status.js'
 import { syncCommand, syncHelp } from './sync.js'
 
+export { checkHelp } from './check.js'
 export { convertHelp } from './convert.js'
 export { daemonHelp } from './daemon.js'
 export { demoHelp } from './demo.js'
@@ -43,6 +45,8 @@ Usage
   misp-bridge daemon  --config FILE              each link on its "every", until SIGTERM
   misp-bridge status  --config FILE [--json] [--max-lag 2h]
                       last run, last success, lag and retry set of each link
+  misp-bridge check   --config FILE | --url URL --version 2.3|2.4
+                      each server's version and what its key may do, against each link
   misp-bridge convert --to 2.3|2.4 [FILE|-]     converted event JSON on stdout, losses on stderr
   misp-bridge demo                               two built-in MISP emulators, both directions
 
@@ -57,6 +61,7 @@ const commands: Readonly<Record<string, (args: ReadonlyArray<string>, io: Io) =>
   run: runCommand,
   daemon: daemonCommand,
   status: statusCommand,
+  check: checkCommand,
   convert: convertCommand,
   demo: demoCommand,
 }
@@ -66,6 +71,7 @@ const commandHelp: Readonly<Record<string, string>> = {
   run: runHelp,
   daemon: daemonHelp,
   status: statusHelp,
+  check: checkHelp,
   convert: convertHelp,
   demo: demoHelp,
 }
