@@ -64,7 +64,11 @@ interface LinkReport {
   readonly note?: string
 }
 
-const inspect = async (name: string, client: MispClient<ApiVersion>, declared: ApiVersion): Promise<ServerReport> => {
+const inspect = async (
+  name: string,
+  client: MispClient<ApiVersion>,
+  declared: ApiVersion,
+): Promise<ServerReport> => {
   const base = { name, url: client.url, declared }
   const v = await client.version()()
   if (E.isLeft(v)) return { ...base, problem: formatMispError(v.left) }
@@ -77,13 +81,21 @@ const inspect = async (name: string, client: MispClient<ApiVersion>, declared: A
     }
   const p = await client.permissions()()
   return E.isLeft(p)
-    ? { ...base, misp: v.right.version, problem: `cannot learn what the key may do: ${formatMispError(p.left)}` }
+    ? {
+        ...base,
+        misp: v.right.version,
+        problem: `cannot learn what the key may do: ${formatMispError(p.left)}`,
+      }
     : { ...base, misp: v.right.version, permissions: p.right }
 }
 
 /** What a link's target key needs, by the link's options. */
 const needsOf = (link: LinkConfig): ReadonlyArray<'sync' | 'tag' | 'tagEditor'> =>
-  link.options.tags === 'none' ? ['sync'] : link.to.version === '2.4' ? ['sync', 'tag', 'tagEditor'] : ['sync', 'tag']
+  link.options.tags === 'none'
+    ? ['sync']
+    : link.to.version === '2.4'
+      ? ['sync', 'tag', 'tagEditor']
+      : ['sync', 'tag']
 
 const PERMISSION_NAMES: Readonly<Record<string, string>> = {
   sync: 'perm_sync',
@@ -100,7 +112,8 @@ const linkReport = (link: LinkConfig, target: ServerReport | undefined): LinkRep
     needs: needs.map((n) => PERMISSION_NAMES[n]!),
   }
   const p = target?.permissions
-  if (p === undefined) return { ...base, missing: [], note: `${link.to.name} did not answer: nothing to compare` }
+  if (p === undefined)
+    return { ...base, missing: [], note: `${link.to.name} did not answer: nothing to compare` }
   const missing = p.siteAdmin ? [] : needs.filter((n) => p[n] !== true).map((n) => PERMISSION_NAMES[n]!)
   return {
     ...base,
@@ -124,10 +137,19 @@ const serverText = (s: ServerReport): string => {
 
 const linkText = (l: LinkReport): string =>
   `${l.name}: ${l.from} → ${l.to} needs ${l.needs.join(', ')} on ${l.to}: ${
-    l.note !== undefined && l.missing.length === 0 ? 'unknown' : l.missing.length === 0 ? 'ok' : `MISSING ${l.missing.join(', ')}`
+    l.note !== undefined && l.missing.length === 0
+      ? 'unknown'
+      : l.missing.length === 0
+        ? 'ok'
+        : `MISSING ${l.missing.join(', ')}`
   }${l.note === undefined ? '' : `\n  ${l.note}`}\n`
 
-const write = (io: Io, json: boolean, servers: ReadonlyArray<ServerReport>, links: ReadonlyArray<LinkReport>): ExitCode => {
+const write = (
+  io: Io,
+  json: boolean,
+  servers: ReadonlyArray<ServerReport>,
+  links: ReadonlyArray<LinkReport>,
+): ExitCode => {
   const ok = servers.every((s) => s.problem === undefined) && links.every((l) => l.missing.length === 0)
   if (json) io.stdout.write(`${JSON.stringify({ ok, servers, links }, null, 2)}\n`)
   else
@@ -197,7 +219,8 @@ export const checkCommand = async (args: ReadonlyArray<string>, io: Io): Promise
   }
   const json = flag(p, 'json')
   if (str(p, 'url') !== undefined) {
-    if (str(p, 'config') !== undefined) return usageExit(io, 'check', usageError('give --config or --url, not both'))
+    if (str(p, 'config') !== undefined)
+      return usageExit(io, 'check', usageError('give --config or --url, not both'))
     const one = await checkOne(p, io)
     return E.isLeft(one) ? usageExit(io, 'check', one.left) : write(io, json, [one.right], [])
   }

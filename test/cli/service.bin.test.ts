@@ -270,6 +270,30 @@ describe('run, status, metrics, the lock', () => {
       expect(busy.out).toContain('nothing was sent or written')
       expect(busy.out).toMatch(/== legacy-to-hub[^=]*0 created/)
       expect(writes(e23)).toBe(w23)
+      // sync --state on the same servers and state file takes the same lock
+      const sync = await bin(
+        [
+          'sync',
+          '--from',
+          e25.url,
+          '--from-version',
+          '2.4',
+          '--from-ca',
+          TLS('ca.pem'),
+          '--to',
+          e23.url,
+          '--to-version',
+          '2.3',
+          '--state',
+          join(dir.path, 'state.json'),
+        ],
+        { MISP_FROM_KEY: KEY24, MISP_TO_KEY: KEY23 },
+      )
+      expect(sync.code).toBe(1)
+      expect(sync.err).toMatch(
+        /misp-bridge sync: busy: another misp-bridge \(pid \d+ .*running hub-to-legacy since .*nothing was sent or written/,
+      )
+      expect(writes(e23)).toBe(w23)
     } finally {
       holder.kill('SIGKILL')
       await new Promise((r) => holder.on('close', r))
@@ -330,7 +354,7 @@ describe('daemon', () => {
 })
 
 describe('check', () => {
-  test('each server version and key permissions against each link: a 2.3 "Sync user" key may not tag (exit 1, the fix named); an Org Admin key may', async () => {
+  test('each server version and key permissions against each link: a 2.3 "Sync user" key may not tag (exit 1, the fix named); a site-admin key may', async () => {
     const syncUser23 = await startMispEmulator({ version: '2.3.178', apiKey: KEY23, role: 'sync' })
     try {
       const config = await writeConfig('check.json', {
@@ -340,12 +364,22 @@ describe('check', () => {
       const before = syncUser23.requests.length
       const r = await bin(['check', '--config', config], env)
       expect(r.code).toBe(1)
-      expect(r.out).toMatch(/legacy: .* \(declared 2\.3\)\n {2}MISP 2\.3\.178; key: site admin no, sync yes, tag no/)
-      expect(r.out).toMatch(/hub: https:.* \(declared 2\.4\)\n {2}MISP 2\.5\.1; key of role "Sync user".*sync yes, tag yes, create tags yes/)
-      expect(r.out).toContain('hub-to-legacy: hub → legacy needs perm_sync, perm_tagger on legacy: MISSING perm_tagger')
+      expect(r.out).toMatch(
+        /legacy: .* \(declared 2\.3\)\n {2}MISP 2\.3\.178; key: site admin no, sync yes, tag no/,
+      )
+      expect(r.out).toMatch(
+        /hub: https:.* \(declared 2\.4\)\n {2}MISP 2\.5\.1; key of role "Sync user".*sync yes, tag yes, create tags yes/,
+      )
+      expect(r.out).toContain(
+        'hub-to-legacy: hub → legacy needs perm_sync, perm_tagger on legacy: MISSING perm_tagger',
+      )
       expect(r.out).toContain('"Org Admin" or a custom role)')
-      expect(r.out).toContain('legacy-to-hub: legacy → hub needs perm_sync, perm_tagger, perm_tag_editor on hub: ok')
-      expect(syncUser23.requests.slice(before).every((q) => !/events\/(add|edit)|addTag|removeTag/.test(q.path))).toBe(true)
+      expect(r.out).toContain(
+        'legacy-to-hub: legacy → hub needs perm_sync, perm_tagger, perm_tag_editor on hub: ok',
+      )
+      expect(
+        syncUser23.requests.slice(before).every((q) => !/events\/(add|edit)|addTag|removeTag/.test(q.path)),
+      ).toBe(true)
       const ok = await bin(['check', '--config', join(dir.path, 'bridge.json'), '--json'], env)
       expect(ok.code).toBe(0)
       const doc = JSON.parse(ok.out)
@@ -360,7 +394,9 @@ describe('check', () => {
   })
 
   test('check --url --version with a key: one server; a wrong version is a problem', async () => {
-    const r = await bin(['check', '--url', e25.url, '--version', '2.4', '--ca', TLS('ca.pem')], { MISP_KEY: KEY24 })
+    const r = await bin(['check', '--url', e25.url, '--version', '2.4', '--ca', TLS('ca.pem')], {
+      MISP_KEY: KEY24,
+    })
     expect(r.code).toBe(0)
     expect(r.out).toMatch(/MISP 2\.5\.1; key of role "Sync user"/)
     const wrong = await bin(['check', '--url', e23.url, '--version', '2.4'], { MISP_KEY: KEY23 })

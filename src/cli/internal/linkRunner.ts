@@ -120,7 +120,9 @@ export const runLink = async (
   const make = connectorOf(clients, link.options)
   const stateKey = make({}).stateKey
   const started = new Date()
-  const folder = options.dryRun ? E.right(undefined) : await checkStateFolder(link.options.state, `${link.path}.state`)
+  const folder = options.dryRun
+    ? E.right(undefined)
+    : await checkStateFolder(link.options.state, `${link.path}.state`)
   if (E.isLeft(folder)) return { _tag: 'NotStarted', link, message: folder.left.message }
   const lock = options.dryRun
     ? E.right(undefined)
