@@ -7,8 +7,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { BridgeConfig } from '../config/BridgeConfig.js'
 import { formatOutcomeCounts } from '../sync/formatRunResult.js'
 import type { ExitCode, Io } from './Io.js'
-import { flag, parse, usageError } from './internal/args.js'
-import { CONFIG_OPTIONS, configOf, usageExit } from './internal/configCommand.js'
+import { usageError } from './internal/args.js'
+import { startConfigCommand, usageExit } from './internal/configCommand.js'
 import { type LinkRun, prepareLinks, type ReadyLink, refreshMetrics, runLink } from './internal/linkRunner.js'
 import { firstDelay, nextDelay, sleep } from './internal/scheduler.js'
 
@@ -76,15 +76,10 @@ const loop = async (ready: ReadyLink, config: BridgeConfig, io: Io): Promise<voi
  * @since 0.2.0
  */
 export const daemonCommand = async (args: ReadonlyArray<string>, io: Io): Promise<ExitCode> => {
-  const parsed = parse(args, CONFIG_OPTIONS, 0)
-  if (E.isLeft(parsed)) return usageExit(io, 'daemon', parsed.left)
-  if (flag(parsed.right, 'help')) {
-    io.stdout.write(daemonHelp)
-    return 0
-  }
-  const loaded = await configOf(parsed.right, 'daemon', io)
-  if (E.isLeft(loaded)) return usageExit(io, 'daemon', loaded.left)
-  const unscheduled = loaded.right.links.filter((l) => l.every === undefined)
+  const started = await startConfigCommand(args, {}, 'daemon', daemonHelp, io)
+  if (E.isLeft(started)) return started.left
+  const { config, links } = started.right
+  const unscheduled = links.filter((l) => l.every === undefined)
   if (unscheduled.length > 0)
     return usageExit(
       io,
@@ -95,14 +90,14 @@ export const daemonCommand = async (args: ReadonlyArray<string>, io: Io): Promis
           .join('\n'),
       ),
     )
-  const ready = await prepareLinks(loaded.right.links, io)
+  const ready = await prepareLinks(links, io)
   if (E.isLeft(ready)) return usageExit(io, 'daemon', ready.left)
   io.stdout.write(
     `${new Date().toISOString()} misp-bridge daemon: started (pid ${process.pid}), links: ${ready.right
       .map((r) => `${r.link.name} every ${Math.round(r.link.every! / 1000)}s`)
       .join(', ')}\n`,
   )
-  await Promise.all(ready.right.map((r) => loop(r, loaded.right.config, io)))
+  await Promise.all(ready.right.map((r) => loop(r, config, io)))
   io.stdout.write(`${new Date().toISOString()} misp-bridge daemon: stopped; state saved\n`)
   return 0
 }

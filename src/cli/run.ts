@@ -8,8 +8,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import { formatRunResult } from '../sync/formatRunResult.js'
 import { toRunReport } from '../sync/RunResult.js'
 import type { ExitCode, Io } from './Io.js'
-import { flag, parse } from './internal/args.js'
-import { CONFIG_OPTIONS, configOf, usageExit } from './internal/configCommand.js'
+import { flag } from './internal/args.js'
+import { startConfigCommand, usageExit } from './internal/configCommand.js'
 import { type LinkRun, prepareLinks, refreshMetrics, runLink } from './internal/linkRunner.js'
 
 /**
@@ -64,29 +64,26 @@ const reportJson = (r: LinkRun) => ({
  * @since 0.2.0
  */
 export const runCommand = async (args: ReadonlyArray<string>, io: Io): Promise<ExitCode> => {
-  const parsed = parse(
+  const started = await startConfigCommand(
     args,
-    { ...CONFIG_OPTIONS, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
-    0,
+    { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+    'run',
+    runHelp,
+    io,
   )
-  if (E.isLeft(parsed)) return usageExit(io, 'run', parsed.left)
-  if (flag(parsed.right, 'help')) {
-    io.stdout.write(runHelp)
-    return 0
-  }
-  const loaded = await configOf(parsed.right, 'run', io)
-  if (E.isLeft(loaded)) return usageExit(io, 'run', loaded.left)
-  const ready = await prepareLinks(loaded.right.links, io)
+  if (E.isLeft(started)) return started.left
+  const { p, config, links } = started.right
+  const ready = await prepareLinks(links, io)
   if (E.isLeft(ready)) return usageExit(io, 'run', ready.left)
-  const dryRun = flag(parsed.right, 'dry-run')
-  const json = flag(parsed.right, 'json')
+  const dryRun = flag(p, 'dry-run')
+  const json = flag(p, 'json')
   const runs: Array<LinkRun> = []
   for (const link of ready.right) {
     if (io.signal?.aborted === true) break
     const r = await runLink(link, io, { dryRun, ...(io.signal === undefined ? {} : { signal: io.signal }) })
     runs.push(r)
     if (!json) io.stdout.write(reportText(r))
-    if (!dryRun && r._tag !== 'Busy') await refreshMetrics(loaded.right.config, io)
+    if (!dryRun && r._tag !== 'Busy') await refreshMetrics(config, io)
   }
   const ok = runs.length === ready.right.length && runs.every((r) => r._tag === 'Ran' && r.result.ok)
   if (json) io.stdout.write(`${JSON.stringify({ ok, links: runs.map(reportJson) }, null, 2)}\n`)

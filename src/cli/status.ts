@@ -10,8 +10,8 @@ import type { LinkConfig } from '../config/BridgeConfig.js'
 import { duration } from '../config/readers.js'
 import { formatOutcomeCounts } from '../sync/formatRunResult.js'
 import type { ExitCode, Io } from './Io.js'
-import { flag, parse, str, usageError } from './internal/args.js'
-import { CONFIG_OPTIONS, configOf, usageExit } from './internal/configCommand.js'
+import { flag, str, usageError } from './internal/args.js'
+import { startConfigCommand, usageExit } from './internal/configCommand.js'
 import { type RunRecord, readRunRecord } from './internal/runRecord.js'
 
 /**
@@ -113,26 +113,23 @@ const text = (s: LinkStatus): string => {
  * @since 0.2.0
  */
 export const statusCommand = async (args: ReadonlyArray<string>, io: Io): Promise<ExitCode> => {
-  const parsed = parse(
+  const started = await startConfigCommand(
     args,
-    { ...CONFIG_OPTIONS, json: { type: 'boolean' }, 'max-lag': { type: 'string' } },
-    0,
+    { json: { type: 'boolean' }, 'max-lag': { type: 'string' } },
+    'status',
+    statusHelp,
+    io,
   )
-  if (E.isLeft(parsed)) return usageExit(io, 'status', parsed.left)
-  if (flag(parsed.right, 'help')) {
-    io.stdout.write(statusHelp)
-    return 0
-  }
-  const maxLagArg = str(parsed.right, 'max-lag')
+  if (E.isLeft(started)) return started.left
+  const { p, links } = started.right
+  const maxLagArg = str(p, 'max-lag')
   const maxLag =
     maxLagArg === undefined ? E.right(undefined) : duration(maxLagArg, '--max-lag', { base: '', nowMs: 0 })
   if (E.isLeft(maxLag)) return usageExit(io, 'status', usageError(maxLag.left))
-  const loaded = await configOf(parsed.right, 'status', io)
-  if (E.isLeft(loaded)) return usageExit(io, 'status', loaded.left)
   const now = Date.now()
-  const statuses = await Promise.all(loaded.right.links.map((l) => statusOf(l, now, maxLag.right)))
+  const statuses = await Promise.all(links.map((l) => statusOf(l, now, maxLag.right)))
   const stale = statuses.filter((s) => s.stale === true)
-  if (flag(parsed.right, 'json'))
+  if (flag(p, 'json'))
     io.stdout.write(
       `${JSON.stringify({ ok: stale.length === 0, at: new Date(now).toISOString(), links: statuses }, null, 2)}\n`,
     )

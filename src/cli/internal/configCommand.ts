@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { type BridgeConfig, formatConfigError, type LinkConfig } from '../../config/BridgeConfig.js'
 import { loadConfig } from '../../config/loadConfig.js'
 import type { Io } from '../Io.js'
-import { type Parsed, str, type UsageError, usageError } from './args.js'
+import { flag, type Parsed, parse, str, type UsageError, usageError } from './args.js'
 
 export const CONFIG_OPTIONS = {
   config: { type: 'string' },
@@ -52,4 +52,36 @@ export const usageExit = (io: Io, command: string, e: UsageError): 2 => {
     `misp-bridge ${command}: ${e.message}\nRun 'misp-bridge ${command} --help' for the options.\n`,
   )
   return 2
+}
+
+type ExtraOptions = Readonly<
+  Record<string, { readonly type: 'string' | 'boolean'; readonly multiple?: boolean }>
+>
+
+/**
+ * The start of `run`, `daemon` and `status`: flags parsed, `--help` answered, the config loaded.
+ * `Left` is the exit status when the command ends here.
+ */
+export const startConfigCommand = async (
+  args: ReadonlyArray<string>,
+  extra: ExtraOptions,
+  command: string,
+  help: string,
+  io: Io,
+): Promise<
+  E.Either<
+    0 | 2,
+    { readonly p: Parsed; readonly config: BridgeConfig; readonly links: ReadonlyArray<LinkConfig> }
+  >
+> => {
+  const parsed = parse(args, { ...CONFIG_OPTIONS, ...extra }, 0)
+  if (E.isLeft(parsed)) return E.left(usageExit(io, command, parsed.left))
+  if (flag(parsed.right, 'help')) {
+    io.stdout.write(help)
+    return E.left(0)
+  }
+  const loaded = await configOf(parsed.right, command, io)
+  return E.isLeft(loaded)
+    ? E.left(usageExit(io, command, loaded.left))
+    : E.right({ p: parsed.right, ...loaded.right })
 }
