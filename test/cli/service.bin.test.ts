@@ -133,7 +133,7 @@ describe('the config file', () => {
       'colour is not a known key',
       'servers.legacy.key: keys are never written in the config file: use keyEnv',
       'servers.legacy needs exactly one of keyEnv',
-      'servers.hub.version must be 2.3 or 2.4, got "2.6"',
+      `servers.hub.version must be 2.3, 2.4 or 2.5 (MISP 2.5 speaks 2.4's format), got "2.6"`,
       'cannot read servers.hub.keyFile',
       'links[0].tgs is not a known key',
       'links[0].every must be a duration such as 30s, 15m, 1h or 1d, got "often"',
