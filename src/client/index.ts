@@ -46,6 +46,7 @@ export {
   type ValidationFailed,
 } from './MispError.js'
 export type {
+  AddAttributeResult,
   AlreadyExists,
   AttachResult,
   Created,

@@ -77,6 +77,7 @@ export interface TargetFailed {
     | 'attach-tag'
     | 'detach-tag'
     | 'delete-attribute'
+    | 'add-attribute'
   readonly error: MispError
 }
 

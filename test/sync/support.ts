@@ -31,10 +31,17 @@ export const startPair = async (
     readonly events24?: ReadonlyArray<unknown>
     /** both servers' clock (unix seconds); default the real one */
     readonly clock?: () => number
+    /** the 2.3 key's role (default the emulator's: a sync user) */
+    readonly role23?: 'sync' | 'site-admin'
   } = {},
 ): Promise<Pair> => {
   const clock = seed.clock === undefined ? {} : { clock: seed.clock }
-  const e23 = await startMispEmulator({ version: '2.3.178', events: seed.events23 ?? [], ...clock })
+  const e23 = await startMispEmulator({
+    version: '2.3.178',
+    events: seed.events23 ?? [],
+    ...clock,
+    ...(seed.role23 === undefined ? {} : { role: seed.role23 }),
+  })
   const e24 = await startMispEmulator({ version: v24, events: seed.events24 ?? [], ...clock })
   const c23 = new MispClient({ url: e23.url, key: e23.apiKey, version: '2.3', retry: 0 })
   const c24 = new MispClient({ url: e24.url, key: e24.apiKey, version: '2.4', retry: 0 })
