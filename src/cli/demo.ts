@@ -126,7 +126,13 @@ export const demoCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
   const tick = () => {
     skew += 2
   }
-  const e23 = await startMispEmulator({ version: '2.3.178', events: demoEvents23, clock })
+  const e23 = await startMispEmulator({
+    version: '2.3.178',
+    // 2.3's stock "Sync user" may not tag: the demo's 2.3 key has the stock "Org Admin" role (sync + tagger)
+    role: 'org-admin',
+    events: demoEvents23,
+    clock,
+  })
   const e24 = await startMispEmulator({ version: '2.4.199', events: demoEvents24, clock })
   // MISP 2.3's event JSON has no tags: its tags live beside the events (event_tags)
   const tagged23 = demoEvents23[0]!.Event['uuid'] as string

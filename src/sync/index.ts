@@ -36,6 +36,7 @@ export {
   type EventReport,
   formatRunError,
   type InvalidOptions,
+  type KeyNotPermitted,
   type ListFailed,
   lossesByKind,
   type RunError,

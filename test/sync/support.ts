@@ -31,16 +31,18 @@ export const startPair = async (
     readonly events24?: ReadonlyArray<unknown>
     /** both servers' clock (unix seconds); default the real one */
     readonly clock?: () => number
-    /** the 2.3 key's role (default the emulator's: a sync user) */
-    readonly role23?: 'sync' | 'site-admin'
+    /** the 2.3 key's role (default the stock "Org Admin") */
+    readonly role23?: 'sync' | 'org-admin' | 'site-admin'
   } = {},
 ): Promise<Pair> => {
   const clock = seed.clock === undefined ? {} : { clock: seed.clock }
+  // 2.3's stock "Sync user" may not tag (MYSQL.sql@v2.3.178:536): the key of a bridge that carries tags
+  // to a 2.3 needs a role with perm_sync and perm_tagger, such as the stock "Org Admin"
   const e23 = await startMispEmulator({
     version: '2.3.178',
+    role: seed.role23 ?? 'org-admin',
     events: seed.events23 ?? [],
     ...clock,
-    ...(seed.role23 === undefined ? {} : { role: seed.role23 }),
   })
   const e24 = await startMispEmulator({ version: v24, events: seed.events24 ?? [], ...clock })
   const c23 = new MispClient({ url: e23.url, key: e23.apiKey, version: '2.3', retry: 0 })

@@ -217,7 +217,7 @@ describe.each(directions)('$name', (d) => {
   })
 
   test.skipIf(d.v24 === '2.5')(
-    'a 2.3 key that may not add attributes to the copy (a sync user): the cut create ends failed, never created',
+    'a 2.3 key that may not add attributes to the copy (not a site admin): the cut create ends failed, never created',
     async () => {
       pair = await startPair(d.v24, { events24: [big24(2000)] })
       const p = pair

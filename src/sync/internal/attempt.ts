@@ -13,10 +13,17 @@ import type { Lossy } from '../../convert/Lossy.js'
 import type * as V23 from '../../v23/index.js'
 import type * as V24 from '../../v24/index.js'
 import type { ConnectorOptions } from '../Connector.js'
-import { type EventChanges, formatChanges, hasChanges, type TransferResult } from '../TransferResult.js'
+import type { AuthenticationRefused, KeyNotPermitted } from '../RunResult.js'
+import {
+  type EventChanges,
+  formatChanges,
+  hasChanges,
+  type TransferError,
+  type TransferResult,
+} from '../TransferResult.js'
 import { liveAttributes, type Mirrored, mirror } from './mirror.js'
 import { resolvePieces } from './pieces.js'
-import { asNew, mayBeShort, readsAnyway, timestampShift } from './precheck.js'
+import { asNew, mayBeShort, type Permit, readsAnyway, TAG_EDITOR_FIX, timestampShift } from './precheck.js'
 import type { SourceReader } from './reader.js'
 import { type RecoveryPolicy, transientRead } from './recovery.js'
 import { type RunTags, sourceTags } from './runTags.js'
@@ -31,6 +38,7 @@ import {
 import { tagsSettled } from './tagNames.js'
 import type { TargetView } from './targetView.js'
 import { writeWhole } from './whole.js'
+import type { Written } from './write.js'
 
 /** What one attempt is given. */
 export interface AttemptInput<S extends ApiVersion, T extends ApiVersion> {
@@ -56,13 +64,69 @@ export interface AttemptInput<S extends ApiVersion, T extends ApiVersion> {
   readonly index?: number
   readonly dryRun: boolean
   readonly call: CallOptions
+  /** the run's gate before its first write (the target key's permissions); none: no gate */
+  readonly permit?: () => Promise<Permit>
 }
 
 /** One attempt's result and documents. */
 export interface Attempted {
   readonly result: TransferResult
   readonly docs: Documents
+  /** the gate refused the target's key: nothing of this event was written; the run stops */
+  readonly refused?: KeyNotPermitted | AuthenticationRefused
 }
+
+/** An event's error for the gate's refusal of the target's key. */
+const refusalError = (e: KeyNotPermitted | AuthenticationRefused): TransferError =>
+  e._tag === 'KeyNotPermitted'
+    ? {
+        _tag: 'NotPermitted',
+        permission: e.permission,
+        ...(e.role === undefined ? {} : { role: e.role }),
+        fix: e.fix,
+      }
+    : { _tag: 'TargetFailed', step: 'tags', error: e.error }
+
+/**
+ * What the gate says before the first write of an event: nothing (write), or the ending that
+ * replaces the write — the key may not tag (the run stops), or, on 2.4/2.5, the event carries
+ * tags the target lacks and the key may not create (MISP would drop them silently: the event
+ * fails unwritten instead).
+ */
+const gateOf =
+  <S extends ApiVersion, T extends ApiVersion>(
+    a: AttemptInput<S, T>,
+    wantTags: ReadonlyArray<string> | undefined,
+  ) =>
+  async (): Promise<Written<T> | undefined> => {
+    if (a.permit === undefined) return undefined
+    const g = await a.permit()
+    if (g._tag === 'Refused')
+      return { ending: { outcome: 'failed', error: refusalError(g.error) }, refused: g.error }
+    if (g.tagEditor || wantTags === undefined || a.spec.to.apiVersion === '2.3') return undefined
+    const missing: Array<string> = []
+    for (const name of wantTags) {
+      const found = await a.tags.book.get(name, false)
+      if (E.isLeft(found))
+        return {
+          ending: { outcome: 'failed', error: { _tag: 'TargetFailed', step: 'tags', error: found.left } },
+        }
+      if (found.right === undefined) missing.push(name)
+    }
+    if (missing.length === 0) return undefined
+    return {
+      ending: {
+        outcome: 'failed',
+        error: {
+          _tag: 'NotPermitted',
+          permission: 'perm_tag_editor',
+          ...(g.role === undefined ? {} : { role: g.role }),
+          tags: missing,
+          fix: TAG_EDITOR_FIX,
+        },
+      },
+    }
+  }
 
 /**
  * The look-up step: what the target has. From the run's index read when there is one, else one
@@ -159,6 +223,7 @@ const mirrorStep = async <S extends ApiVersion, T extends ApiVersion>(
     tags23,
     replica: a.view?.locked(uuid),
     recovery: a.recovery,
+    ...(a.permit === undefined ? {} : { permit: a.permit }),
   })
 }
 
@@ -282,6 +347,8 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
           } as EventOf<T>)
     docs.sent = spec.encodeTarget(value)
     // write (and reconcile)
+    const gate = gateOf(a, tagsMode === 'none' ? undefined : wantTags)
+    let refused: Written<T>['refused']
     const written = await writeWhole({
       pieces: resolvePieces(options.pieces),
       // (a create-first run reads no index: its full runs do not compare counts)
@@ -296,13 +363,25 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
       dryRun,
       call,
       recovery: a.recovery,
+      beforeWrite: async () => {
+        const g = await gate()
+        refused ??= g?.refused
+        return g
+      },
     })
     if (written.stored !== undefined) docs.stored = spec.encodeTarget(written.stored)
     const w = written.ending
+    // (kept aside: the write in pieces words its own ending)
+    if (refused !== undefined) return { ...end(w), refused }
     if (w.outcome === 'failed' || w.outcome === 'skipped') return end(w)
     // mirror: tags and retractions
     const mirrored = await mirrorStep(a, w, written.stored, value, wantTags, known)
     if (mirrored === undefined) return end(w)
+    if (mirrored.refused !== undefined)
+      return {
+        ...end({ outcome: 'failed', error: refusalError(mirrored.refused) }),
+        refused: mirrored.refused,
+      }
     if (hasChanges(mirrored.changes) || mirrored.changes.tagsCreated.length > 0) changes = mirrored.changes
     if (mirrored.error !== undefined)
       return end({

@@ -16,6 +16,7 @@ import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { Connector, ConnectorOptions } from '../Connector.js'
 import { countOutcomes, sumChanges } from '../RunResult.js'
 import { attempt } from './attempt.js'
+import { permitGate } from './precheck.js'
 import { record } from './record.js'
 import { resolveRecovery } from './recovery.js'
 import { runSync } from './run.js'
@@ -55,6 +56,11 @@ export const makeConnector = <S extends ApiVersion, T extends ApiVersion>(
           ),
           dryRun: o.dryRun === true,
           call: o.signal === undefined ? {} : { signal: o.signal },
+          permit: permitGate(
+            spec.to,
+            o.signal === undefined ? {} : { signal: o.signal },
+            options.tags ?? 'mirror',
+          ),
         }),
       )
 

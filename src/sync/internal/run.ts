@@ -24,7 +24,7 @@ import type { Watermark } from '../StateStore.js'
 import { parseSince } from '../since.js'
 import type { TransferResult } from '../TransferResult.js'
 import { attempt } from './attempt.js'
-import { needsRead } from './precheck.js'
+import { needsRead, permitGate } from './precheck.js'
 import { Progress } from './progress.js'
 import { sourceReader } from './reader.js'
 import { record } from './record.js'
@@ -243,6 +243,8 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
     return saving
   }
 
+  // with tags carried, the target's key must be allowed to tag: asked once, before the first write
+  const permit = permitGate(spec.to, listCall, tagsMode)
   /** (a function: other workers change it while this one awaits) */
   const stoppedNow = (): StopReason | undefined => stopped
   const reader = sourceReader(
@@ -273,7 +275,17 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
         index: i,
         dryRun,
         call: eventCall,
+        permit,
       })
+      if (tried.refused !== undefined) {
+        // the target's key may not do what the run needs: nothing of this event was written;
+        // stop once, with the reason (the events not started are not attempted)
+        if (stoppedNow() === undefined) {
+          stopped = tried.refused._tag === 'AuthenticationFailed' ? 'authentication-failed' : 'not-permitted'
+          errors.push(tried.refused)
+        }
+        return
+      }
       const r = await record(spec, options, tried)
       results[i] = r
       done++
