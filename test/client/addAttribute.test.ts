@@ -61,12 +61,12 @@ test('2.3: added with its uuid and timestamp; the event unpublished and stamped;
   const r = await right(c.addAttribute(id, a))
   expect(r).toEqual({ _tag: 'Added', id: expect.stringMatching(/^\d+$/) })
   const ev = e.event(uuid)
-  const stored = (ev?.['Attribute'] as Array<Record<string, unknown>>)[0]
+  const stored = ((ev?.['Attribute'] ?? []) as Array<Record<string, unknown>>)[0]
   expect([stored?.['uuid'], stored?.['timestamp']]).toEqual([a.uuid, '1700000000'])
   expect(ev?.['published']).toBe(false)
   expect(Number(ev?.['timestamp'])).toBeGreaterThan(1700000000)
   expect(await right(c.addAttribute(id, a))).toEqual({ _tag: 'AlreadyExists' })
-  expect((e.event(uuid)?.['Attribute'] as Array<unknown>).length).toBe(1)
+  expect(((e.event(uuid)?.['Attribute'] ?? []) as Array<unknown>).length).toBe(1)
   expect(e.requests.map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual([
     `POST /attributes/add/${id} 200`,
     `POST /attributes/add/${id} 404`,
@@ -77,7 +77,7 @@ test('2.3: a sync user adding to a copy another org created is Forbidden (not Au
   const { e, c, id, uuid } = await start('sync')
   const err = await left(c.addAttribute(id, attribute()))
   expect(err._tag).toBe('Forbidden')
-  expect((e.event(uuid)?.['Attribute'] as Array<unknown>).length).toBe(0)
+  expect(((e.event(uuid)?.['Attribute'] ?? []) as Array<unknown>).length).toBe(0)
 })
 
 test('2.4/2.5: InvalidArgument (an edit adds attributes there); nothing sent', async () => {
