@@ -72,9 +72,9 @@ export interface RecoveryOptions {
  * @since 0.3.0
  */
 export interface PiecesOptions {
-  /** write in pieces above this many live attributes (default 5,000) */
+  /** write in pieces above this many live attributes (default 10,000) */
   readonly threshold?: number
-  /** attributes per piece (default 2,500) */
+  /** attributes per piece (default 10,000) */
   readonly size?: number
   /** a write's base time budget in milliseconds (default 300,000) */
   readonly baseMs?: number
