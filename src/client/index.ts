@@ -53,6 +53,7 @@ export type {
   DeleteAttributeResult,
   DetachResult,
   EventOf,
+  EventStateResult,
   Exists,
   IndexEntryOf,
   NotNewer,

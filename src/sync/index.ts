@@ -7,9 +7,12 @@
  */
 
 export type {
+  ArrivalOptions,
   Connector,
   ConnectorOptions,
+  ExcludedCopies,
   ExistenceCheck,
+  PublishArrival,
   RecoveryOptions,
   RetractionsMode,
   SyncOptions,
@@ -57,6 +60,13 @@ export {
   stateError,
   type Watermark,
 } from './StateStore.js'
+export {
+  combineSyncRules,
+  formatMispRules,
+  parseSyncRules,
+  type RuleLists,
+  type SyncRules,
+} from './SyncRules.js'
 export { parseSince, type Since } from './since.js'
 export {
   combineLoggers,

@@ -14,15 +14,21 @@ import type * as V23 from '../../v23/index.js'
 import type * as V24 from '../../v24/index.js'
 import type { ConnectorOptions } from '../Connector.js'
 import { type EventChanges, formatChanges, hasChanges, type TransferResult } from '../TransferResult.js'
+import { type PublishGate, settlePublished, withArrivalTags } from './arrival.js'
+import { excludedEnding } from './excluded.js'
 import { liveAttributes, type Mirrored, mirror } from './mirror.js'
 import { asNew, readsAnyway, timestampShift } from './precheck.js'
 import type { SourceReader } from './reader.js'
 import { type RecoveryPolicy, transientRead } from './recovery.js'
+import type { Verdict } from './ruleCheck.js'
+import { withoutTypes } from './ruleFacts.js'
 import { type RunTags, sourceTags } from './runTags.js'
+import { eventFacts, type Sharing } from './sharing.js'
 import {
   type DirectionSpec,
   type Documents,
   type Ending,
+  flag,
   headerOf,
   messageOf,
   type SourceRow,
@@ -55,6 +61,12 @@ export interface AttemptInput<S extends ApiVersion, T extends ApiVersion> {
   readonly index?: number
   readonly dryRun: boolean
   readonly call: CallOptions
+  /** the connector's sharing rules and arrival policy */
+  readonly sharing: Sharing
+  /** the run's memory of a refused quiet publish */
+  readonly gate: PublishGate
+  /** what the rules say from the event's index row (none: decided after the read) */
+  readonly verdict?: Verdict
 }
 
 /** One attempt's result and documents. */
@@ -163,6 +175,66 @@ const mirrorStep = async <S extends ApiVersion, T extends ApiVersion>(
 
 const noChanges: EventChanges = { tagsAttached: [], tagsDetached: [], tagsCreated: [], attributesDeleted: [] }
 
+/** The excluded step for this attempt. */
+const exclude = <S extends ApiVersion, T extends ApiVersion>(
+  a: AttemptInput<S, T>,
+  reason: string,
+  known: Exists | undefined,
+): Promise<Ending> =>
+  excludedEnding({
+    to: a.spec.to,
+    uuid: a.uuid,
+    reason,
+    mode: a.sharing.excludedCopies,
+    known,
+    view: a.view,
+    dryRun: a.dryRun,
+    call: a.call,
+  })
+
+/**
+ * The arrival step: with `'quiet'`, the copy's published state made the source's (`want`) —
+ * `have` is the copy's, when known. An unchanged copy that was published becomes `updated`.
+ */
+const arrive = async <S extends ApiVersion, T extends ApiVersion>(
+  a: AttemptInput<S, T>,
+  e: Ending,
+  want: boolean | undefined,
+  have: boolean | undefined,
+): Promise<Ending> => {
+  if (e.outcome !== 'created' && e.outcome !== 'updated' && e.outcome !== 'unchanged') return e
+  const settled = await settlePublished({
+    to: a.spec.to,
+    arrival: a.sharing.arrival,
+    gate: a.gate,
+    targetId: e.targetId,
+    want,
+    have,
+    dryRun: a.dryRun,
+    call: a.call,
+  })
+  const reason =
+    settled.note === undefined
+      ? e.reason
+      : e.reason === undefined
+        ? settled.note
+        : `${e.reason}; ${settled.note}`
+  if (settled.error !== undefined)
+    return {
+      ...e,
+      outcome: 'failed',
+      error: settled.error,
+      reason: `${e.outcome} on the target, then the publish call failed`,
+    }
+  const outcome = e.outcome === 'unchanged' && settled.changed ? 'updated' : e.outcome
+  return { ...e, outcome, ...(reason === undefined ? {} : { reason }) }
+}
+
+/** The copy's published state as the target's index shows it. */
+const indexedPublished = <S extends ApiVersion, T extends ApiVersion>(
+  a: AttemptInput<S, T>,
+): boolean | undefined => flag((a.view?.row(a.uuid) as { published?: unknown } | undefined)?.published)
+
 /** One attempt. Never rejects. */
 export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
   a: AttemptInput<S, T>,
@@ -198,6 +270,8 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     const looked = await lookUp(a)
     if (E.isLeft(looked)) return end(looked.left)
     const known = looked.right
+    // the rules, where the index row tells: an excluded event is not read
+    if (a.verdict?._tag === 'Excluded') return end(await exclude(a, a.verdict.reason, known))
     const tagsMode = options.tags ?? 'mirror'
     // a 2.3 source's retractions do not move its timestamp: a full run reads it anyway
     const readAnyway = readsAnyway(spec, options, a.compare)
@@ -211,7 +285,8 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
             tagsMode === 'none' ? undefined : a.view?.tags(uuid),
             tagsMode,
           )
-    if (same !== undefined && !readAnyway) return end(same)
+    if (same !== undefined && !readAnyway && a.verdict?._tag !== 'Undecided')
+      return end(await arrive(a, same, row?.published, indexedPublished(a)))
     // the target's own event (not a synced replica) is never overwritten from a copy of it
     if (same === undefined && known?.exists === true && a.view?.locked(uuid) === false)
       return end({
@@ -243,10 +318,26 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     // policy
     const skip = spec.policy(event) ?? options.skip?.(event)
     if (skip !== undefined) return end({ outcome: 'skipped', reason: skip })
-    // convert
+    // the tags that cross (a 2.3 source's from its tag map), for the rules and the mirror step
+    const rules = a.sharing.rules
+    const decided = a.verdict?._tag === 'Included' || rules === undefined
+    let carried: ReadonlyArray<string> | undefined
+    if (tagsMode !== 'none' || (!decided && rules.needsTags)) {
+      const t = await sourceTags(spec.from.apiVersion, event, uuid, a.tags)
+      if (E.isLeft(t))
+        return end({ outcome: 'failed', error: { _tag: 'SourceFailed', step: 'tags', error: t.left } })
+      carried = t.right
+    }
+    // the rules, from the event itself where its index row did not tell
+    if (!decided) {
+      const v = rules.check(eventFacts(spec.from.apiVersion, event, carried))
+      if (v._tag === 'Excluded') return end(await exclude(a, v.reason, known))
+    }
+    const published = flag((event as { published?: unknown }).published)
+    // convert (without the attribute types the rules block)
     let converted: Lossy<EventOf<T>>
     try {
-      converted = spec.convert(event)
+      converted = spec.convert(withoutTypes(event, rules?.blockedTypes ?? new Set()).event)
     } catch (e) {
       return end({ outcome: 'failed', error: { _tag: 'ConversionFailed', message: messageOf(e) } })
     }
@@ -257,17 +348,16 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
         : converted.losses
     // the tags that cross: a 2.4/2.5 target takes them in the event itself (by name, created if
     // missing, additive only — §12); the mirror step attaches and removes the rest
-    let wantTags: ReadonlyArray<string> | undefined
-    if (tagsMode !== 'none') {
-      const t = await sourceTags(spec.from.apiVersion, event, uuid, a.tags)
-      if (E.isLeft(t))
-        return end({ outcome: 'failed', error: { _tag: 'SourceFailed', step: 'tags', error: t.left } })
-      wantTags = t.right
-    }
-    const value =
+    // (and the arrival tags, kept by every mode)
+    const wantTags =
+      tagsMode === 'none' || carried === undefined ? undefined : withArrivalTags(carried, a.sharing.arrival)
+    const tagged =
       wantTags === undefined || spec.to.apiVersion === '2.3' || spec.from.apiVersion !== '2.3'
         ? converted.value
         : ({ ...converted.value, Tag: wantTags.map((name) => ({ name })) } as EventOf<T>)
+    // the arrival policy: unless 'as-source', the write carries no publish (no alert e-mails)
+    const value =
+      a.sharing.arrival.publish === 'as-source' ? tagged : ({ ...tagged, published: false } as EventOf<T>)
     docs.sent = spec.encodeTarget(value)
     // write (and reconcile)
     const written = await write({
@@ -284,9 +374,14 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     if (written.stored !== undefined) docs.stored = spec.encodeTarget(written.stored)
     const w = written.ending
     if (w.outcome === 'failed' || w.outcome === 'skipped') return end(w)
+    // what the copy's published state is now: written unpublished, or as the index showed it
+    const have =
+      w.outcome === 'unchanged'
+        ? indexedPublished(a)
+        : (flag((written.stored as { published?: unknown } | undefined)?.published) ?? false)
     // mirror: tags and retractions
     const mirrored = await mirrorStep(a, w, written.stored, value, wantTags, known)
-    if (mirrored === undefined) return end(w)
+    if (mirrored === undefined) return end(await arrive(a, w, published, have))
     if (hasChanges(mirrored.changes) || mirrored.changes.tagsCreated.length > 0) changes = mirrored.changes
     if (mirrored.error !== undefined)
       return end({
@@ -296,8 +391,15 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
         reason: `${w.outcome} on the target, then a tag or retraction call failed`,
       })
     if (w.outcome === 'unchanged' && hasChanges(mirrored.changes))
-      return end({ ...w, outcome: 'updated', reason: formatChanges(mirrored.changes) })
-    return end(w)
+      return end(
+        await arrive(
+          a,
+          { ...w, outcome: 'updated', reason: formatChanges(mirrored.changes) },
+          published,
+          have,
+        ),
+      )
+    return end(await arrive(a, w, published, have))
   } catch (e) {
     return end({ outcome: 'failed', error: { _tag: 'Unexpected', message: messageOf(e) } })
   }

@@ -11,6 +11,7 @@ import type { Profile } from '../profiles.js'
 import { type JsonStyle, phpJson } from './json.js'
 import { loginPage } from './loginPage.js'
 import { type RenderContext, type RenderMode, renderEvent, renderSharingGroupAdded } from './render.js'
+import { makePublishRoutes } from './routesPublish.js'
 import { makeSearchRoutes } from './routesSearch.js'
 import { makeTagRoutes } from './routesTags.js'
 import { type AttributeErrors, type Ev, looksLikeUuid, type Store } from './store.js'
@@ -125,7 +126,9 @@ export const makeRouter = (d: RouterDeps): Router => {
   })
   const html = (status: number, body: string): Reply => ({ status, body, type: htmlType, headers: {} })
 
-  const tagRoutes = makeTagRoutes<Reply>({ profile, store, baseUrl: d.baseUrl, n, json, error, empty })
+  const deps = { profile, store, baseUrl: d.baseUrl, n, json, error, empty }
+  const tagRoutes = makeTagRoutes<Reply>(deps)
+  const publishRoutes = makePublishRoutes<Reply>(deps)
 
   // --- actions ---------------------------------------------------------------------------------
 
@@ -257,8 +260,9 @@ export const makeRouter = (d: RouterDeps): Router => {
         : empty(302, { Location: `${d.baseUrl()}/users/login` })
     }
 
-    const tagReply = tagRoutes({ method, controller, action, args: positional.slice(2), named, body, here })
-    if (tagReply !== undefined) return tagReply
+    const asked = { method, controller, action, args: positional.slice(2), named, body, here }
+    const routed = tagRoutes(asked) ?? publishRoutes(asked)
+    if (routed !== undefined) return routed
 
     if (extra.length > 0) return notFound()
 
