@@ -10,6 +10,13 @@ import { hideUserinfo } from '../client/internal/url.js'
 import { MispClient } from '../client/MispClient.js'
 import { formatMispError } from '../client/MispError.js'
 import { type ApiVersion, apiVersionOf } from '../client/ServerVersion.js'
+import {
+  connectorOptionsOf,
+  type LinkOptions,
+  sharingGroupOptionOf,
+  syncOptionsOf,
+} from '../config/linkOptions.js'
+import { dispatcherOf } from '../config/tls.js'
 import { connect23to24 } from '../sync/connect23to24.js'
 import { connect24to23 } from '../sync/connect24to23.js'
 import { directoryArchive } from '../sync/directoryArchive.js'
@@ -45,6 +52,13 @@ Servers
   API keys come from the environment, MISP_FROM_KEY and MISP_TO_KEY, or from files:
   --from-key-file FILE       read the source's API key from FILE (wins over MISP_FROM_KEY)
   --to-key-file FILE         read the target's API key from FILE (wins over MISP_TO_KEY)
+
+TLS and proxy (for both servers, or one: --from-ca, --to-ca, --from-proxy, …)
+  --ca FILE                  trust the CA certificate(s) in this PEM file (instead of the system's;
+                             NODE_EXTRA_CA_CERTS=FILE adds to them for the whole process)
+  --client-cert FILE         present this client certificate (PEM), with --client-key FILE
+  --proxy URL                reach the server through this HTTP(S) proxy
+  These need the optional package undici@7 installed next to misp-bridge.
 
 Which events
   --since 7d|ISO|unix        only events changed since: a duration back from now (30m, 12h, 7d,
@@ -135,7 +149,7 @@ const checkStateFolder = async (path: string): Promise<E.Either<UsageError, void
 }
 
 /** Checks the record files before the run: a path that cannot be written is a configuration error. */
-const prepareRecords = async (s: Settings): Promise<E.Either<UsageError, Records>> => {
+const prepareRecords = async (s: LinkOptions): Promise<E.Either<UsageError, Records>> => {
   const loggers: Array<TransferLogger> = []
   if (s.archive !== undefined) {
     try {
@@ -181,16 +195,17 @@ const reach = async (
   s: Settings,
   keys: { from: string; to: string },
 ): Promise<E.Either<UsageError, MakeConnector>> => {
-  const options = (records: Records) => ({
-    ...records,
-    ...(s.existence === undefined ? {} : { existence: s.existence }),
-    ...(s.tags === undefined ? {} : { tags: s.tags }),
-    ...(s.retractions === undefined ? {} : { retractions: s.retractions }),
-    ...(s.distribution === undefined ? {} : { convert: { distribution: s.distribution } }),
-  })
-  if (s.fromVersion === '2.3') {
-    const from = new MispClient({ url: s.from, key: keys.from, version: '2.3' })
-    const to = new MispClient({ url: s.to, key: keys.to, version: '2.4' })
+  const options = (records: Records) => ({ ...records, ...connectorOptionsOf(s.link) })
+  const dispatchers = all(
+    ...(await Promise.all([s.from, s.to].map((side) => dispatcherOf(side, side.at)))).map(
+      E.mapLeft(usageError),
+    ),
+  )
+  if (E.isLeft(dispatchers)) return dispatchers
+  const [fromTls, toTls] = dispatchers.right.map((d) => (d === undefined ? {} : { dispatcher: d }))
+  if (s.from.version === '2.3') {
+    const from = new MispClient({ url: s.from.url, key: keys.from, version: '2.3', ...fromTls })
+    const to = new MispClient({ url: s.to.url, key: keys.to, version: '2.4', ...toTls })
     const checked = all(
       ...(await Promise.all([checkServer('from', from, '2.3'), checkServer('to', to, '2.4')])),
     )
@@ -198,26 +213,22 @@ const reach = async (
       ? checked
       : E.right((records) => connect23to24({ from, to, ...options(records) }))
   }
-  const from = new MispClient({ url: s.from, key: keys.from, version: '2.4' })
-  const to = new MispClient({ url: s.to, key: keys.to, version: '2.3' })
+  const from = new MispClient({ url: s.from.url, key: keys.from, version: '2.4', ...fromTls })
+  const to = new MispClient({ url: s.to.url, key: keys.to, version: '2.3', ...toTls })
   const checked = all(
     ...(await Promise.all([checkServer('from', from, '2.4'), checkServer('to', to, '2.3')])),
   )
-  const sharingGroupEvents =
-    s.sharingGroupEvents === undefined ? {} : { sharingGroupEvents: s.sharingGroupEvents }
   return E.isLeft(checked)
     ? checked
-    : E.right((records) => connect24to23({ from, to, ...options(records), ...sharingGroupEvents }))
+    : E.right((records) => connect24to23({ from, to, ...options(records), ...sharingGroupOptionOf(s.link) }))
 }
 
 const run = async (s: Settings, io: Io, make: MakeConnector, records: Records): Promise<RunResult> => {
   const progress = progressLine(io.stderr)
-  const label = `${s.fromVersion} → ${s.toVersion}`
+  const label = `${s.from.version} → ${s.to.version}`
   const result = await make(records).sync({
-    ...(s.since === undefined ? {} : { since: s.since }),
-    ...(s.uuids.length === 0 ? {} : { uuids: s.uuids }),
+    ...syncOptionsOf(s.link),
     dryRun: s.dryRun,
-    ...(s.concurrency === undefined ? {} : { concurrency: s.concurrency }),
     ...(io.signal === undefined ? {} : { signal: io.signal }),
     onProgress: (p) =>
       p._tag === 'Selected'
@@ -250,23 +261,23 @@ export const syncCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
     return 0
   }
   const s = settings.right
-  const keys = all(await keyOf('from', s.fromKeyFile, io), await keyOf('to', s.toKeyFile, io))
+  const keys = all(await keyOf('from', s.from, io), await keyOf('to', s.to, io))
   if (E.isLeft(keys)) return usage(keys.left)
   const [fromKey, toKey] = keys.right
   for (const note of [fromKey.note, toKey.note])
     if (note !== undefined) io.stderr.write(`misp-bridge sync: ${note}\n`)
   const make = await reach(s, { from: fromKey.key, to: toKey.key })
   if (E.isLeft(make)) return usage(make.left)
-  const records = await prepareRecords(s)
+  const records = await prepareRecords(s.link)
   if (E.isLeft(records)) return usage(records.left)
   const result = await run(s, io, make.right, records.right)
   if (s.json) io.stdout.write(`${JSON.stringify(toRunReport(result), null, 2)}\n`)
   else {
     io.stdout.write(formatRunResult(result))
     const where = [
-      ...(s.log === undefined ? [] : [`log: ${s.log}`]),
-      ...(s.archive === undefined ? [] : [`archive: ${s.archive}`]),
-      ...(s.state === undefined ? [] : [`state: ${s.state}`]),
+      ...(s.link.log === undefined ? [] : [`log: ${s.link.log}`]),
+      ...(s.link.archive === undefined ? [] : [`archive: ${s.link.archive}`]),
+      ...(s.link.state === undefined ? [] : [`state: ${s.link.state}`]),
     ]
     if (where.length > 0) io.stdout.write(`  ${where.join('  ')}\n`)
   }

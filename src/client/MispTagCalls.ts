@@ -49,8 +49,12 @@ export abstract class MispTagCalls<V extends ApiVersion> {
   }
 
   /**
-   * Creates a tag: `POST /tags/add {"Tag": {name, colour}}`; without `colour`, MISP's TLP colour
-   * for a `tlp:` tag, else a colour derived from the name (the same on every run).
+   * Creates a tag: `POST /tags/add {"Tag": {name, colour, exportable}}`; without `colour`, MISP's
+   * TLP colour for a `tlp:` tag, else a colour derived from the name (the same on every run).
+   * `exportable` (default: not sent, MISP's default `true`) is sent to 2.4/2.5 only: 2.3's tags
+   * have no such column (`MYSQL.sql@v2.3.178:269-274`). Creating a tag needs `perm_tag_editor`
+   * on 2.4/2.5 (`ACLComponent.php@v2.5.1:710`), `perm_tagger` on 2.3
+   * (`TagsController.php@v2.3.178:71`); see {@link MispClient.permissions}.
    *
    * - 2.4/2.5: 200 `{"Tag": {…}}` (§12); a name the server has answers with that tag
    *   (`TagsController.php@v2.4.199:155-165`).
@@ -64,7 +68,7 @@ export abstract class MispTagCalls<V extends ApiVersion> {
    * @since 0.1.0
    */
   createTag(
-    tag: { readonly name: string; readonly colour?: string },
+    tag: { readonly name: string; readonly colour?: string; readonly exportable?: boolean },
     options?: CallOptions,
   ): TE.TaskEither<MispError, TagEntry> {
     return this.#core.run('POST', 'tags/add', (t) => tagCalls.createTag(this.#core, t, tag, options))
@@ -124,7 +128,7 @@ export abstract class MispTagCalls<V extends ApiVersion> {
    *   "Attribute deleted."}`; a missing or already deleted attribute is `NotFound`.
    * - 2.3: deleted for good (`AttributesController.php@v2.3.178:841-923`); the event's timestamp
    *   does not change, its `attribute_count` drops (`counterCache`, `Attribute.php@v2.3.178:350-358`).
-   *   2.3 answers every REST delete with a redirect to `/attributes/index`, so the client first
+   *   2.3 answers every REST delete with a redirect to `<baseurl>/attributes` (real 2.3.178), so the client first
    *   looks the attribute up (`GET /attributes/view/{id}`) and reports a missing one as `NotFound`.
    *
    * The delete is a write: never retried.

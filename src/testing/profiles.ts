@@ -163,7 +163,7 @@ export const behaviours = {
   attributeDeleteMessage: {
     since: '2.4.51',
     source:
-      '§12: REST POST /attributes/delete/{id} answers 200 {"message":"Attribute deleted."} (AttributesController.php@v2.4.199:1053-1057, §12; first in v2.4.51); 2.4.43–2.4.50 redirect to /events/view/{eventId}; 2.3 (and 2.4 before soft deletes) redirect to /attributes/index (AttributesController.php@v2.3.178:867-869)',
+      '§12: REST POST /attributes/delete/{id} answers 200 {"message":"Attribute deleted."} (AttributesController.php@v2.4.199:1053-1057, §12; first in v2.4.51); 2.4.43–2.4.50 redirect to /events/view/{eventId}; 2.3 (and 2.4 before soft deletes) redirect to <baseurl>/attributes, the router URL of the index action (AttributesController.php@v2.3.178:867-869; real 2.3.178)',
   },
 
   // --- §5.2 view / HEAD --------------------------------------------------------------------

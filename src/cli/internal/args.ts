@@ -1,13 +1,11 @@
 /**
- * Command-line parsing on `node:util` `parseArgs`: usage errors as values, and the value parsers
- * the commands share (`--since`, versions, numbers).
+ * Command-line parsing on `node:util` `parseArgs`: usage errors as values (the value readers of
+ * `sync`'s options are the option table's, `config/readers.ts`).
  *
  * @internal
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
-import { pipe } from 'fp-ts/lib/function.js'
-import { parseSince } from '../../sync/since.js'
 
 /** A usage or configuration problem: exit 2 with this message. */
 export interface UsageError {
@@ -60,58 +58,6 @@ export const oneOf = <A extends string>(
   value === undefined || (allowed as ReadonlyArray<string>).includes(value)
     ? E.right(value as A | undefined)
     : E.left(usageError(`--${name} must be ${allowed.join(' or ')}, got ${JSON.stringify(value)}`))
-
-export const positiveInt = (
-  name: string,
-  value: string | undefined,
-): E.Either<UsageError, number | undefined> => {
-  if (value === undefined) return E.right(undefined)
-  return /^\d+$/.test(value) && Number(value) >= 1
-    ? E.right(Number(value))
-    : E.left(usageError(`--${name} must be a whole number of at least 1, got ${JSON.stringify(value)}`))
-}
-
-const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }
-
-/**
- * `--since`: see `parseSince` (durations, unix seconds, ISO-8601). Unix seconds out. A time in
- * the future (no event can have changed since), milliseconds given for seconds, or a duration
- * that reaches back before 1970 is a usage error: each would silently select nothing or
- * everything.
- */
-export const sinceArg = (value: string, nowMs: number): E.Either<UsageError, number> => {
-  const v = value.trim()
-  const nowSec = Math.floor(nowMs / 1000)
-  const duration = /^(\d+)\s*([smhdw])$/i.exec(v)
-  if (duration !== null && Number(duration[1]) * UNIT_SECONDS[duration[2]!.toLowerCase()]! > nowSec)
-    return E.left(
-      usageError(`--since ${v} reaches back before 1970: to select every event, leave --since out`),
-    )
-  return pipe(
-    parseSince(v, nowMs),
-    E.mapLeft((expected) => usageError(`--since must be ${expected}`)),
-    E.flatMap((t) =>
-      t <= nowSec
-        ? E.right(t)
-        : E.left(
-            usageError(
-              `--since ${v} is in the future${t < 8.64e12 ? ` (${new Date(t * 1000).toISOString()})` : ''}: no event can have changed since${
-                /^\d{13,}$/.test(v) ? '; --since takes unix seconds, not milliseconds' : ''
-              }`,
-            ),
-          ),
-    ),
-  )
-}
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-export const uuids = (values: ReadonlyArray<string>): E.Either<UsageError, ReadonlyArray<string>> => {
-  const bad = values.find((u) => !UUID_RE.test(u))
-  return bad === undefined
-    ? E.right(values)
-    : E.left(usageError(`--uuid must be a UUID, got ${JSON.stringify(bad)}`))
-}
 
 /** Collects the first usage error of several checks, or their values. */
 export const all = <A extends ReadonlyArray<E.Either<UsageError, unknown>>>(

@@ -1,91 +1,94 @@
 /**
  * `misp-bridge sync`'s settings: its flags parsed and checked before anything is contacted (both
- * URLs, versions, `--since`, …), and the API keys.
+ * URLs, versions, `--since`, …), and the API keys. The flags come from the option tables
+ * (`config/linkOptions.ts`), which the config file's links share.
  *
  * @internal
  */
 import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { checkBaseUrl, shownUrl } from '../../client/internal/url.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
-import type { PresetName } from '../../convert/DistributionPolicy.js'
-import type { ExistenceCheck, RetractionsMode, TagsMode } from '../../sync/Connector.js'
-import type { SharingGroupEvents } from '../../sync/connect24to23.js'
-import type { Io } from '../Io.js'
 import {
-  all,
-  flag,
-  list,
-  oneOf,
-  parse,
-  positiveInt,
-  sinceArg,
-  str,
-  type UsageError,
-  usageError,
-  uuids,
-} from './args.js'
+  argsOptions,
+  checkDirection,
+  LINK_OPTIONS,
+  type LinkOptions,
+  readOptions,
+  SERVER_OPTIONS,
+  type ServerOptions,
+  SHARED_SERVER_FLAGS,
+} from '../../config/linkOptions.js'
+import type { Io } from '../Io.js'
+import { flag, type Parsed, parse, type UsageError, usageError } from './args.js'
+
+const SHARED = Object.fromEntries(
+  SHARED_SERVER_FLAGS.map((name) => [SERVER_OPTIONS[name].flag, { type: 'string' as const }]),
+)
 
 export const OPTIONS = {
-  from: { type: 'string' },
-  'from-version': { type: 'string' },
-  to: { type: 'string' },
-  'to-version': { type: 'string' },
-  'from-key-file': { type: 'string' },
-  'to-key-file': { type: 'string' },
-  since: { type: 'string' },
-  uuid: { type: 'string', multiple: true },
+  ...argsOptions(SERVER_OPTIONS, 'from'),
+  ...argsOptions(SERVER_OPTIONS, 'to'),
+  ...SHARED,
+  ...argsOptions(LINK_OPTIONS),
   'dry-run': { type: 'boolean' },
-  concurrency: { type: 'string' },
-  distribution: { type: 'string' },
-  'sharing-group-events': { type: 'string' },
-  existence: { type: 'string' },
-  tags: { type: 'string' },
-  retractions: { type: 'string' },
-  log: { type: 'string' },
-  archive: { type: 'string' },
-  state: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
-const VERSIONS: ReadonlyArray<ApiVersion> = ['2.3', '2.4']
-const PRESETS: ReadonlyArray<PresetName> = ['organisation-only', 'preserve', 'misp-push', 'misp-pull']
+/** One side of a `sync` run: its URL and format, and how to reach it. */
+export type SideSettings = ServerOptions & {
+  readonly url: string
+  readonly version: ApiVersion
+  /** the key file as the user wrote it (for messages) */
+  readonly keyFileShown?: string
+  /** the flag an option of this side was given with (`--from-ca` or `--ca`) */
+  readonly at: (name: keyof typeof SERVER_OPTIONS) => string
+}
 
 /** The checked flags of one `sync` run. */
 export interface Settings {
-  readonly from: string
-  readonly fromVersion: ApiVersion
-  readonly to: string
-  readonly toVersion: ApiVersion
-  readonly since: number | undefined
-  readonly uuids: ReadonlyArray<string>
+  readonly from: SideSettings
+  readonly to: SideSettings
+  readonly link: LinkOptions
   readonly dryRun: boolean
-  readonly concurrency: number | undefined
-  readonly distribution: PresetName | undefined
-  readonly sharingGroupEvents: SharingGroupEvents | undefined
-  readonly existence: ExistenceCheck | undefined
-  readonly tags: TagsMode | undefined
-  readonly retractions: RetractionsMode | undefined
-  readonly log: string | undefined
-  readonly archive: string | undefined
-  readonly state: string | undefined
   readonly json: boolean
-  readonly fromKeyFile: string | undefined
-  readonly toKeyFile: string | undefined
 }
 
-const required = (name: string, value: string | undefined): E.Either<UsageError, string> =>
-  value === undefined || value.trim() === '' ? E.left(usageError(`--${name} is required`)) : E.right(value)
+const sharedName = (name: string): name is (typeof SHARED_SERVER_FLAGS)[number] =>
+  (SHARED_SERVER_FLAGS as ReadonlyArray<string>).includes(name)
 
-/** `--from`/`--to`: an absolute http(s) URL; the message names the problem, never the URL's credentials. */
-const baseUrl = (name: string, value: string | undefined): E.Either<UsageError, string> => {
-  if (value === undefined || value.trim() === '') return E.left(usageError(`--${name} is required`))
-  const checked = checkBaseUrl(value)
-  return E.isLeft(checked)
-    ? E.left(usageError(`--${name} ${JSON.stringify(shownUrl(value.trim()))}: ${checked.left}`))
-    : E.right(value.trim())
+/** The flag a server option of one side was given with (`--from-ca`, else the shared `--ca`). */
+const sideFlag = (p: Parsed, side: 'from' | 'to', name: keyof typeof SERVER_OPTIONS): string => {
+  const suffix = SERVER_OPTIONS[name].flag
+  const own = suffix === '' ? side : `${side}-${suffix}`
+  return p.values[own] === undefined && sharedName(name) && p.values[suffix] !== undefined ? suffix : own
+}
+
+const readSide = (
+  p: Parsed,
+  side: 'from' | 'to',
+  base: string,
+  nowMs: number,
+): E.Either<ReadonlyArray<string>, SideSettings> => {
+  const read = readOptions(
+    SERVER_OPTIONS,
+    (name) => (SERVER_OPTIONS[name].inCli ? p.values[sideFlag(p, side, name)] : undefined),
+    (name) => `--${sideFlag(p, side, name)}`,
+    { base, nowMs },
+  )
+  const missing = (['url', 'version'] as const)
+    .filter((name) => p.values[sideFlag(p, side, name)] === undefined)
+    .map((name) => `--${sideFlag(p, side, name)} is required`)
+  const errors = [...missing, ...(E.isLeft(read) ? read.left : [])]
+  if (errors.length > 0 || E.isLeft(read)) return E.left(errors)
+  const shown = p.values[`${side}-key-file`]
+  return E.right({
+    ...read.right,
+    url: read.right.url!,
+    version: read.right.version!,
+    ...(typeof shown === 'string' ? { keyFileShown: shown } : {}),
+    at: (name) => `--${sideFlag(p, side, name)}`,
+  })
 }
 
 /** Parses and checks the flags; `'help'` for `--help`. Paths are resolved against `io.cwd`. */
@@ -94,72 +97,33 @@ export const settingsOf = (args: ReadonlyArray<string>, io: Io): E.Either<UsageE
   if (E.isLeft(parsed)) return parsed
   const p = parsed.right
   if (flag(p, 'help')) return E.right('help')
-  const checked = all(
-    baseUrl('from', str(p, 'from')),
-    required('from-version', str(p, 'from-version')),
-    baseUrl('to', str(p, 'to')),
-    required('to-version', str(p, 'to-version')),
-    oneOf('from-version', str(p, 'from-version'), VERSIONS),
-    oneOf('to-version', str(p, 'to-version'), VERSIONS),
-    positiveInt('concurrency', str(p, 'concurrency')),
-    oneOf('distribution', str(p, 'distribution'), PRESETS),
-    oneOf('sharing-group-events', str(p, 'sharing-group-events'), ['convert', 'skip'] as const),
-    oneOf('existence', str(p, 'existence'), ['lookup', 'create-first'] as const),
-    oneOf('tags', str(p, 'tags'), ['mirror', 'add-only', 'none'] as const),
-    oneOf('retractions', str(p, 'retractions'), ['mirror', 'keep'] as const),
-    uuids(list(p, 'uuid')),
+  const base = io.cwd ?? process.cwd()
+  const nowMs = Date.now()
+  const from = readSide(p, 'from', base, nowMs)
+  const to = readSide(p, 'to', base, nowMs)
+  const link = readOptions(
+    LINK_OPTIONS,
+    (name) => (LINK_OPTIONS[name].inCli ? p.values[LINK_OPTIONS[name].flag] : undefined),
+    (name) => `--${LINK_OPTIONS[name].flag}`,
+    { base, nowMs },
   )
-  if (E.isLeft(checked)) return checked
-  const [
-    from,
-    ,
-    to,
-    ,
-    fromVersion,
-    toVersion,
-    concurrency,
-    distribution,
-    sharingGroupEvents,
-    existence,
-    tags,
-    retractions,
-    ids,
-  ] = checked.right
-  if (fromVersion === toVersion)
+  const errors = [from, to, link].flatMap((r) => (E.isLeft(r) ? r.left : []))
+  if (errors.length > 0 || E.isLeft(from) || E.isLeft(to) || E.isLeft(link))
+    return E.left(usageError(errors.join('\n')))
+  if (from.right.version === to.right.version)
     return E.left(
       usageError(
-        `--from-version and --to-version are both ${fromVersion}: misp-bridge syncs 2.3 → 2.4 and 2.4 → 2.3`,
+        `--from-version and --to-version are both ${from.right.version}: misp-bridge syncs 2.3 → 2.4 and 2.4 → 2.3`,
       ),
     )
-  if (sharingGroupEvents !== undefined && fromVersion !== '2.4')
-    return E.left(usageError('--sharing-group-events applies to 2.4 → 2.3 only (2.3 has no sharing groups)'))
-  const sinceValue = str(p, 'since')
-  const since = sinceValue === undefined ? E.right(undefined) : sinceArg(sinceValue, Date.now())
-  if (E.isLeft(since)) return since
-  const path = (name: string) => {
-    const v = str(p, name)
-    return v === undefined ? undefined : resolve(io.cwd ?? process.cwd(), v)
-  }
+  const direction = checkDirection(link.right, from.right.version, (name) => `--${LINK_OPTIONS[name].flag}`)
+  if (E.isLeft(direction)) return E.left(usageError(direction.left))
   return E.right({
-    from,
-    fromVersion: fromVersion as ApiVersion,
-    to,
-    toVersion: toVersion as ApiVersion,
-    since: since.right,
-    uuids: ids,
+    from: from.right,
+    to: to.right,
+    link: link.right,
     dryRun: flag(p, 'dry-run'),
-    concurrency,
-    distribution,
-    sharingGroupEvents,
-    existence,
-    tags,
-    retractions,
-    log: path('log'),
-    archive: path('archive'),
-    state: path('state'),
     json: flag(p, 'json'),
-    fromKeyFile: str(p, 'from-key-file'),
-    toKeyFile: str(p, 'to-key-file'),
   })
 }
 
@@ -170,28 +134,30 @@ export const settingsOf = (args: ReadonlyArray<string>, io: Io): E.Either<UsageE
  */
 export const keyOf = async (
   side: 'from' | 'to',
-  file: string | undefined,
+  settings: SideSettings,
   io: Io,
 ): Promise<E.Either<UsageError, { readonly key: string; readonly note?: string }>> => {
   const variable = side === 'from' ? 'MISP_FROM_KEY' : 'MISP_TO_KEY'
   const fromEnv = io.env[variable]?.trim()
+  const file = settings.keyFile
   if (file !== undefined) {
+    const shown = settings.keyFileShown ?? file
     let key: string
     try {
-      key = (await readFile(resolve(io.cwd ?? process.cwd(), file), 'utf8')).replace(/^\uFEFF/, '').trim()
+      key = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '').trim()
     } catch (e) {
       const code = (e as { code?: unknown }).code
       return E.left(
-        usageError(`cannot read --${side}-key-file ${file}${typeof code === 'string' ? ` (${code})` : ''}`),
+        usageError(`cannot read --${side}-key-file ${shown}${typeof code === 'string' ? ` (${code})` : ''}`),
       )
     }
-    if (key === '') return E.left(usageError(`--${side}-key-file ${file} is empty`))
+    if (key === '') return E.left(usageError(`--${side}-key-file ${shown} is empty`))
     return E.right(
       fromEnv === undefined || fromEnv === ''
         ? { key }
         : {
             key,
-            note: `--${side}-key-file wins over ${variable}: using the key in ${file}, not ${variable}`,
+            note: `--${side}-key-file wins over ${variable}: using the key in ${shown}, not ${variable}`,
           },
     )
   }

@@ -11,9 +11,16 @@ import { idOrUuidOf, isRecord, numericIdOf, shown } from './args.js'
 import type { Core, Result } from './core.js'
 import type { Transport } from './transport.js'
 
-/** 2.3's REST answer to a delete, whatever happened: `redirect(array('action' => 'index'))`. */
+/**
+ * 2.3's REST answer to a delete, whatever happened: `redirect(array('action' => 'index'))`
+ * (`AttributesController.php@v2.3.178:867-869`), which CakePHP's router writes as
+ * `<baseurl>/attributes` — the `/:controller` route of the index action; seen on a real 2.3.178:
+ * `302 Location: http://…/attributes`. `/attributes/index` (the same action, spelt out) counts too.
+ */
 const toAttributeIndex = (location: string | undefined): boolean =>
-  location !== undefined && /\/attributes\/index\/?(?:[?#]|$)/.test(location) && !isLoginLocation(location)
+  location !== undefined &&
+  /\/attributes(?:\/index)?\/?(?:[?#]|$)/.test(location) &&
+  !isLoginLocation(location)
 
 /** 2.4.43–2.4.50's REST answer to a soft delete (`AttributesController.php@v2.4.43:873`). */
 const toEventView = (location: string | undefined): boolean =>
@@ -27,7 +34,8 @@ const toEventView = (location: string | undefined): boolean =>
  *   or already deleted is a 404 "Invalid attribute" (`:1024-1035`) → `NotFound`.
  * - 2.3 (and 2.4 before v2.4.51): the same request deletes for good (2.4.43+: softly), and REST
  *   answers every outcome — deleted or not
- *   there — with a redirect to `/attributes/index` (`AttributesController.php@v2.3.178:841-871`).
+ *   there — with a redirect to the attribute index, `<baseurl>/attributes` on a real 2.3.178
+ *   (`AttributesController.php@v2.3.178:841-871`; `/attributes/index` is accepted as well).
  *   So the attribute is first looked up (`GET /attributes/view/{id}`: 404 "Invalid attribute" when
  *   missing, `:802-806`); only an existing one is deleted. A redirect to the login page stays an
  *   `AuthenticationFailed`; the 405 of a refused delete (`:898-907`) a `Forbidden`.

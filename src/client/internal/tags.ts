@@ -175,10 +175,14 @@ export const createTag = async (
   if (given !== undefined && (typeof given !== 'string' || !COLOUR_RE.test(given)))
     return c.invalid('POST', 'tags/add', 'tag.colour', 'expected an RGB colour like #ffc000')
   const colour = typeof given === 'string' ? given : defaultTagColour(name)
+  const exportable = isRecord(tag) ? tag['exportable'] : undefined
+  if (exportable !== undefined && typeof exportable !== 'boolean')
+    return c.invalid('POST', 'tags/add', 'tag.exportable', 'expected true or false')
   const answer = await t.send({
     method: 'POST',
     path: 'tags/add',
-    body: { Tag: { name, colour } },
+    // 2.3 tags have no exportable column (MYSQL.sql@v2.3.178:269-274): not sent there
+    body: { Tag: { name, colour, ...(exportable === undefined || c.is23 ? {} : { exportable }) } },
     idempotent: false,
     timeoutMs: c.budget(options, 'lookup'),
     signal: options?.signal,

@@ -12,6 +12,7 @@ import { formatMispError } from '../../client/MispError.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { ConnectorOptions, PublishArrival } from '../Connector.js'
 import type { TransferError } from '../TransferResult.js'
+import type { Ending } from './spec.js'
 
 /** The arrival options, resolved. */
 export interface Arrival {
@@ -56,6 +57,20 @@ const refusedText = (to: MispClient<ApiVersion>, cause: string): string =>
     : "MISP 2.4/2.5 lets a site admin, or a role with perm_publish in the event's creator organisation, publish: use a site-admin key on the target, ") +
   "or choose arrival publish 'never' (--publish never) to stop trying, or 'as-source' (the target then e-mails its users unless it sets MISP.disablerestalert)"
 
+/** What settling the published state needs. */
+export interface SettleInput {
+  readonly to: MispClient<ApiVersion>
+  readonly arrival: Arrival
+  readonly gate: PublishGate
+  readonly targetId: string | undefined
+  /** the source's published state */
+  readonly want: boolean | undefined
+  /** the copy's, when known */
+  readonly have: boolean | undefined
+  readonly dryRun: boolean
+  readonly call: CallOptions
+}
+
 /** What settling the published state did. */
 export interface Settled {
   /** for the result's reason: what was done (or would be, in a dry run) */
@@ -69,16 +84,7 @@ export interface Settled {
  * With `'quiet'`: makes the copy's published state the source's — publish without e-mail (`POST
  * /events/publish/{id}`) or, on 2.4/2.5, unpublish. `have` is the copy's state when known.
  */
-export const settlePublished = async (s: {
-  readonly to: MispClient<ApiVersion>
-  readonly arrival: Arrival
-  readonly gate: PublishGate
-  readonly targetId: string | undefined
-  readonly want: boolean | undefined
-  readonly have: boolean | undefined
-  readonly dryRun: boolean
-  readonly call: CallOptions
-}): Promise<Settled> => {
+export const settlePublished = async (s: SettleInput): Promise<Settled> => {
   const { to, targetId, want, have } = s
   if (s.arrival.publish !== 'quiet' || want === undefined || have === undefined || want === have)
     return { changed: false }
@@ -97,4 +103,24 @@ export const settlePublished = async (s: {
     changed: false,
     error: { _tag: 'TargetFailed', step: want ? 'publish' : 'unpublish', error: done.left },
   }
+}
+
+/**
+ * The arrival step after a write: with `'quiet'`, the copy's published state made the source's.
+ * An unchanged copy that was published becomes `updated`; a failed call fails the event.
+ */
+export const arriveAs = async (e: Ending, s: Omit<SettleInput, 'targetId'>): Promise<Ending> => {
+  if (e.outcome !== 'created' && e.outcome !== 'updated' && e.outcome !== 'unchanged') return e
+  const settled = await settlePublished({ ...s, targetId: e.targetId })
+  const note = settled.note
+  const reason = note === undefined ? e.reason : e.reason === undefined ? note : `${e.reason}; ${note}`
+  if (settled.error !== undefined)
+    return {
+      ...e,
+      outcome: 'failed',
+      error: settled.error,
+      reason: `${e.outcome} on the target, then the publish call failed`,
+    }
+  const outcome = e.outcome === 'unchanged' && settled.changed ? 'updated' : e.outcome
+  return { ...e, outcome, ...(reason === undefined ? {} : { reason }) }
 }

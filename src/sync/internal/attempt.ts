@@ -14,7 +14,7 @@ import type * as V23 from '../../v23/index.js'
 import type * as V24 from '../../v24/index.js'
 import type { ConnectorOptions } from '../Connector.js'
 import { type EventChanges, formatChanges, hasChanges, type TransferResult } from '../TransferResult.js'
-import { type PublishGate, settlePublished, withArrivalTags } from './arrival.js'
+import { arriveAs, type PublishGate, withArrivalTags } from './arrival.js'
 import { excludedEnding } from './excluded.js'
 import { liveAttributes, type Mirrored, mirror } from './mirror.js'
 import { asNew, readsAnyway, timestampShift } from './precheck.js'
@@ -192,43 +192,22 @@ const exclude = <S extends ApiVersion, T extends ApiVersion>(
     call: a.call,
   })
 
-/**
- * The arrival step: with `'quiet'`, the copy's published state made the source's (`want`) —
- * `have` is the copy's, when known. An unchanged copy that was published becomes `updated`.
- */
-const arrive = async <S extends ApiVersion, T extends ApiVersion>(
+/** The arrival step for this attempt (see {@link arriveAs}). */
+const arrive = <S extends ApiVersion, T extends ApiVersion>(
   a: AttemptInput<S, T>,
   e: Ending,
   want: boolean | undefined,
   have: boolean | undefined,
-): Promise<Ending> => {
-  if (e.outcome !== 'created' && e.outcome !== 'updated' && e.outcome !== 'unchanged') return e
-  const settled = await settlePublished({
+): Promise<Ending> =>
+  arriveAs(e, {
     to: a.spec.to,
     arrival: a.sharing.arrival,
     gate: a.gate,
-    targetId: e.targetId,
     want,
     have,
     dryRun: a.dryRun,
     call: a.call,
   })
-  const reason =
-    settled.note === undefined
-      ? e.reason
-      : e.reason === undefined
-        ? settled.note
-        : `${e.reason}; ${settled.note}`
-  if (settled.error !== undefined)
-    return {
-      ...e,
-      outcome: 'failed',
-      error: settled.error,
-      reason: `${e.outcome} on the target, then the publish call failed`,
-    }
-  const outcome = e.outcome === 'unchanged' && settled.changed ? 'updated' : e.outcome
-  return { ...e, outcome, ...(reason === undefined ? {} : { reason }) }
-}
 
 /** The copy's published state as the target's index shows it. */
 const indexedPublished = <S extends ApiVersion, T extends ApiVersion>(
@@ -354,7 +333,14 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     const tagged =
       wantTags === undefined || spec.to.apiVersion === '2.3' || spec.from.apiVersion !== '2.3'
         ? converted.value
-        : ({ ...converted.value, Tag: wantTags.map((name) => ({ name })) } as EventOf<T>)
+        : ({
+            ...converted.value,
+            // MISP creates a missing tag with the colour given here (Tag::captureTag@v2.5.1:321-327)
+            Tag: wantTags.map((name) => {
+              const colour = a.tags.lookOf(name)?.colour
+              return colour === undefined ? { name } : { name, colour }
+            }),
+          } as EventOf<T>)
     // the arrival policy: unless 'as-source', the write carries no publish (no alert e-mails)
     const value =
       a.sharing.arrival.publish === 'as-source' ? tagged : ({ ...tagged, published: false } as EventOf<T>)

@@ -106,7 +106,7 @@ export const mirror = async <T extends ApiVersion>(m: MirrorInput<T>): Promise<M
     for (const name of m.wantTags) {
       const found = await m.book.get(name, false)
       if (E.isLeft(found)) return fail('tags', found.left)
-      if (found.right === undefined) created.push(name)
+      if (found.right === undefined && m.book.claim(name)) created.push(name)
       attached.push(name)
     }
     return { changes: changes() }
@@ -157,7 +157,8 @@ export const mirror = async <T extends ApiVersion>(m: MirrorInput<T>): Promise<M
       if (have.has(name)) continue
       const found = await m.book.get(name, !dryRun)
       if (E.isLeft(found)) return fail('tags', found.left)
-      if (found.right === undefined || found.right.created) created.push(name)
+      // counted by the one event that created it (or, in a dry run, first claimed it)
+      if (found.right === undefined ? m.book.claim(name) : found.right.created) created.push(name)
       if (!dryRun && found.right !== undefined) {
         const tag = { id: found.right.tag.id, name }
         const a = await idempotentWrite(() => to.attachTag(targetId, tag, call)(), m.recovery, call.signal)

@@ -14,13 +14,18 @@ import type * as V24 from '../../v24/index.js'
 import type { TagsMode } from '../Connector.js'
 import type { RecoveryPolicy } from './recovery.js'
 import type { DirectionSpec } from './spec.js'
-import { type TagBook, tagBook } from './tagBook.js'
+import { flag } from './spec.js'
+import { type TagBook, type TagLook, tagBook } from './tagBook.js'
 import { readTagsByEvent, type TagFocus, type TagsByEvent } from './tagMap.js'
 import { eventTagNames } from './tagNames.js'
 
 /** The run's tag readers. */
 export interface RunTags {
   readonly book: TagBook
+  /** how the source shows a tag (colour, exportable), once an event carrying it was read */
+  readonly lookOf: (name: string) => TagLook | undefined
+  /** records how the source shows these tags */
+  readonly remember: (tags: ReadonlyArray<{ readonly name?: unknown } & TagLookLike>) => void
   /** a 2.3 source's tags by event (read once) */
   readonly source23: () => Promise<E.Either<MispError, TagsByEvent>>
   /**
@@ -44,16 +49,38 @@ const once = <A>(f: () => Promise<E.Either<MispError, A>>): (() => Promise<E.Eit
   }
 }
 
+/** A source tag in any shape MISP sends: its colour and exportable flag, when it has them. */
+interface TagLookLike {
+  readonly colour?: unknown
+  readonly exportable?: unknown
+}
+
 /** Readers over a direction's two servers. */
 export const runTags = <S extends ApiVersion, T extends ApiVersion>(
   spec: DirectionSpec<S, T>,
   call: CallOptions,
   recovery: RecoveryPolicy,
-): RunTags => ({
-  book: tagBook(spec.to, call, recovery),
-  source23: once(() => readTagsByEvent(spec.from, call)),
-  target23: once(() => readTagsByEvent(spec.to, call)),
-})
+): RunTags => {
+  const looks = new Map<string, TagLook>()
+  const remember: RunTags['remember'] = (tags) => {
+    for (const t of tags) {
+      if (typeof t.name !== 'string' || looks.has(t.name)) continue
+      const exportable = flag(t.exportable)
+      looks.set(t.name, {
+        ...(typeof t.colour === 'string' ? { colour: t.colour } : {}),
+        ...(exportable === undefined ? {} : { exportable }),
+      })
+    }
+  }
+  const lookOf = (name: string): TagLook | undefined => looks.get(name)
+  return {
+    book: tagBook(spec.to, call, recovery, lookOf),
+    lookOf,
+    remember,
+    source23: once(() => readTagsByEvent(spec.from, call, undefined, remember)),
+    target23: once(() => readTagsByEvent(spec.to, call)),
+  }
+}
 
 /**
  * Readers for one event on its own (a transfer): a 2.3 target's tags are read for that event
@@ -100,7 +127,14 @@ export const sourceTags = async <S extends ApiVersion>(
   uuid: string,
   tags: RunTags,
 ): Promise<E.Either<MispError, ReadonlyArray<string>>> => {
-  if (version !== '2.3') return E.right(eventTagNames(event as V24.Event))
+  if (version !== '2.3') {
+    const e = event as V24.Event
+    tags.remember([
+      ...(e.Tag ?? []),
+      ...(e.EventTag ?? []).flatMap((l) => (l.Tag === undefined ? [] : [l.Tag])),
+    ])
+    return E.right(eventTagNames(e))
+  }
   const map = await tags.source23()
   return E.isLeft(map) ? map : E.right(map.right.get(uuid.toLowerCase()) ?? [])
 }

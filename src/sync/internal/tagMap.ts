@@ -104,10 +104,14 @@ export const readTagsByEvent = async <V extends ApiVersion>(
   client: MispClient<V>,
   call: CallOptions,
   focus?: TagFocus,
+  /** receives the server's tag list (a source's colours, for the tags the bridge creates) */
+  listed?: (tags: ReadonlyArray<TagEntry>) => void,
 ): Promise<E.Either<MispError, TagsByEvent>> => {
-  const listed = await client.tags(call)()
-  if (E.isLeft(listed)) return listed
-  let inUse = listed.right.filter((t) => t.count === undefined || t.count > 0)
+  const list = await client.tags(call)()
+  if (E.isLeft(list)) return list
+  listed?.(list.right)
+  const all = list.right
+  let inUse = all.filter((t) => t.count === undefined || t.count > 0)
   const byEvent = new Map<string, Set<string>>()
   const record = ({ tag, rows }: Carried): void => {
     for (const r of rows) {

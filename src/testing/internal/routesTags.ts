@@ -141,7 +141,9 @@ export const makeTagRoutes =
           ? d.error(403, 'You do not have permission to do that.', here)
           : d.error(405, 'Method Not Allowed', here)
       if (r._tag === 'not-found') return d.error(404, 'Invalid attribute', here)
-      if (!soft) return d.empty(302, { Location: `${d.baseUrl()}/attributes/index` })
+      // CakePHP writes `redirect(array('action' => 'index'))` as `/attributes` (real 2.3.178:
+      // `302 Location: <baseurl>/attributes`, AttributesController.php@v2.3.178:867-869)
+      if (!soft) return d.empty(302, { Location: `${d.baseUrl()}/attributes` })
       if (r._tag !== 'deleted') return d.error(404, 'Invalid attribute', here)
       if (profile.has('attributeDeleteMessage')) return d.json(200, { message: 'Attribute deleted.' })
       return d.empty(302, { Location: `${d.baseUrl()}/events/view/${r.ev.id}` })

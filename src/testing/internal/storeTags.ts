@@ -10,15 +10,27 @@ import { toBool } from './validate.js'
 
 const tagColours = ['#fa4c22', '#15a7b8', '#0088cc', '#e2b93b', '#a94442', '#3c763d', '#7c4dff', '#ff6f00']
 
-export function captureTag(s: Store, name: string): Tag {
+/**
+ * A tag by name, created if missing — with the colour and exportable flag the event's tag gives,
+ * as `Tag::captureTag@v2.5.1:318-334` does (a made-up colour without one).
+ */
+export function captureTag(
+  s: Store,
+  name: string,
+  given?: { readonly colour?: unknown; readonly exportable?: unknown },
+): Tag {
   const found = s.tags.find((t) => t.name === name)
   if (found !== undefined) return found
   const id = s.next('tag')
+  const colour = str(given?.colour)
   const tag: Tag = {
     id,
     name,
-    colour: tagColours[(id - 1) % tagColours.length] ?? '#0088cc',
-    exportable: true,
+    colour:
+      colour !== undefined && /^#[0-9a-f]{6}$/i.test(colour)
+        ? colour
+        : (tagColours[(id - 1) % tagColours.length] ?? '#0088cc'),
+    exportable: toBool(given?.exportable) ?? true,
     is_galaxy: name.startsWith('misp-galaxy:'),
   }
   s.tags.push(tag)
@@ -34,7 +46,7 @@ export function tagLinks(s: Store, raw: Raw, kind: 'eventTag' | 'attributeTag'):
   for (const t of entries) {
     const name = isRecord(t) ? str(t['name']) : str(t)
     if (name === undefined || name === '') continue
-    const tag = captureTag(s, name)
+    const tag = captureTag(s, name, isRecord(t) ? t : undefined)
     if (out.some((l) => l.tagId === tag.id)) continue
     out.push({
       id: s.next(kind),
@@ -99,7 +111,9 @@ export function addTagRest(s: Store, body: unknown): AddTagResult {
   ]
   if (problems.length > 0) return { _tag: 'invalid', message: `Could not add the Tag. ${problems[0]}` }
   const id = s.next('tag')
-  const tag: Tag = { id, name, colour, exportable: true, is_galaxy: name.startsWith('misp-galaxy:') }
+  // late 2.4/2.5 store the given exportable flag (`Tag` columns, MYSQL.sql@v2.5.1); 2.3 has no such column
+  const exportable = p.has('tagAddAnswersTag') ? (toBool(inner['exportable']) ?? true) : true
+  const tag: Tag = { id, name, colour, exportable, is_galaxy: name.startsWith('misp-galaxy:') }
   s.tags.push(tag)
   return { _tag: 'created', tag }
 }
