@@ -46,9 +46,13 @@ export const withArrivalTags = (tags: ReadonlyArray<string>, arrival: Arrival): 
 export interface PublishGate {
   /** what the run says once when the target refused, `undefined` while it has not */
   refused: string | undefined
+  /** the target published a copy for this key: publishes run in parallel from then on */
+  allowed: boolean
+  /** the first publish, while it runs: the others wait for its answer (a refusal is tried once) */
+  probe: Promise<void> | undefined
 }
 
-export const publishGate = (): PublishGate => ({ refused: undefined })
+export const publishGate = (): PublishGate => ({ refused: undefined, allowed: false, probe: undefined })
 
 const refusedText = (to: MispClient<ApiVersion>, cause: string): string =>
   `the target refused to publish copies for this key (${cause}); copies arrive unpublished. ` +
@@ -89,16 +93,30 @@ export const settlePublished = async (s: SettleInput): Promise<Settled> => {
   if (s.arrival.publish !== 'quiet' || want === undefined || have === undefined || want === have)
     return { changed: false }
   if (!want && to.apiVersion === '2.3') return { changed: false } // 2.3 has no unpublish call
-  if (want && s.gate.refused !== undefined) return { changed: false }
   const verb = want ? 'published (without alert e-mails)' : 'unpublished (as its source is)'
   if (s.dryRun || targetId === undefined) return { note: `would be ${verb}`, changed: false }
+  // until the target has answered one publish, publishes go one at a time: a refusal is met once
+  const gate = s.gate
+  while (want && !gate.allowed && gate.probe !== undefined) await gate.probe
+  if (want && gate.refused !== undefined) return { changed: false }
+  let release: () => void = () => undefined
+  const probing = want && !gate.allowed
+  if (probing) gate.probe = new Promise<void>((resolve) => (release = resolve))
   const done = await (want ? to.publish(targetId, s.call) : to.unpublish(targetId, s.call))()
-  if (E.isRight(done)) return done.right._tag === 'Done' ? { note: verb, changed: true } : { changed: false }
-  if (want && done.left._tag === 'Forbidden') {
-    const first = s.gate.refused === undefined
-    s.gate.refused ??= refusedText(to, formatMispError(done.left))
-    return first ? { note: `left unpublished: ${s.gate.refused}`, changed: false } : { changed: false }
+  // the gate learns the answer before the waiting publishes go on
+  let first = false
+  if (want && E.isRight(done)) gate.allowed = true
+  if (want && E.isLeft(done) && done.left._tag === 'Forbidden') {
+    first = gate.refused === undefined
+    gate.refused ??= refusedText(to, formatMispError(done.left))
   }
+  if (probing) {
+    gate.probe = undefined
+    release()
+  }
+  if (E.isRight(done)) return done.right._tag === 'Done' ? { note: verb, changed: true } : { changed: false }
+  if (want && done.left._tag === 'Forbidden')
+    return first ? { note: `left unpublished: ${gate.refused}`, changed: false } : { changed: false }
   return {
     changed: false,
     error: { _tag: 'TargetFailed', step: want ? 'publish' : 'unpublish', error: done.left },
