@@ -19,6 +19,7 @@ import type {
   GetOptions,
   IndexOptions,
   MispClientOptions,
+  Timeouts,
   UpdateOptions,
 } from './MispClientOptions.js'
 import type { MispError } from './MispError.js'
@@ -73,6 +74,8 @@ export class MispClient<V extends ApiVersion> extends MispTagCalls<V> {
   readonly apiVersion: V
   /** the server's base URL (no credentials, no key) */
   readonly url: string
+  /** the effective time budgets of its calls (the `timeout` option resolved), in milliseconds */
+  readonly timeouts: Timeouts
 
   readonly #core: Core
 
@@ -87,6 +90,7 @@ export class MispClient<V extends ApiVersion> extends MispTagCalls<V> {
     super(core)
     this.apiVersion = (typeof given === 'object' && given !== null ? given.version : undefined) as V
     this.url = url
+    this.timeouts = core.timeouts
     this.#core = core
   }
 

@@ -61,6 +61,29 @@ export interface RecoveryOptions {
 }
 
 /**
+ * How big events are written (see docs/performance.md for the measurements behind the defaults).
+ * An event with more live attributes than `threshold` is created with its first `size`
+ * attributes and gets the others in edits of `size` each (objects whole), so no single request
+ * runs for minutes; the last edit sets the source's timestamp and published state, once the copy
+ * holds everything. A run cut between pieces leaves a copy older than its source: the next run
+ * sends only what it lacks. Every write's time budget is at least the client's `event` budget, and
+ * `baseMs + msPerAttribute ×` the attributes the copy holds after it.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface PiecesOptions {
+  /** write in pieces above this many live attributes (default 5,000) */
+  readonly threshold?: number
+  /** attributes per piece (default 2,500) */
+  readonly size?: number
+  /** a write's base time budget in milliseconds (default 300,000) */
+  readonly baseMs?: number
+  /** and milliseconds more per attribute the copy holds after the write (default 4) */
+  readonly msPerAttribute?: number
+}
+
+/**
  * What happens to an event's tags (TLP markings, galaxy clusters, …):
  *
  * - `'mirror'` (default): the target's copy carries exactly the source's exportable, non-local
@@ -157,6 +180,8 @@ export interface ConnectorOptions<S extends ApiVersion> {
   readonly retractions?: RetractionsMode
   /** recovery of lost write answers and failing source reads, within a run (see {@link RecoveryOptions}) */
   readonly recovery?: RecoveryOptions
+  /** how big events are written, in pieces (see {@link PiecesOptions}) */
+  readonly pieces?: PiecesOptions
   /** losses rendered per event in log records and reports (default 10, most significant first; all are in the archive) */
   readonly lossSample?: number
   /**

@@ -155,7 +155,7 @@ export interface LogFailed {
   /** the outcome the attempt had before its record failed */
   readonly outcome: Outcome
   /** the attempt's own failure, when `outcome` is `failed` */
-  readonly cause?: SourceFailed | TargetFailed | ConversionFailed | Unexpected
+  readonly cause?: SourceFailed | TargetFailed | ConversionFailed | Incomplete | Unexpected
 }
 
 /**
@@ -170,12 +170,37 @@ export interface Unexpected {
 }
 
 /**
+ * The target's copy does not hold every attribute that was sent, and the bridge could not
+ * complete it: the missing attributes were sent again and the target still does not hold them
+ * (it refuses them, e.g. MISP's validation drops them), or completing it was cut short. The event
+ * stays in the retry set; a copy is never reported done while it is short.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface Incomplete {
+  readonly _tag: 'Incomplete'
+  /** live attributes the copy should hold (what the converted event carries) */
+  readonly sent: number
+  /** how many of them the copy holds */
+  readonly held: number
+  /** the uuids of (up to 10 of) the missing attributes */
+  readonly missing: ReadonlyArray<string>
+}
+
+/**
  * Why an event transfer failed.
  *
  * @category model
  * @since 0.1.0
  */
-export type TransferError = SourceFailed | TargetFailed | ConversionFailed | LogFailed | Unexpected
+export type TransferError =
+  | SourceFailed
+  | TargetFailed
+  | ConversionFailed
+  | Incomplete
+  | LogFailed
+  | Unexpected
 
 /**
  * The result of one event transfer.
@@ -242,6 +267,8 @@ export const formatTransferError = (e: TransferError): string => {
       return `target ${e.step} failed: ${formatMispError(e.error)}`
     case 'ConversionFailed':
       return `conversion failed: ${e.message}`
+    case 'Incomplete':
+      return `the target's copy holds ${e.held} of the ${e.sent} attributes sent; missing e.g. ${e.missing.join(', ')}`
     case 'LogFailed':
       return `transfer log failed (${e.logger}) after outcome ${e.outcome}: ${e.message}${
         e.cause === undefined ? '' : `; the attempt itself: ${formatTransferError(e.cause)}`

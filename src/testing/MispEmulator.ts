@@ -14,6 +14,7 @@ import * as http from 'node:http'
 import * as https from 'node:https'
 import type { Socket } from 'node:net'
 import { type Fault, type FaultPlan, faultLabel, type InjectOptions, makeFaultPlan } from './faults.js'
+import { cutBody } from './internal/cut.js'
 import { type AttributeState, type EventTagInfo, makeDirectAccess } from './internal/direct.js'
 
 export type { AttributeState, EventTagInfo } from './internal/direct.js'
@@ -277,7 +278,7 @@ export const startMispEmulator = async (options: EmulatorOptions): Promise<MispE
       at,
     }
     requests.push(rec)
-    // Faults come before routing and authentication (reset-after-write: after, see below).
+    // Faults come before routing and authentication (reset-after-write, cut-write: after, see below).
     const fault = faults.next(method, relPath)
     if (fault !== undefined) rec.fault = faultLabel(fault)
     const reset = (): void => {
@@ -330,6 +331,11 @@ export const startMispEmulator = async (options: EmulatorOptions): Promise<MispE
           answer()
         } else if (fault.kind === 'reset-after-write') {
           // the write is applied, the answer never leaves: "committed, answer lost"
+          handle()
+          reset()
+        } else if (fault.kind === 'cut-write') {
+          // the write is applied part-way (the event and its first attributes), no answer
+          body = cutBody(body, fault.keep)
           handle()
           reset()
         } else if (fault.kind === 'hang') {

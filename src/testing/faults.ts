@@ -20,6 +20,11 @@
  * - `reset-after-write`: the request is handled normally first (a create or an edit is applied,
  *   authentication and every rule included), then the connection is destroyed without sending
  *   the answer: "the write committed, the answer got lost". The request log shows status 0.
+ * - `cut-write`: a create or an edit cut part-way (what a proxy or PHP worker timeout does to a
+ *   long MISP write): the event's own fields are saved and only its first `keep` attributes (the
+ *   event's own first, then the objects'), then the connection is destroyed without an answer —
+ *   a create leaves a short event, an edit a short copy that already carries the new timestamp.
+ *   On other requests it acts as `reset-after-write`. The request log shows status 0.
  * - `hang`: no answer. Without `ms` the request hangs until the emulator closes; with `ms` the
  *   request is answered normally after that delay (a slow server).
  * - `login-page`: 200 `text/html` MISP login page (what a session-expired or SSO-proxied MISP sends).
@@ -33,6 +38,7 @@ export type Fault =
   | { readonly kind: 'rate-limit'; readonly retryAfter: number }
   | { readonly kind: 'reset' }
   | { readonly kind: 'reset-after-write' }
+  | { readonly kind: 'cut-write'; readonly keep: number }
   | { readonly kind: 'hang'; readonly ms?: number }
   | { readonly kind: 'login-page' }
   | { readonly kind: 'truncated-json' }

@@ -248,10 +248,10 @@ describe.each(profiles24)('MISP 2.3.178 ⇄ MISP %s', (v24) => {
           .map((r) => r.outcome)
           .sort(),
       ).toEqual(['skipped', 'unchanged', 'unchanged', 'unchanged'])
-      // a full run reads every 2.3 source event (a 2.3 deletion does not move its timestamp)
-      expect((await archived(archive, b)).filter((f) => f.endsWith('-sent.json'))).toHaveLength(
-        d.name === '2.3->2.4' ? 3 : 2,
-      )
+      // a full run reads every 2.3 source event (a 2.3 deletion does not move its timestamp), and
+      // a 2.4 source event whose copy counts fewer attributes (here the sha512 the conversion drops:
+      // the copy may be short, reading the event tells)
+      expect((await archived(archive, b)).filter((f) => f.endsWith('-sent.json'))).toHaveLength(3)
     })
 
     test('the default policy and a second run without faults: every source event once on the target', async () => {

@@ -76,6 +76,46 @@ describe('faults', () => {
     expect(again.headers.get('location')).toBe(`${emu.baseUrl}/events/1`)
   })
 
+  test.each(['2.4.199', '2.5'] as const)(
+    'cut-write (%s): a create saves the event and its first K attributes, an edit its new timestamp and first K, then no answer',
+    async (version) => {
+      const emu = await start({ version })
+      const attribute = (i: number, ts: string) => ({
+        uuid: crypto.randomUUID(),
+        type: 'ip-dst',
+        category: 'Network activity',
+        value: `10.9.0.${i}`,
+        timestamp: ts,
+      })
+      const event = sampleEvent({ timestamp: '1700000001', locked: true })
+      const create = '/events/add'
+      emu.inject({ kind: 'cut-write', keep: 3 }, { match: { method: 'POST' } })
+      const body = { Event: { ...event, Attribute: [1, 2, 3, 4, 5].map((i) => attribute(i, '1700000001')) } }
+      await expect(call(emu, 'POST', create, { body })).rejects.toThrow()
+      const stored = emu.event(String(event['uuid']))
+      expect(((stored?.['Attribute'] ?? []) as Array<{ value: string }>).map((a) => a.value)).toEqual([
+        '10.9.0.1',
+        '10.9.0.2',
+        '10.9.0.3',
+      ])
+      expect(emu.requests.map((q) => [q.path, q.status, q.fault])).toEqual([[create, 0, 'cut-write']])
+      // an edit cut after the first of its two new attributes: the new timestamp is there already
+      emu.inject({ kind: 'cut-write', keep: 1 })
+      const id = String(stored?.['id'])
+      const edit = {
+        Event: {
+          ...event,
+          timestamp: '1700000009',
+          Attribute: [6, 7].map((i) => attribute(i, '1700000009')),
+        },
+      }
+      await expect(call(emu, 'PUT', `/events/edit/${id}`, { body: edit })).rejects.toThrow()
+      const edited = emu.event(String(event['uuid']))
+      expect(edited?.['timestamp']).toBe('1700000009')
+      expect(((edited?.['Attribute'] ?? []) as Array<unknown>).length).toBe(4)
+    },
+  )
+
   test('reset-after-write goes through authentication: a refused write changes nothing', async () => {
     const emu = await start()
     emu.inject({ kind: 'reset-after-write' })

@@ -17,7 +17,8 @@ import { type EventChanges, formatChanges, hasChanges, type TransferResult } fro
 import { arriveAs, type PublishGate, withArrivalTags } from './arrival.js'
 import { excludedEnding } from './excluded.js'
 import { liveAttributes, type Mirrored, mirror } from './mirror.js'
-import { asNew, readsAnyway, timestampShift } from './precheck.js'
+import { resolvePieces } from './pieces.js'
+import { asNew, mayBeShort, readsAnyway, timestampShift } from './precheck.js'
 import type { SourceReader } from './reader.js'
 import { type RecoveryPolicy, transientRead } from './recovery.js'
 import type { Verdict } from './ruleCheck.js'
@@ -35,7 +36,7 @@ import {
 } from './spec.js'
 import { tagsSettled } from './tagNames.js'
 import type { TargetView } from './targetView.js'
-import { write } from './write.js'
+import { writeWhole } from './whole.js'
 
 /** What one attempt is given. */
 export interface AttemptInput<S extends ApiVersion, T extends ApiVersion> {
@@ -264,7 +265,11 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
             tagsMode === 'none' ? undefined : a.view?.tags(uuid),
             tagsMode,
           )
-    if (same !== undefined && !readAnyway && a.verdict?._tag !== 'Undecided')
+    // a full run also compares the copy's attribute count with the source's (a cut write leaves a
+    // copy short); an event from the retry set is always read again
+    const countShort =
+      a.compare && row !== undefined && mayBeShort(row.attributes, a.view?.attributeCount(uuid))
+    if (same !== undefined && !readAnyway && !countShort && !a.retrying && a.verdict?._tag !== 'Undecided')
       return end(await arrive(a, same, row?.published, indexedPublished(a)))
     // the target's own event (not a synced replica) is never overwritten from a copy of it
     if (same === undefined && known?.exists === true && a.view?.locked(uuid) === false)
@@ -346,7 +351,11 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
       a.sharing.arrival.publish === 'as-source' ? tagged : ({ ...tagged, published: false } as EventOf<T>)
     docs.sent = spec.encodeTarget(value)
     // write (and reconcile)
-    const written = await write({
+    const written = await writeWhole({
+      pieces: resolvePieces(options.pieces),
+      // (a create-first run reads no index: its full runs do not compare counts)
+      check: a.retrying || (a.compare && options.existence !== 'create-first'),
+      counted: a.view?.attributeCount(uuid),
       to: spec.to,
       value,
       uuid,

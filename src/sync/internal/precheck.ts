@@ -50,6 +50,14 @@ export const asNew = (
     : undefined
 }
 
+/**
+ * Whether a copy may lack attributes, by the counts the indexes show: the source's and the
+ * target's (unknown counts: it may). A copy whose count reaches the source's is not short; one
+ * below may be (or the conversion dropped some: reading the event tells).
+ */
+export const mayBeShort = (source: number | undefined, target: number | undefined): boolean =>
+  source === undefined || target === undefined || target < source
+
 /** Whether a run will read this row's event from the source (for reading ahead). */
 export const needsRead = <S extends ApiVersion, T extends ApiVersion>(
   spec: DirectionSpec<S, T>,
@@ -62,6 +70,10 @@ export const needsRead = <S extends ApiVersion, T extends ApiVersion>(
   const known = view.exists(row.uuid)
   const mode = options.tags ?? 'mirror'
   const tags = mode === 'none' ? undefined : view.tags(row.uuid)
-  if (asNew(row, known, timestampShift(options), tags, mode) !== undefined) return false
+  if (
+    asNew(row, known, timestampShift(options), tags, mode) !== undefined &&
+    !(compare && mayBeShort(row.attributes, view.attributeCount(row.uuid)))
+  )
+    return false
   return !(known.exists && view.locked(row.uuid) === false)
 }

@@ -394,6 +394,7 @@ export const makeRouter = (d: RouterDeps): Router => {
         }
       case 'reset':
       case 'reset-after-write':
+      case 'cut-write':
       case 'hang':
         return undefined
     }
