@@ -23,7 +23,7 @@ import { upgrade } from '../convert/upgrade.js'
 import { encodeEvent23, encodeEvent24 } from '../decode.js'
 import type { Connector, ConnectorOptions } from './Connector.js'
 import { makeConnector } from './internal/engine.js'
-import { org23, publishedOf } from './internal/ruleFacts.js'
+import { org23, publishedOf, sharingFacts } from './internal/ruleFacts.js'
 
 /**
  * Options of {@link connect23to24}: the two clients, and the options both connectors share.
@@ -63,16 +63,11 @@ export const connect23to24 = (options: Connect23to24Options): Connector<'2.3', '
         pipe(
           from.index(call),
           TE.map((rows) =>
-            rows.map((r) => {
-              const org = org23(r)
-              const published = publishedOf(r)
-              return {
-                uuid: r.uuid,
-                timestamp: Number(r.timestamp),
-                ...(org === undefined ? {} : { org }),
-                ...(published === undefined ? {} : { published }),
-              }
-            }),
+            rows.map((r) => ({
+              uuid: r.uuid,
+              timestamp: Number(r.timestamp),
+              ...sharingFacts(org23(r), publishedOf(r)),
+            })),
           ),
         ),
       policy: () => undefined,

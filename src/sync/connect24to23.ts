@@ -24,7 +24,7 @@ import { encodeEvent23, encodeEvent24 } from '../decode.js'
 import type * as V24 from '../v24/index.js'
 import type { Connector, ConnectorOptions } from './Connector.js'
 import { makeConnector } from './internal/engine.js'
-import { org24, publishedOf } from './internal/ruleFacts.js'
+import { org24, publishedOf, sharingFacts } from './internal/ruleFacts.js'
 import { eventTagNames } from './internal/tagNames.js'
 
 /**
@@ -79,18 +79,13 @@ export const connect24to23 = (options: Connect24to23Options): Connector<'2.4', '
           from.index(since === undefined ? call : { ...call, since }),
           // the index rows carry the events' tags (EventTag): the run compares them with the target's
           TE.map((rows) =>
-            rows.map((r) => {
-              const org = org24(r)
-              const published = publishedOf(r)
-              return {
-                uuid: r.uuid,
-                timestamp: Number(r.timestamp),
-                tags: eventTagNames(r),
-                ...(r.attribute_count === undefined ? {} : { attributes: Number(r.attribute_count) }),
-                ...(org === undefined ? {} : { org }),
-                ...(published === undefined ? {} : { published }),
-              }
-            }),
+            rows.map((r) => ({
+              uuid: r.uuid,
+              timestamp: Number(r.timestamp),
+              tags: eventTagNames(r),
+              ...(r.attribute_count === undefined ? {} : { attributes: Number(r.attribute_count) }),
+              ...sharingFacts(org24(r), publishedOf(r)),
+            })),
           ),
         ),
       policy: (event) =>

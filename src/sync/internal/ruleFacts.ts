@@ -31,6 +31,15 @@ export const org23 = (e: V23.Event | V23.IndexRow): EventFacts['org'] => {
 /** The published flag of a row or event of either version. */
 export const publishedOf = (e: { readonly published?: unknown }): boolean | undefined => flag(e.published)
 
+/** An index row's sharing facts, as `SourceRow` fields (each left out when unknown). */
+export const sharingFacts = (
+  org: EventFacts['org'],
+  published: boolean | undefined,
+): { readonly org?: NonNullable<EventFacts['org']>; readonly published?: boolean } => ({
+  ...(org === undefined ? {} : { org }),
+  ...(published === undefined ? {} : { published }),
+})
+
 type AttributeLike = { readonly type?: unknown }
 
 /**
