@@ -80,7 +80,7 @@ export const main = async () => {
   }
   const [misp24, misp23] = await Promise.all([
     startMispEmulator({ version: '2.5', events: [event] }),
-    startMispEmulator({ version: '2.3.178' }),
+    startMispEmulator({ version: '2.3.178', role: 'org-admin' }), // 2.3's stock "Sync user" may not tag
   ])
   const dir = await mkdtemp(join(tmpdir(), 'misp-bridge-quick-start-'))
   try {

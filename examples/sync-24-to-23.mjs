@@ -68,7 +68,7 @@ const events = [
 export async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'misp-bridge-example-'))
   const misp24 = await startMispEmulator({ version: '2.4.199', events })
-  const misp23 = await startMispEmulator({ version: '2.3.178' })
+  const misp23 = await startMispEmulator({ version: '2.3.178', role: 'org-admin' }) // 2.3's stock "Sync user" may not tag
   try {
     const from = new MispClient({ url: misp24.url, key: misp24.apiKey, version: '2.4' })
     const to = new MispClient({ url: misp23.url, key: misp23.apiKey, version: '2.3' })

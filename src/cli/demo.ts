@@ -130,10 +130,11 @@ export const demoCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
   const tick = () => {
     skew += 2
   }
-  // site-admin keys: they may publish the copies (a sync user may not publish another
-  // organisation's event; the run would say so once and leave the copies unpublished)
-  const e23 = await startMispEmulator({ version: '2.3.178', events: demoEvents23, clock, role: 'site-admin' })
-  const e24 = await startMispEmulator({ version: '2.4.199', events: demoEvents24, clock, role: 'site-admin' })
+  // site-admin keys: they may tag (2.3's stock "Sync user" may not) and publish the copies (a
+  // sync user may not publish another organisation's event: the run would say so once and leave
+  // the copies unpublished)
+  const e23 = await startMispEmulator({ version: '2.3.178', role: 'site-admin', events: demoEvents23, clock })
+  const e24 = await startMispEmulator({ version: '2.4.199', role: 'site-admin', events: demoEvents24, clock })
   // MISP 2.3's event JSON has no tags: its tags live beside the events (event_tags)
   const tagged23 = demoEvents23[0]!.Event['uuid'] as string
   e23.tagEvent(tagged23, 'tlp:amber')

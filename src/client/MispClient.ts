@@ -11,8 +11,10 @@ import { shown, uuidArgument } from './internal/args.js'
 import type { Core } from './internal/core.js'
 import * as eventState from './internal/eventState.js'
 import * as events from './internal/events.js'
+import { permissions } from './internal/permissions.js'
 import * as search from './internal/search.js'
 import { coreOf } from './internal/setup.js'
+import type { KeyPermissions } from './KeyPermissions.js'
 import type {
   CallOptions,
   DetectOptions,
@@ -138,6 +140,35 @@ export class MispClient<V extends ApiVersion> extends MispTagCalls<V> {
       if (E.isRight(v)) c.serverVersion = Promise.resolve(v)
       return v
     })
+  }
+
+  /**
+   * What this client's API key may do on the server — sync, tag, create tags, publish, site
+   * admin, its role and organisation — so that a caller can decide before writing (see
+   * {@link KeyPermissions} for each field's source per release):
+   *
+   * - 2.4/2.5: `GET /users/view/me` → the user's `Role` row and `Organisation`
+   *   (`UsersController::view@v2.5.1:46-81`). The record may carry the key itself (`authkey`):
+   *   only the role's flags and the two names are kept.
+   * - 2.3: no REST call reports a role (`users/…` and `roles/…` answer an empty 403 to every REST
+   *   key, `AppController.php@v2.3.178:259-261`), so three read-only questions are asked, each
+   *   refused for want of one permission: `GET /tags/add` (perm_tagger), `GET /jobs/index` (site
+   *   admin), `GET /events/filterEventIdsForPush` (perm_sync). `role`, `org` and `publish` are
+   *   `undefined` there (unless the key is a site admin, who may publish).
+   *
+   * Nothing is written. A refused key is `AuthenticationFailed`.
+   *
+   * @example
+   * const p = await misp.permissions()()
+   * if (E.isRight(p) && !p.right.tag) console.log('this key may not tag events')
+   *
+   * @category methods
+   * @since 0.3.0
+   */
+  permissions(options?: CallOptions): TE.TaskEither<MispError, KeyPermissions> {
+    return this.#core.run('GET', this.#core.is23 ? 'tags/add' : 'users/view/me', (t) =>
+      permissions(this.#core, t, options),
+    )
   }
 
   /**

@@ -4,6 +4,8 @@
  * @module
  * @since 0.1.0
  */
+
+export type { KeyPermissions, PermissionsSource } from './KeyPermissions.js'
 export {
   DEFAULT_USER_AGENT,
   type GetOptions,

@@ -67,6 +67,27 @@ export interface AuthenticationRefused {
 }
 
 /**
+ * The target's API key may not do what the run needs — found before the first write, so
+ * nothing was written: with tags carried (`tags` not `'none'`), a key without MISP's tagger
+ * permission (perm_tagger) would create events and then fail to mark them, leaving e.g. a
+ * `tlp:red` event on the target without its marking. MISP 2.3's stock "Sync user" role is such a
+ * key (`INSTALL/MYSQL.sql@v2.3.178:536`).
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface KeyNotPermitted {
+  readonly _tag: 'KeyNotPermitted'
+  readonly side: 'target'
+  /** the missing permission, as MISP names it */
+  readonly permission: 'perm_tagger'
+  /** the key's role, when the server says (2.4/2.5) */
+  readonly role?: string
+  /** what to do about it, for people */
+  readonly fix: string
+}
+
+/**
  * A failure of the run as a whole, beside the events' own failures: the list could not be read,
  * the state could not be loaded or saved, the transfer log failed (the run stopped starting
  * events), an option was invalid, or something unexpected threw.
@@ -77,6 +98,7 @@ export interface AuthenticationRefused {
 export type RunError =
   | ListFailed
   | AuthenticationRefused
+  | KeyNotPermitted
   | StateError
   | LogError
   | InvalidOptions
@@ -88,7 +110,7 @@ export type RunError =
  * @category model
  * @since 0.1.0
  */
-export type StopReason = 'aborted' | 'log-failed' | 'state-failed' | 'authentication-failed'
+export type StopReason = 'aborted' | 'log-failed' | 'state-failed' | 'authentication-failed' | 'not-permitted'
 
 /**
  * The result of a sync run.
@@ -193,6 +215,8 @@ export const formatRunError = (e: RunError): string => {
       return `cannot list the source's events: ${formatMispError(e.error)}`
     case 'AuthenticationFailed':
       return `the ${e.side} refused the API key, the run stopped: ${formatMispError(e.error)}`
+    case 'KeyNotPermitted':
+      return `the ${e.side}'s API key${e.role === undefined ? '' : ` (role "${e.role}")`} may not tag events (MISP's ${e.permission}); nothing was written: ${e.fix}`
     case 'StateError':
       return `state store ${e.store}: ${e.message}`
     case 'LogError':

@@ -155,7 +155,29 @@ export interface LogFailed {
   /** the outcome the attempt had before its record failed */
   readonly outcome: Outcome
   /** the attempt's own failure, when `outcome` is `failed` */
-  readonly cause?: SourceFailed | TargetFailed | ConversionFailed | Incomplete | Unexpected
+  readonly cause?: SourceFailed | TargetFailed | ConversionFailed | Incomplete | NotPermitted | Unexpected
+}
+
+/**
+ * The target's API key may not do what this event needs, found before anything of it was
+ * written: no tagging at all (perm_tagger; MISP 2.3's stock "Sync user"), or — on 2.4/2.5 — tags
+ * the target lacks that the key may not create (perm_tag_editor: MISP would drop them from the
+ * event silently, `Tag::captureTag@v2.5.1:318-337`). The event is not written rather than left
+ * on the target without the markings its source carries.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface NotPermitted {
+  readonly _tag: 'NotPermitted'
+  /** the missing permission, as MISP names it */
+  readonly permission: 'perm_tagger' | 'perm_tag_editor'
+  /** the key's role, when the server says (2.4/2.5) */
+  readonly role?: string
+  /** `perm_tag_editor`: the tags the target lacks */
+  readonly tags?: ReadonlyArray<string>
+  /** what to do about it, for people */
+  readonly fix: string
 }
 
 /**
@@ -199,6 +221,7 @@ export type TransferError =
   | TargetFailed
   | ConversionFailed
   | Incomplete
+  | NotPermitted
   | LogFailed
   | Unexpected
 
@@ -267,6 +290,10 @@ export const formatTransferError = (e: TransferError): string => {
       return `target ${e.step} failed: ${formatMispError(e.error)}`
     case 'ConversionFailed':
       return `conversion failed: ${e.message}`
+    case 'NotPermitted':
+      return e.permission === 'perm_tagger'
+        ? `the target's API key${e.role === undefined ? '' : ` (role "${e.role}")`} may not tag events (MISP's perm_tagger); nothing was written: ${e.fix}`
+        : `the target lacks ${(e.tags ?? []).join(', ')} and its API key${e.role === undefined ? '' : ` (role "${e.role}")`} may not create tags (MISP's perm_tag_editor): the event was not written, it would have lost these markings; ${e.fix}`
     case 'Incomplete':
       return `the target's copy holds ${e.held} of the ${e.sent} attributes sent; missing e.g. ${e.missing.join(', ')}`
     case 'LogFailed':

@@ -39,6 +39,7 @@ export {
   type EventReport,
   formatRunError,
   type InvalidOptions,
+  type KeyNotPermitted,
   type ListFailed,
   lossesByKind,
   type RunError,

@@ -38,9 +38,22 @@ import { type EmulatorVersion, type Profile, resolveProfile } from './profiles.j
 export const DEFAULT_API_KEY = 'MispBridgeEmulatorApiKey0123456789abcdef'
 
 /**
- * The role of the API key's user (§5.1 ACL): `'sync'` has perm_sync (keeps the creator org of
- * pushed events, edits locked events of other orgs), `'site-admin'` can do anything, `'user'` is a
- * plain REST user of the organisation (no perm_sync, no perm_publish).
+ * The role of the API key's user: one of MISP's stock roles, with the permissions the release's
+ * installer gives it (`INSTALL/MYSQL.sql@v2.3.178:522-542`, `@v2.5.1:1852-1868`):
+ *
+ * | role | 2.3.178 | 2.4/2.5 |
+ * |---|---|---|
+ * | `'site-admin'` ("admin") | everything | everything |
+ * | `'org-admin'` ("Org Admin") | sync, publish, tag | publish, tag, create tags; no sync |
+ * | `'sync'` ("Sync user", the default) | sync, publish; **no tagging** | sync, publish, tag, create tags |
+ * | `'publisher'` ("Publisher") | publish; no tagging | publish, tag; no creating tags |
+ * | `'user'` ("User") | no sync, no publish, no tagging | tag; no sync, publish, creating tags |
+ * | `'automation'` ("Automation user", 2.3) | publish; no sync, no tagging | publish, tag |
+ * | `'read-only'` ("Read Only") | reads only | reads only |
+ *
+ * (2.3's "User" and "Publisher" have no perm_auth, i.e. no API access: the emulator keeps their
+ * key usable.) `'sync'` also keeps the creator org of pushed events and edits locked events of
+ * other orgs; `'site-admin'` can do anything.
  *
  * @category model
  * @since 0.1.0
@@ -58,7 +71,7 @@ export interface EmulatorOptions {
   readonly version: EmulatorVersion
   /** Default {@link DEFAULT_API_KEY}. */
   readonly apiKey?: string
-  /** Role of the key's user: `'sync'` (perm_sync, not admin; default), `'site-admin'` or `'user'`. */
+  /** Role of the key's user (default `'sync'`, MISP's stock "Sync user": on 2.3 it may not tag); see {@link EmulatorRole}. */
   readonly role?: EmulatorRole
   /** The user's organisation (default `'ORGNAME'`). */
   readonly orgName?: string

@@ -53,7 +53,12 @@ export const startServers = async (
   v24: EmulatorVersion,
   seed: { readonly events23?: ReadonlyArray<unknown>; readonly events24?: ReadonlyArray<unknown> } = {},
 ): Promise<Servers> => {
-  const e23 = await startMispEmulator({ version: '2.3.178', apiKey: KEY23, events: seed.events23 ?? [] })
+  const e23 = await startMispEmulator({
+    version: '2.3.178',
+    role: 'org-admin', // 2.3's stock "Sync user" may not tag
+    apiKey: KEY23,
+    events: seed.events23 ?? [],
+  })
   const e24 = await startMispEmulator({ version: v24, apiKey: KEY24, events: seed.events24 ?? [] })
   return { e23, e24, close: async () => void (await Promise.all([e23.close(), e24.close()])) }
 }

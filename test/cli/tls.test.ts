@@ -16,7 +16,7 @@ let e23: MispEmulator
 let e25: MispEmulator
 
 beforeAll(async () => {
-  e23 = await startMispEmulator({ version: '2.3.178', apiKey: KEY23, events: [wire23(1)] })
+  e23 = await startMispEmulator({ version: '2.3.178', role: 'org-admin', apiKey: KEY23, events: [wire23(1)] })
   e25 = await startMispEmulator({
     version: '2.5',
     apiKey: KEY24,

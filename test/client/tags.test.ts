@@ -48,7 +48,11 @@ describe.each(versions)('MISP %s', (version) => {
   let misp: MispClient<ApiVersion>
   let now = 1_800_000_000
   beforeAll(async () => {
-    emu = await startMispEmulator({ version, clock: () => now })
+    emu = await startMispEmulator({
+      version,
+      clock: () => now,
+      role: version === '2.3.178' ? 'org-admin' : 'sync',
+    })
     misp = new MispClient({ url: emu.url, key: emu.apiKey, version: apiOf(version), retry: fast })
   })
   afterAll(async () => {
@@ -225,7 +229,7 @@ describe.each(versions)('MISP %s', (version) => {
 
 describe('MISP 2.3 tag list pages', () => {
   test('120 tags come back in full from 50-tag pages, and the walk stops at the short page', async () => {
-    const emu = await startMispEmulator({ version: '2.3.178' })
+    const emu = await startMispEmulator({ version: '2.3.178', role: 'org-admin' })
     try {
       const names = Array.from({ length: 120 }, (_, i) => `t:${String(i).padStart(3, '0')}`)
       emu.seed([{ ...seedEvent('2.3.178', names) }])
@@ -244,7 +248,7 @@ describe('MISP 2.3 tag list pages', () => {
   })
 
   test('exactly 50 tags: the page past the end (404) ends the walk', async () => {
-    const emu = await startMispEmulator({ version: '2.3.178' })
+    const emu = await startMispEmulator({ version: '2.3.178', role: 'org-admin' })
     try {
       emu.seed([
         seedEvent(

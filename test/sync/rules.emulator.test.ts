@@ -23,7 +23,12 @@ afterEach(async () => {
 })
 
 const start = async (version: '2.3.178' | '2.5', events: ReadonlyArray<unknown>, role?: 'site-admin') => {
-  const e = await startMispEmulator({ version, events, ...(role === undefined ? {} : { role }) })
+  // a 2.3 target's key must tag (2.3's stock "Sync user" may not): the stock "Org Admin"
+  const e = await startMispEmulator({
+    version,
+    events,
+    ...(role !== undefined ? { role } : version === '2.3.178' ? { role: 'org-admin' as const } : {}),
+  })
   servers.push(e)
   return e
 }

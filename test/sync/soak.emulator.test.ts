@@ -120,7 +120,10 @@ describe('soak: 10 % mixed faults on both servers, the sync re-run until clean',
     '$name: converges within MAX_RUNS, every event once with its content, a log line per attempt',
     async (d) => {
       const src = await startMispEmulator({ version: d.source, events: d.events() })
-      const tgt = await startMispEmulator({ version: d.target })
+      const tgt = await startMispEmulator({
+        version: d.target,
+        ...(d.target === '2.3.178' ? { role: 'org-admin' as const } : {}),
+      })
       started.push(src, tgt)
       // a user's client, with short backoff waits so that the test stays fast
       const retry = { limit: 2, baseDelay: 10, maxDelay: 50 }

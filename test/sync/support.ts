@@ -34,7 +34,14 @@ export const startPair = async (
   } = {},
 ): Promise<Pair> => {
   const clock = seed.clock === undefined ? {} : { clock: seed.clock }
-  const e23 = await startMispEmulator({ version: '2.3.178', events: seed.events23 ?? [], ...clock })
+  // 2.3's stock "Sync user" may not tag (MYSQL.sql@v2.3.178:536): the key of a bridge that carries tags
+  // to a 2.3 needs a role with perm_sync and perm_tagger, such as the stock "Org Admin"
+  const e23 = await startMispEmulator({
+    version: '2.3.178',
+    role: 'org-admin',
+    events: seed.events23 ?? [],
+    ...clock,
+  })
   const e24 = await startMispEmulator({ version: v24, events: seed.events24 ?? [], ...clock })
   const c23 = new MispClient({ url: e23.url, key: e23.apiKey, version: '2.3', retry: 0 })
   const c24 = new MispClient({ url: e24.url, key: e24.apiKey, version: '2.4', retry: 0 })

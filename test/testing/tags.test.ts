@@ -8,7 +8,11 @@ import { arr, call, eventOf, obj, sampleEvent } from './support.js'
 
 const open: Array<MispEmulator> = []
 const start = async (version: '2.3.178' | '2.4.199' | '2.5', clock?: () => number) => {
-  const emu = await startMispEmulator({ version, ...(clock === undefined ? {} : { clock }) })
+  const emu = await startMispEmulator({
+    version,
+    role: version === '2.3.178' ? 'org-admin' : 'sync',
+    ...(clock === undefined ? {} : { clock }),
+  })
   open.push(emu)
   return emu
 }

@@ -5,76 +5,78 @@
  * @internal
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { CallOptions } from '../../client/MispClientOptions.js'
 import type { EventOf, Exists } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { Loss } from '../../convert/Loss.js'
 import type { Lossy } from '../../convert/Lossy.js'
 import type * as V23 from '../../v23/index.js'
 import type * as V24 from '../../v24/index.js'
-import type { ConnectorOptions } from '../Connector.js'
-import { type EventChanges, formatChanges, hasChanges, type TransferResult } from '../TransferResult.js'
-import { arriveAs, type PublishGate, withArrivalTags } from './arrival.js'
-import { excludedEnding } from './excluded.js'
+import type { AuthenticationRefused, KeyNotPermitted } from '../RunResult.js'
+import { type EventChanges, formatChanges, hasChanges, type TransferError } from '../TransferResult.js'
+import { withArrivalTags } from './arrival.js'
+import type { Attempted, AttemptInput } from './attemptInput.js'
+import { arrive, exclude, indexedPublished, judge } from './attemptSharing.js'
 import { liveAttributes, type Mirrored, mirror } from './mirror.js'
 import { resolvePieces } from './pieces.js'
-import { asNew, mayBeShort, readsAnyway, timestampShift } from './precheck.js'
-import type { SourceReader } from './reader.js'
-import { type RecoveryPolicy, transientRead } from './recovery.js'
-import type { Verdict } from './ruleCheck.js'
+import { asNew, mayBeShort, readsAnyway, TAG_EDITOR_FIX, timestampShift } from './precheck.js'
+import { transientRead } from './recovery.js'
 import { withoutTypes } from './ruleFacts.js'
-import { type RunTags, sourceTags } from './runTags.js'
-import { eventFacts, type Sharing } from './sharing.js'
-import {
-  type DirectionSpec,
-  type Documents,
-  type Ending,
-  flag,
-  headerOf,
-  messageOf,
-  type SourceRow,
-} from './spec.js'
+import { type Documents, type Ending, flag, headerOf, messageOf } from './spec.js'
 import { tagsSettled } from './tagNames.js'
-import type { TargetView } from './targetView.js'
 import { writeWhole } from './whole.js'
+import type { Written } from './write.js'
 
-/** What one attempt is given. */
-export interface AttemptInput<S extends ApiVersion, T extends ApiVersion> {
-  readonly spec: DirectionSpec<S, T>
-  readonly options: ConnectorOptions<S>
-  readonly recovery: RecoveryPolicy
-  readonly uuid: string
-  /** the event's index row in a sync (none for a single transfer) */
-  readonly row: SourceRow | undefined
-  /** the target's index, when the run read it */
-  readonly view: TargetView<T> | undefined
-  /** the event came from the state's retry set (it may have gone from the source since) */
-  readonly retrying: boolean
-  /**
-   * compare the target's copy even when its timestamp is as new (a full run): a 2.3 source's
-   * tag changes and attribute deletions do not move its timestamp
-   */
-  readonly compare: boolean
-  /** the run's tag readers */
-  readonly tags: RunTags
-  /** the run's source reader (reads events ahead, several per request), and this event's place */
-  readonly reader?: SourceReader<S>
-  readonly index?: number
-  readonly dryRun: boolean
-  readonly call: CallOptions
-  /** the connector's sharing rules and arrival policy */
-  readonly sharing: Sharing
-  /** the run's memory of a refused quiet publish */
-  readonly gate: PublishGate
-  /** what the rules say from the event's index row (none: decided after the read) */
-  readonly verdict?: Verdict
-}
+/** An event's error for the gate's refusal of the target's key. */
+const refusalError = (e: KeyNotPermitted | AuthenticationRefused): TransferError =>
+  e._tag === 'KeyNotPermitted'
+    ? {
+        _tag: 'NotPermitted',
+        permission: e.permission,
+        ...(e.role === undefined ? {} : { role: e.role }),
+        fix: e.fix,
+      }
+    : { _tag: 'TargetFailed', step: 'tags', error: e.error }
 
-/** One attempt's result and documents. */
-export interface Attempted {
-  readonly result: TransferResult
-  readonly docs: Documents
-}
+/**
+ * What the gate says before the first write of an event: nothing (write), or the ending that
+ * replaces the write — the key may not tag (the run stops), or, on 2.4/2.5, the event carries
+ * tags the target lacks and the key may not create (MISP would drop them silently: the event
+ * fails unwritten instead).
+ */
+const gateOf =
+  <S extends ApiVersion, T extends ApiVersion>(
+    a: AttemptInput<S, T>,
+    wantTags: ReadonlyArray<string> | undefined,
+  ) =>
+  async (): Promise<Written<T> | undefined> => {
+    if (a.permit === undefined) return undefined
+    const g = await a.permit()
+    if (g._tag === 'Refused')
+      return { ending: { outcome: 'failed', error: refusalError(g.error) }, refused: g.error }
+    if (g.tagEditor || wantTags === undefined || a.spec.to.apiVersion === '2.3') return undefined
+    const missing: Array<string> = []
+    for (const name of wantTags) {
+      const found = await a.tags.book.get(name, false)
+      if (E.isLeft(found))
+        return {
+          ending: { outcome: 'failed', error: { _tag: 'TargetFailed', step: 'tags', error: found.left } },
+        }
+      if (found.right === undefined) missing.push(name)
+    }
+    if (missing.length === 0) return undefined
+    return {
+      ending: {
+        outcome: 'failed',
+        error: {
+          _tag: 'NotPermitted',
+          permission: 'perm_tag_editor',
+          ...(g.role === undefined ? {} : { role: g.role }),
+          tags: missing,
+          fix: TAG_EDITOR_FIX,
+        },
+      },
+    }
+  }
 
 /**
  * The look-up step: what the target has. From the run's index read when there is one, else one
@@ -171,49 +173,11 @@ const mirrorStep = async <S extends ApiVersion, T extends ApiVersion>(
     tags23,
     replica: a.view?.locked(uuid),
     recovery: a.recovery,
+    ...(a.permit === undefined ? {} : { permit: a.permit }),
   })
 }
 
 const noChanges: EventChanges = { tagsAttached: [], tagsDetached: [], tagsCreated: [], attributesDeleted: [] }
-
-/** The excluded step for this attempt. */
-const exclude = <S extends ApiVersion, T extends ApiVersion>(
-  a: AttemptInput<S, T>,
-  reason: string,
-  known: Exists | undefined,
-): Promise<Ending> =>
-  excludedEnding({
-    to: a.spec.to,
-    uuid: a.uuid,
-    reason,
-    mode: a.sharing.excludedCopies,
-    known,
-    view: a.view,
-    dryRun: a.dryRun,
-    call: a.call,
-  })
-
-/** The arrival step for this attempt (see {@link arriveAs}). */
-const arrive = <S extends ApiVersion, T extends ApiVersion>(
-  a: AttemptInput<S, T>,
-  e: Ending,
-  want: boolean | undefined,
-  have: boolean | undefined,
-): Promise<Ending> =>
-  arriveAs(e, {
-    to: a.spec.to,
-    arrival: a.sharing.arrival,
-    gate: a.gate,
-    want,
-    have,
-    dryRun: a.dryRun,
-    call: a.call,
-  })
-
-/** The copy's published state as the target's index shows it. */
-const indexedPublished = <S extends ApiVersion, T extends ApiVersion>(
-  a: AttemptInput<S, T>,
-): boolean | undefined => flag((a.view?.row(a.uuid) as { published?: unknown } | undefined)?.published)
 
 /** One attempt. Never rejects. */
 export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
@@ -302,21 +266,11 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     // policy
     const skip = spec.policy(event) ?? options.skip?.(event)
     if (skip !== undefined) return end({ outcome: 'skipped', reason: skip })
-    // the tags that cross (a 2.3 source's from its tag map), for the rules and the mirror step
+    // the tags that cross (for the rules and the mirror step); the rules, where the row did not tell
+    const judged = await judge(a, event, known)
+    if (E.isLeft(judged)) return end(judged.left)
+    const carried = judged.right
     const rules = a.sharing.rules
-    const decided = a.verdict?._tag === 'Included' || rules === undefined
-    let carried: ReadonlyArray<string> | undefined
-    if (tagsMode !== 'none' || (!decided && rules.needsTags)) {
-      const t = await sourceTags(spec.from.apiVersion, event, uuid, a.tags)
-      if (E.isLeft(t))
-        return end({ outcome: 'failed', error: { _tag: 'SourceFailed', step: 'tags', error: t.left } })
-      carried = t.right
-    }
-    // the rules, from the event itself where its index row did not tell
-    if (!decided) {
-      const v = rules.check(eventFacts(spec.from.apiVersion, event, carried))
-      if (v._tag === 'Excluded') return end(await exclude(a, v.reason, known))
-    }
     const published = flag((event as { published?: unknown }).published)
     // convert (without the attribute types the rules block)
     let converted: Lossy<EventOf<T>>
@@ -351,6 +305,8 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
       a.sharing.arrival.publish === 'as-source' ? tagged : ({ ...tagged, published: false } as EventOf<T>)
     docs.sent = spec.encodeTarget(value)
     // write (and reconcile)
+    const gate = gateOf(a, tagsMode === 'none' ? undefined : wantTags)
+    let refused: Written<T>['refused']
     const written = await writeWhole({
       pieces: resolvePieces(options.pieces),
       // (a create-first run reads no index: its full runs do not compare counts)
@@ -365,9 +321,16 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
       dryRun,
       call,
       recovery: a.recovery,
+      beforeWrite: async () => {
+        const g = await gate()
+        refused ??= g?.refused
+        return g
+      },
     })
     if (written.stored !== undefined) docs.stored = spec.encodeTarget(written.stored)
     const w = written.ending
+    // (kept aside: the write in pieces words its own ending)
+    if (refused !== undefined) return { ...end(w), refused }
     if (w.outcome === 'failed' || w.outcome === 'skipped') return end(w)
     // what the copy's published state is now: written unpublished, or as the index showed it
     const have =
@@ -377,6 +340,11 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     // mirror: tags and retractions
     const mirrored = await mirrorStep(a, w, written.stored, value, wantTags, known)
     if (mirrored === undefined) return end(await arrive(a, w, published, have))
+    if (mirrored.refused !== undefined)
+      return {
+        ...end({ outcome: 'failed', error: refusalError(mirrored.refused) }),
+        refused: mirrored.refused,
+      }
     if (hasChanges(mirrored.changes) || mirrored.changes.tagsCreated.length > 0) changes = mirrored.changes
     if (mirrored.error !== undefined)
       return end({

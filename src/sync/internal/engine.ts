@@ -20,6 +20,7 @@ import { countOutcomes, type RunResult, sumChanges } from '../RunResult.js'
 import type { TransferResult } from '../TransferResult.js'
 import { publishGate } from './arrival.js'
 import { attempt } from './attempt.js'
+import { permitGate } from './precheck.js'
 import { record } from './record.js'
 import { resolveRecovery } from './recovery.js'
 import { runSync } from './run.js'
@@ -65,6 +66,11 @@ export const makeConnector = <S extends ApiVersion, T extends ApiVersion>(
               ),
               dryRun: o.dryRun === true,
               call: o.signal === undefined ? {} : { signal: o.signal },
+              permit: permitGate(
+                spec.to,
+                o.signal === undefined ? {} : { signal: o.signal },
+                options.tags ?? 'mirror',
+              ),
               sharing: sharing.right,
               gate,
             }),

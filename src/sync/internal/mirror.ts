@@ -22,7 +22,9 @@ import type { MispError } from '../../client/MispError.js'
 import type { EventOf } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { TagsMode } from '../Connector.js'
+import type { AuthenticationRefused, KeyNotPermitted } from '../RunResult.js'
 import type { EventChanges, TargetFailed } from '../TransferResult.js'
+import type { Permit } from './precheck.js'
 import { idempotentWrite, type RecoveryPolicy } from './recovery.js'
 import { flag } from './spec.js'
 import type { TagBook } from './tagBook.js'
@@ -52,12 +54,16 @@ export interface MirrorInput<T extends ApiVersion> {
   readonly replica: boolean | undefined
   /** how idempotent writes are tried again after a lost answer */
   readonly recovery: RecoveryPolicy
+  /** the run's gate, asked before the step's first write */
+  readonly permit?: () => Promise<Permit>
 }
 
 /** What the step changed, or where it failed (with what it had changed before). */
 export interface Mirrored {
   readonly changes: EventChanges
   readonly error?: TargetFailed
+  /** the gate refused the target's key before the step's first write: nothing was written */
+  readonly refused?: KeyNotPermitted | AuthenticationRefused
 }
 
 const none: EventChanges = { tagsAttached: [], tagsDetached: [], tagsCreated: [], attributesDeleted: [] }
@@ -95,6 +101,15 @@ export const mirror = async <T extends ApiVersion>(m: MirrorInput<T>): Promise<M
     tagsCreated: created,
     attributesDeleted: deleted,
   })
+  // the gate, once, before the first write
+  let cleared = m.permit === undefined
+  const refused = async (): Promise<Mirrored | undefined> => {
+    if (cleared || m.permit === undefined) return undefined
+    const g = await m.permit()
+    if (g._tag === 'Refused') return { changes: none, refused: g.error }
+    cleared = true
+    return undefined
+  }
   const fail = (step: TargetFailed['step'], error: MispError): Mirrored => ({
     changes: changes(),
     error: { _tag: 'TargetFailed', step, error },
@@ -138,6 +153,8 @@ export const mirror = async <T extends ApiVersion>(m: MirrorInput<T>): Promise<M
     for (const a of liveAttributes(copy as Parameters<typeof liveAttributes>[0])) {
       if (a.uuid === undefined || a.id === undefined || want.has(a.uuid.toLowerCase())) continue
       if (!dryRun) {
+        const stop = await refused()
+        if (stop !== undefined) return stop
         const id = a.id
         const d = await idempotentWrite(() => to.deleteAttribute(id, call)(), m.recovery, call.signal)
         if (E.isLeft(d)) return fail('delete-attribute', d.left)
@@ -155,6 +172,8 @@ export const mirror = async <T extends ApiVersion>(m: MirrorInput<T>): Promise<M
     const want = new Set(m.wantTags)
     for (const name of m.wantTags) {
       if (have.has(name)) continue
+      const stop = dryRun ? undefined : await refused()
+      if (stop !== undefined) return stop
       const found = await m.book.get(name, !dryRun)
       if (E.isLeft(found)) return fail('tags', found.left)
       // counted by the one event that created it (or, in a dry run, first claimed it)
@@ -173,6 +192,8 @@ export const mirror = async <T extends ApiVersion>(m: MirrorInput<T>): Promise<M
         if (E.isLeft(found)) return fail('tags', found.left)
         if (found.right === undefined) continue // not a tag the target knows: nothing to remove
         if (!dryRun) {
+          const stop = await refused()
+          if (stop !== undefined) return stop
           const tagId = found.right.tag.id
           const d = await idempotentWrite(
             () => to.detachTag(targetId, tagId, call)(),

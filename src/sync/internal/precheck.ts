@@ -4,9 +4,13 @@
  *
  * @internal
  */
+import * as E from 'fp-ts/lib/Either.js'
+import type { MispClient } from '../../client/MispClient.js'
+import type { CallOptions } from '../../client/MispClientOptions.js'
 import type { Exists } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { ConnectorOptions, TagsMode } from '../Connector.js'
+import type { AuthenticationRefused, KeyNotPermitted } from '../RunResult.js'
 import type { DirectionSpec, Ending, SourceRow } from './spec.js'
 import { tagsSettled } from './tagNames.js'
 import type { TargetView } from './targetView.js'
@@ -76,4 +80,50 @@ export const needsRead = <S extends ApiVersion, T extends ApiVersion>(
   )
     return false
   return !(known.exists && view.locked(row.uuid) === false)
+}
+
+/** What a key without the tagger permission should do instead. */
+export const TAG_FIX =
+  'give the key\'s user a role with the tagger permission (perm_tagger; on MISP 2.3 the stock "Sync user" role has none, "Org Admin" or a custom role with perm_sync and perm_tagger has it), or run with --tags none (tags: \'none\': the events cross without their tags)'
+
+/** What a key that may tag but not create tags should do instead. */
+export const TAG_EDITOR_FIX =
+  'create these tags on the target first, give the key\'s user a role with perm_tag_editor (e.g. the stock "Sync user" or "Org Admin" of 2.4/2.5), or run with --tags none'
+
+/** The gate's answer: the key may write (and whether it may create tags), or why not. */
+export type Permit =
+  | { readonly _tag: 'Permitted'; readonly tagEditor: boolean; readonly role?: string }
+  | { readonly _tag: 'Refused'; readonly error: KeyNotPermitted | AuthenticationRefused }
+
+/**
+ * The run's gate before its first write: with tags carried, whether the target's key may tag
+ * (`MispClient.permissions`, asked once, and only when something is about to be written — a run
+ * that writes nothing asks nothing). A key that is refused is an `AuthenticationFailed`; when the
+ * permissions cannot be learnt otherwise, the run goes on (its events then fail on their own).
+ */
+export const permitGate = <T extends ApiVersion>(
+  to: MispClient<T>,
+  call: CallOptions,
+  mode: TagsMode,
+): (() => Promise<Permit>) => {
+  let asked: Promise<Permit> | undefined
+  const ask = async (): Promise<Permit> => {
+    if (mode === 'none') return { _tag: 'Permitted', tagEditor: true }
+    const p = await to.permissions(call)()
+    if (E.isLeft(p))
+      return p.left._tag === 'AuthenticationFailed'
+        ? { _tag: 'Refused', error: { _tag: 'AuthenticationFailed', side: 'target', error: p.left } }
+        : { _tag: 'Permitted', tagEditor: true }
+    const role = p.right.role === undefined ? {} : { role: p.right.role }
+    if (p.right.tag || p.right.siteAdmin)
+      return { _tag: 'Permitted', tagEditor: p.right.tagEditor || p.right.siteAdmin, ...role }
+    return {
+      _tag: 'Refused',
+      error: { _tag: 'KeyNotPermitted', side: 'target', permission: 'perm_tagger', ...role, fix: TAG_FIX },
+    }
+  }
+  return () => {
+    asked ??= ask()
+    return asked
+  }
 }

@@ -25,7 +25,7 @@ import { parseSince } from '../since.js'
 import type { TransferResult } from '../TransferResult.js'
 import type { PublishGate } from './arrival.js'
 import { attempt } from './attempt.js'
-import { needsRead } from './precheck.js'
+import { needsRead, permitGate } from './precheck.js'
 import { Progress } from './progress.js'
 import { sourceReader } from './reader.js'
 import { record } from './record.js'
@@ -263,6 +263,8 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
     return saving
   }
 
+  // with tags carried, the target's key must be allowed to tag: asked once, before the first write
+  const permit = permitGate(spec.to, listCall, tagsMode)
   /** (a function: other workers change it while this one awaits) */
   const stoppedNow = (): StopReason | undefined => stopped
   const reader = sourceReader(
@@ -297,10 +299,20 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
         index: i,
         dryRun,
         call: eventCall,
+        permit,
         sharing: ctx.sharing,
         gate,
         ...(verdictOf(uuid) === undefined ? {} : { verdict: verdictOf(uuid)! }),
       })
+      if (tried.refused !== undefined) {
+        // the target's key may not do what the run needs: nothing of this event was written;
+        // stop once, with the reason (the events not started are not attempted)
+        if (stoppedNow() === undefined) {
+          stopped = tried.refused._tag === 'AuthenticationFailed' ? 'authentication-failed' : 'not-permitted'
+          errors.push(tried.refused)
+        }
+        return
+      }
       const r = await record(spec, options, tried)
       results[i] = r
       done++

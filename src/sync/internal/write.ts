@@ -15,6 +15,7 @@ import type { CallOptions } from '../../client/MispClientOptions.js'
 import { formatMispError, type MispError } from '../../client/MispError.js'
 import type { EventOf, Exists } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
+import type { AuthenticationRefused, KeyNotPermitted } from '../RunResult.js'
 import { backoff, type RecoveryPolicy, recoveryOf } from './recovery.js'
 import type { Ending } from './spec.js'
 
@@ -31,12 +32,16 @@ export interface WriteInput<T extends ApiVersion> {
   readonly dryRun: boolean
   readonly call: CallOptions
   readonly recovery: RecoveryPolicy
+  /** asked right before the first write (also in a dry run): an answer ends the write unsent */
+  readonly beforeWrite?: () => Promise<Written<T> | undefined>
 }
 
 /** How the write ended, and the event as the target stored it (for the archive and later steps). */
 export interface Written<T extends ApiVersion> {
   readonly ending: Ending
   readonly stored?: EventOf<T>
+  /** the run's gate refused the target's key: the run stops, this event counts as not attempted */
+  readonly refused?: KeyNotPermitted | AuthenticationRefused
 }
 
 type Step = 'exists' | 'create' | 'update'
@@ -192,14 +197,17 @@ export const write = async <T extends ApiVersion>(w: WriteInput<T>): Promise<Wri
     }
   }
 
-  if (w.createFirst && !w.dryRun) return create()
+  /** the write, unless the gate before it answers first */
+  const gated = async (send: () => Promise<Written<T>> | Written<T>): Promise<Written<T>> =>
+    (await w.beforeWrite?.()) ?? send()
+  if (w.createFirst && !w.dryRun) return gated(create)
   let found = w.known
   if (found === undefined) {
     const looked = await to.exists(uuid, call)()
     if (E.isLeft(looked)) return { ending: failed('exists', looked.left) }
     found = looked.right
   }
-  if (!found.exists) return w.dryRun ? { ending: { outcome: 'created' } } : create()
+  if (!found.exists) return gated(() => (w.dryRun ? { ending: { outcome: 'created' } } : create()))
   const targetTimestamp = Number(found.timestamp)
   if (sending !== undefined && sending <= targetTimestamp)
     return {
@@ -210,6 +218,6 @@ export const write = async <T extends ApiVersion>(w: WriteInput<T>): Promise<Wri
         reason: `the target's copy is as new (timestamp ${targetTimestamp} ≥ ${sending})`,
       },
     }
-  if (w.dryRun) return { ending: { outcome: 'updated', targetId: found.id, targetTimestamp } }
-  return update(found.id, targetTimestamp, 1)
+  if (w.dryRun) return gated(() => ({ ending: { outcome: 'updated', targetId: found.id, targetTimestamp } }))
+  return gated(() => update(found.id, targetTimestamp, 1))
 }

@@ -5,20 +5,22 @@
  * @since 0.1.0
  */
 import type { Profile } from '../profiles.js'
+import type { Role, RolePerms } from './roles.js'
 import type { FieldErrors } from './validate.js'
 
 // ---------------------------------------------------------------------------------------------
 // model
 // ---------------------------------------------------------------------------------------------
 
-export type Role = 'site-admin' | 'sync' | 'user'
+export type { Role, RolePerms } from './roles.js'
 
 export interface User {
   readonly id: number
   readonly email: string
   readonly orgId: number
   readonly role: Role
-  readonly perm: { readonly sync: boolean; readonly siteAdmin: boolean; readonly publish: boolean }
+  /** the role's row (stock roles per release, `roles.ts`) */
+  readonly perm: RolePerms
 }
 
 export interface Org {

@@ -14,6 +14,7 @@ import { type RenderContext, type RenderMode, renderEvent, renderSharingGroupAdd
 import { makePublishRoutes } from './routesPublish.js'
 import { makeSearchRoutes } from './routesSearch.js'
 import { makeTagRoutes } from './routesTags.js'
+import { makeUserRoutes } from './routesUsers.js'
 import { type AttributeErrors, type Ev, looksLikeUuid, type Store } from './store.js'
 import { type FieldErrors, toInt } from './validate.js'
 
@@ -129,6 +130,7 @@ export const makeRouter = (d: RouterDeps): Router => {
   const deps = { profile, store, baseUrl: d.baseUrl, n, json, error, empty }
   const tagRoutes = makeTagRoutes<Reply>(deps)
   const publishRoutes = makePublishRoutes<Reply>(deps)
+  const userRoutes = makeUserRoutes<Reply>({ profile, store, apiKey: d.apiKey, n, json, error, empty })
 
   // --- actions ---------------------------------------------------------------------------------
 
@@ -263,6 +265,8 @@ export const makeRouter = (d: RouterDeps): Router => {
     const asked = { method, controller, action, args: positional.slice(2), named, body, here }
     const routed = tagRoutes(asked) ?? publishRoutes(asked)
     if (routed !== undefined) return routed
+    const userReply = userRoutes({ method, controller, action, args: positional.slice(2), here })
+    if (userReply !== undefined) return userReply
 
     if (extra.length > 0) return notFound()
 
@@ -356,8 +360,11 @@ export const makeRouter = (d: RouterDeps): Router => {
         if (method !== 'POST') return notAllowed()
         return restSearch(isRecord(input['request']) ? input['request'] : input, here)
       case 'filterEventIdsForPush':
+        // §5.2: perm_sync only (EventsController.php@v2.3.178:3077); rec#22. 2.3 checks it first, whatever
+        // the verb; a GET then renders no result: 200 `null` (real 2.3.178)
+        if (profile.era === '2.3' && !store.user.perm.sync) return error(405, texts.noPermission, here)
+        if (profile.era === '2.3' && isGet) return json(200, null)
         if (method !== 'POST') return notAllowed()
-        // §5.2: perm_sync only (EventsController.php@v2.3.178:3077); rec#22.
         if (!store.user.perm.sync) return error(405, texts.noPermission, here)
         return json(200, store.filterForPush(body))
       default:

@@ -38,6 +38,9 @@ export interface TagRouteDeps<R> {
   readonly empty: (status: number, headers?: Record<string, string>) => R
 }
 
+/** MISP's ACL refusal (`ACLComponent::checkAccess`, late 2.4/2.5). */
+const ACL_DENIED = 'You do not have permission to use this functionality.'
+
 /** CakePHP's default `Paginator` page size of `TagsController` (`TagsController.php@v2.3.178:14-19`). */
 const TAG_PAGE = 50
 /** CakePHP 2's `maxLimit` for the `limit` named parameter. */
@@ -92,6 +95,14 @@ export const makeTagRoutes =
 
     /** `POST /tags/add`: 2.4.88+ 200 `{"Tag"}`; before, REST success redirects to `/tags/view/{id}`. */
     const tagAdd = (): R => {
+      const u = store.user.perm
+      // late 2.4/2.5: the ACL asks perm_tag_editor (`ACLComponent.php@v2.5.1:710`), before the action
+      if (late && !u.siteAdmin && !u.tagEditor) return d.error(403, ACL_DENIED, here)
+      // 2.3: perm_tagger, checked first, whatever the verb (`TagsController.php@v2.3.178:71`)
+      if (!late && !u.siteAdmin && !u.tagger)
+        return d.error(404, "You don't have permission to do that.", here)
+      // 2.3 renders the add form for any other verb, and has no JSON view for it (real 2.3.178: 500)
+      if (!late && method !== 'POST') return d.error(500, 'An Internal Error Has Occurred.', here)
       if (method !== 'POST') return d.error(405, 'Method Not Allowed', here)
       const r = addTagRest(store, body)
       if (r._tag === 'invalid') return d.error(405, r.message, here)
@@ -170,6 +181,8 @@ export const makeTagRoutes =
         return late
           ? d.error(405, 'Method Not Allowed', here)
           : saved({ saved: false, errors: "You don't have permission to do that." })
+      // late 2.4/2.5: the ACL asks perm_tagger for both (`ACLComponent.php@v2.5.1:52,77`)
+      if (late && !store.user.perm.siteAdmin && !store.user.perm.tagger) return d.error(403, ACL_DENIED, here)
       if (action === 'addTag') {
         const local = late && named['local'] !== undefined && named['local'] !== '0' && named['local'] !== ''
         return saved(attachTagRest(store, eventRef, urlTag, body, local))

@@ -23,6 +23,7 @@ import {
   type Tag,
   type User,
 } from './model.js'
+import { rolePerms } from './roles.js'
 import * as events from './storeEvents.js'
 import * as orgs from './storeOrgs.js'
 import * as tags from './storeTags.js'
@@ -90,7 +91,7 @@ export class Store {
       email: o.email,
       orgId: org.id,
       role: o.role,
-      perm: { sync: o.role !== 'user', siteAdmin: o.role === 'site-admin', publish: o.role !== 'user' },
+      perm: rolePerms(o.profile.era, o.role),
     }
   }
 

@@ -15,7 +15,7 @@ import {
   mergeObject,
 } from './storeAttributes.js'
 import { captureOrg, captureSharingGroup, orgFrom } from './storeOrgs.js'
-import { tagLinks } from './storeTags.js'
+import { restTagLinks, tagLinks } from './storeTags.js'
 import { toBool, toInt, validateEventFields } from './validate.js'
 
 // --- create (§5.3, §5.4) ---------------------------------------------------------------------
@@ -73,7 +73,7 @@ export function create(s: Store, body: unknown): CreateResult {
     extends_uuid: p.has('extendsUuid') ? (str(raw['extends_uuid']) ?? '') : '',
     protected: p.has('protectedEvents') ? (toBool(raw['protected']) ?? null) : null,
     user_id: u.id,
-    tags: p.has('eventTags') ? tagLinks(s, raw, 'eventTag') : [],
+    tags: p.has('eventTags') ? restTagLinks(s, raw) : [],
     attributes: [],
     objects: [],
   }
@@ -165,8 +165,7 @@ export function edit(s: Store, urlRef: string, body: unknown): EditResult {
     ev.disable_correlation = toBool(raw['disable_correlation']) ?? ev.disable_correlation
   if (p.has('extendsUuid')) ev.extends_uuid = str(raw['extends_uuid']) ?? ev.extends_uuid
   if (p.has('eventTags')) {
-    for (const l of tagLinks(s, raw, 'eventTag'))
-      if (!ev.tags.some((t) => t.tagId === l.tagId)) ev.tags.push(l)
+    for (const l of restTagLinks(s, raw)) if (!ev.tags.some((t) => t.tagId === l.tagId)) ev.tags.push(l)
   }
   // rule 5: per attribute, by uuid; absent attributes are kept.
   for (const a of asArray(raw['Attribute'])) if (isRecord(a)) mergeAttribute(s, ev, a, 0, ev.attributes, now)

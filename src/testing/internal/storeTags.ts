@@ -37,7 +37,23 @@ export function captureTag(
   return tag
 }
 
-export function tagLinks(s: Store, raw: Raw, kind: 'eventTag' | 'attributeTag'): Array<TagLink> {
+/**
+ * The event tags of a REST add or edit on late 2.4/2.5: none without perm_tagger; a tag the server
+ * lacks only with perm_tag_editor — else it is left out, silently (`Event::_edit@v2.5.1:4263-4281`,
+ * `Tag::captureTag@v2.5.1:318-337`; `_add` alike).
+ */
+export function restTagLinks(s: Store, raw: Raw): Array<TagLink> {
+  const u = s.user.perm
+  if (!u.siteAdmin && !u.tagger) return []
+  return tagLinks(s, raw, 'eventTag', u.siteAdmin || u.tagEditor)
+}
+
+export function tagLinks(
+  s: Store,
+  raw: Raw,
+  kind: 'eventTag' | 'attributeTag',
+  mayCreate = true,
+): Array<TagLink> {
   const out: Array<TagLink> = []
   const entries = [
     ...asArray(raw['Tag']),
@@ -46,6 +62,7 @@ export function tagLinks(s: Store, raw: Raw, kind: 'eventTag' | 'attributeTag'):
   for (const t of entries) {
     const name = isRecord(t) ? str(t['name']) : str(t)
     if (name === undefined || name === '') continue
+    if (!mayCreate && !s.tags.some((x) => x.name === name)) continue
     const tag = captureTag(s, name, isRecord(t) ? t : undefined)
     if (out.some((l) => l.tagId === tag.id)) continue
     out.push({
@@ -148,12 +165,15 @@ const bodyTag = (s: Store, body: unknown): unknown => {
  * Who may (un)tag: 2.3 anyone with perm_tagger unless the event is another org's and
  * distribution 0 (`EventsController.php@v2.3.178:2832`); late 2.4 `ACLComponent::canModifyTag`
  * (`@v2.4.199:1035-1055`): site admin, or perm_tagger/perm_sync and `canModifyEvent` (creator org
- * or the event's own user). Every emulator role is a tagger.
+ * or the event's own user).
  */
 const mayTag = (s: Store, ev: Ev): boolean => {
   const u = s.user
   if (u.perm.siteAdmin) return true
-  if (s.profile.era === '2.3') return ev.org_id === u.orgId || ev.orgc_id === u.orgId || ev.distribution !== 0
+  // 2.3: `(... || !perm_tagger) && !siteAdmin` refuses (`EventsController.php@v2.3.178:2832`); late
+  // 2.4 refuses a key without perm_tagger in its ACL, before the action (see routesTags.ts)
+  if (s.profile.era === '2.3')
+    return u.perm.tagger && (ev.org_id === u.orgId || ev.orgc_id === u.orgId || ev.distribution !== 0)
   return ev.orgc_id === u.orgId || ev.user_id === u.id
 }
 
