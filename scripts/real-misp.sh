@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The conformance suite against REAL MISP servers: brings up MISP 2.3.178 and 2.5.1 (fresh
-# databases) with ../shared/real-misp/misp-real, runs test/conformance/real.test.ts against them,
+# databases) with ../shared/real-misp/misp-real, runs test/conformance/real.test.ts (and every other
+# test file that reads MISP_REAL_*, one file at a time) against them,
 # and stops them at the end — on failure and on Ctrl-C too. Used by `./dev real` and `.ci/run`.
 #
 #   scripts/real-misp.sh [--ids string|numeric|both] [-- <vitest arguments>]
@@ -67,8 +68,10 @@ for numeric in "${modes[@]}"; do
   . "$DIR/2.3/env"; . "$DIR/2.5/env"
   set +a
   export MISP_REAL_NUMERIC_IDS=$numeric
-  echo "  real MISP ($label ids): up in $(($(date +%s) - start)) s; running test/conformance/real.test.ts"
-  npx vitest run test/conformance/real.test.ts "$@" || failed=1
+  # every test file that reads the real servers' variables, one file at a time (the servers are shared)
+  mapfile -t files < <(grep -rl --include='*.test.ts' 'MISP_REAL_' test | sort)
+  echo "  real MISP ($label ids): up in $(($(date +%s) - start)) s; running ${files[*]} (one at a time)"
+  npx vitest run --no-file-parallelism "${files[@]}" "$@" || failed=1
   echo "  real MISP ($label ids): $(($(date +%s) - start)) s in all"
 done
 exit $failed

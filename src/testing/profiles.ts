@@ -166,6 +166,22 @@ export const behaviours = {
       '§12: REST POST /attributes/delete/{id} answers 200 {"message":"Attribute deleted."} (AttributesController.php@v2.4.199:1053-1057, §12; first in v2.4.51); 2.4.43–2.4.50 redirect to /events/view/{eventId}; 2.3 (and 2.4 before soft deletes) redirect to <baseurl>/attributes, the router URL of the index action (AttributesController.php@v2.3.178:867-869; real 2.3.178)',
   },
 
+  exportableTagsOnly: {
+    since: '2.5.0',
+    source:
+      'real 2.5.1: a tag with exportable false (kept by tags/add) is left out of REST views and restSearch (Event::fetchEvent without includeAllTags, Event.php@v2.5.1:2095-2140, __getCachedTag :7336-7345) and of index rows (EventsController.php@v2.5.1:855-880), even for a site admin; the release that started is not pinned',
+  },
+  categoryTypes25: {
+    since: '2.5.0',
+    source:
+      'real 2.5.1: an attribute whose category is not one of 2.5.1\'s, or whose type that category does not allow, is refused ("Options depend on the selected category."; MispAttribute.php@v2.5.1:765-805) and dropped silently (rec#26); the table is 2.5.1\'s describeTypes; older 2.4 type lists are not tabulated',
+  },
+  emptyAddRefused: {
+    since: '2.5.0',
+    source:
+      'real 2.5.1: a REST POST /events/add whose body is empty or {} answers 405 "No valid event data received." (EventsController.php@v2.5.1:2117-2121, add); the release that added it is not pinned',
+  },
+
   // --- §5.2 view / HEAD --------------------------------------------------------------------
   invalidEventNoDot: {
     since: '2.5.0',

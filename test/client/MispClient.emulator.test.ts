@@ -155,7 +155,7 @@ describe.each(profiles)('MISP $name', (p) => {
     const before = emu.requests.length
     const since = await right(misp.index({ since: base + 100 }))
     const ours = since.filter((r) => uuids.includes(r.uuid))
-    expect(ours.map((r) => r.uuid)).toEqual(uuids.slice(1))
+    expect(ours.map((r) => r.uuid).sort()).toEqual(uuids.slice(1).sort()) // the server's order
     expect(since.every((r) => Number(r.timestamp) >= base + 100)).toBe(true)
     const sent = emu.requests.slice(before)
     if (p.api === '2.3') expect(lines(sent)).toEqual(['GET /events/index'])

@@ -104,6 +104,9 @@ test('no error, result or debug line contains the API key', async () => {
   await collect(misp.update({ ...event, timestamp: '1700000100' }))
   await collect(misp.update({ ...event, timestamp: '1700000100' }))
   await collect(misp.index({ since: 1 }))
+  // users/view/me carries the key itself (authkey), as a real 2.5.1 without advanced authkeys does
+  await collect(misp.permissions())
+  await collect(new MispClient({ url: emu.url, key: KEY, version: '2.3', retry: fast }).permissions())
 
   // failures: faults, timeouts, aborts, bad arguments
   emu.inject({ kind: 'status', status: 500 }, { times: 2 })
@@ -122,6 +125,8 @@ test('no error, result or debug line contains the API key', async () => {
   const controller = new AbortController()
   setTimeout(() => controller.abort(new Error(`cancelled by ${KEY}`)), 50)
   await collect(misp.get(1, { signal: controller.signal }))
+  emu.inject({ kind: 'status', status: 500 }, { times: 2 })
+  await collect(misp.permissions())
   emu.inject({ kind: 'login-page' })
   await collect(misp.get(1))
   emu.inject({ kind: 'truncated-json' })

@@ -527,12 +527,10 @@ export const scenarios: ReadonlyArray<Scenario> = [
   {
     name: '2.5 → 2.3 with a "Sync user" key (no perm_tagger): nothing written, said once; tags none works',
     run: syncUserCannotTag,
-    awaiting: 'issue 14 fix 2 (a 2.3 key without perm_tagger writes nothing)',
   },
   {
     name: 'tags created on a target keep the source colour, both ways',
     run: tagColours,
-    awaiting: 'issue 14 fix 4 (tag colour crossing)',
   },
   { name: 'a refused key: AuthenticationFailed once per run, nothing written', run: authFailure },
   {

@@ -24,7 +24,8 @@ describe('profiles', () => {
     for (const [name, row] of Object.entries(behaviours)) {
       const since = parseVersion(row.since)
       if ('until' in row) expect(compareVersions(since, parseVersion(row.until)), name).toBeLessThan(0)
-      expect(row.source, name).toMatch(/§\d|rec#\d/)
+      // misp-versions.md (§N), a recorded exchange (rec#N), or MISP's source at a release (File.php@vX.Y.Z)
+      expect(row.source, name).toMatch(/§\d|rec#\d|\.php@v\d/)
     }
   })
 

@@ -99,7 +99,7 @@ export const sampleEvent = (overrides: Record<string, unknown> = {}): Record<str
       distribution: '3',
       timestamp: '1700000000',
       comment: '',
-      value: 'd41d8cd98f00b204e9800998ecf8427e',
+      value: '9e107d9d372bb6826bd81d3542a419d6', // not the empty file's md5 (2.3 refuses that)
     },
   ],
   ...overrides,

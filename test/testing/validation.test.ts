@@ -41,23 +41,28 @@ describe('§7 2.3 attribute validation: dropped attributes listed under "errors"
         attr('ip-dst', 'Network activity', '198.51.100.7'), // 5 valueIsUnique
         attr('ip-dst', 'Network activity', 'not-an-ip'), // 6 value format
         attr('comment', 'Other', ''), // 7 empty value
-        attr('md5', 'Payload delivery', 'd41d8cd98f00b204e9800998ecf8427e'), // 8 ok
+        attr('md5', 'Payload delivery', 'd41d8cd98f00b204e9800998ecf8427e'), // 8 empty file (real 2.3.178, rec 2h)
+        attr('md5', 'Payload delivery', '9e107d9d372bb6826bd81d3542a419d6'), // 9 ok
       ],
     })
     const r = await call(emu, 'POST', '/events', { body: { Event: body } })
     expect(r.status).toBe(200)
     const kept = arr(eventOf(r)['Attribute']).map((a) => obj(a)['value'])
-    expect(kept).toEqual(['198.51.100.7', 'd41d8cd98f00b204e9800998ecf8427e'])
+    expect(kept).toEqual(['198.51.100.7', '9e107d9d372bb6826bd81d3542a419d6'])
     expect(eventOf(r)['attribute_count']).toBe('2')
     const errors = obj(obj(obj(r.json)['errors'])['Attribute'])
-    expect(Object.keys(errors)).toEqual(['1', '2', '3', '4', '5', '6', '7'])
+    expect(Object.keys(errors)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8'])
     expect(obj(errors['1'])).toHaveProperty('type')
     expect(obj(errors['2'])['type']).toEqual(['Options depend on the selected category.'])
     expect(obj(errors['3'])['distribution']).toEqual([DIST_OPTIONS])
     expect(obj(errors['4'])['distribution']).toEqual([DIST_OPTIONS])
     expect(obj(errors['5'])['value']).toEqual(['A similar attribute already exists for this event.'])
-    expect(obj(errors['6'])['value']).toEqual(['IP address has an invalid format.'])
-    expect(obj(errors['7'])['value']).toEqual(['valueNotEmpty'])
+    // 2.3.178's own messages (`MispAttribute::runValidation@v2.3.178:549-792`, `AppModel::valueNotEmpty`)
+    expect(obj(errors['6'])['value']).toEqual([
+      'IP address has invalid format. Please double check the value or select "other" for a type.',
+    ])
+    expect(obj(errors['7'])['value']).toEqual(['Value cannot be empty.'])
+    expect(obj(errors['8'])['value']).toEqual(['The supplied hash indicates an empty file.'])
   })
 
   test('§7 errors of the first attributes encode as a JSON list (PHP array with keys 0..n-1)', async () => {
@@ -77,7 +82,7 @@ describe('§7 2.3 attribute validation: dropped attributes listed under "errors"
       name: 'Add event failed.',
       message: 'The event could not be saved.',
       url: '/events/add',
-      errors: { distribution: [DIST_OPTIONS] },
+      errors: { Event: { distribution: [DIST_OPTIONS] } }, // 2.3 nests them under the model (rec 2e)
     })
     expect(emu.events()).toHaveLength(0)
   })
@@ -117,7 +122,7 @@ describe('§5.3 event-level validation failure by era', () => {
         name: 'Add event failed.',
         message: 'The event could not be saved.',
         url: '/events/add',
-        errors: { info: ['valueNotEmpty'] },
+        errors: { Event: { info: ['Info cannot be empty.'] } }, // real 2.3.178 (rec 2g)
       },
     ],
     [
@@ -127,7 +132,7 @@ describe('§5.3 event-level validation failure by era', () => {
         name: 'Add event failed.',
         message: 'The event could not be saved.',
         url: '/events/add',
-        errors: { info: ['valueNotEmpty'] },
+        errors: { info: ['Info cannot be empty.'] },
       },
     ],
     [
@@ -137,7 +142,7 @@ describe('§5.3 event-level validation failure by era', () => {
         name: 'Add event failed.',
         message: 'The event could not be saved.',
         url: '/events/add',
-        errors: { info: ['valueNotEmpty'] },
+        errors: { info: ['Info cannot be empty.'] },
       },
     ],
     [
@@ -147,7 +152,7 @@ describe('§5.3 event-level validation failure by era', () => {
         name: 'Could not add Event',
         message: 'Could not add Event',
         url: '/events/add',
-        errors: { Event: { info: ['valueNotEmpty'] } },
+        errors: { Event: { info: ['Info cannot be empty.'] } },
       },
     ],
     [
@@ -158,7 +163,7 @@ describe('§5.3 event-level validation failure by era', () => {
         name: 'Could not add Event',
         message: 'Could not add Event',
         url: '/events/add',
-        errors: { Event: { info: ['valueNotEmpty'] } },
+        errors: { Event: { info: ['Info cannot be empty.'] } },
       },
     ],
     [
@@ -169,16 +174,19 @@ describe('§5.3 event-level validation failure by era', () => {
         name: 'Could not add Event',
         message: 'Could not add Event',
         url: '/events/add',
-        errors: { Event: { info: ['valueNotEmpty'] } },
+        errors: { Event: { info: ['Info cannot be empty.'] } },
       },
     ],
-  ] as const)('§5.3 missing info on %s → %i', async (version, status, body) => {
-    const emu = await start({ version })
-    const r = await call(emu, 'POST', '/events', { body: { Event: sampleEvent({ info: '' }) } })
-    expect(r.status).toBe(status)
-    expect(r.json).toEqual(body)
-    expect(Object.keys(obj(r.json))).toEqual(Object.keys(body))
-  })
+  ] as const)(
+    '§5.3 empty info on %s → %i ("Info cannot be empty.", AppModel::valueNotEmpty; real 2.5.1)',
+    async (version, status, body) => {
+      const emu = await start({ version })
+      const r = await call(emu, 'POST', '/events', { body: { Event: sampleEvent({ info: '' }) } })
+      expect(r.status).toBe(status)
+      expect(r.json).toEqual(body)
+      expect(Object.keys(obj(r.json))).toEqual(Object.keys(body))
+    },
+  )
 
   test('§3 2.4 event distribution 4: needs an existing sharing group', async () => {
     const emu = await start({ version: '2.4.199' })

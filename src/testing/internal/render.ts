@@ -5,46 +5,18 @@
  * @since 0.1.0
  */
 import type { Profile } from '../profiles.js'
-import type { Attr, Ev, Obj, Org, SharingGroup, Store, TagLink } from './store.js'
-import { allAttributes } from './store.js'
-import { nonCorrelatingTypes } from './validate.js'
+import { attributeCount, numberer, type RenderContext, type RenderMode, renderOrg } from './renderBase.js'
+import { relatedAttribute, relatedEvents, renderRelated } from './renderRelated.js'
+import type { Attr, Ev, Obj, SharingGroup, TagLink } from './store.js'
+
+export { attributeCount, numberer, type RenderContext, type RenderMode, renderOrg } from './renderBase.js'
+export { eventRow23, relatedEvents } from './renderRelated.js'
 
 type Json = Record<string, unknown>
-
-/**
- * - `view`: `GET /events/view` (RelatedEvent items carry RelationshipInbound from 2.4.186, rec#2);
- * - `write`: the add/edit answer (no RelationshipInbound, rec#1, rec#8);
- * - `metadata`: restSearch/add with metadata (no Attribute/ShadowAttribute/Object/EventReport, rec#20);
- * - `dump`: the emulator's own `events()` (site-admin view, every event).
- */
-export type RenderMode = 'view' | 'write' | 'metadata' | 'dump'
-
-export interface RenderContext {
-  readonly store: Store
-  readonly profile: Profile
-  /** 2.5 `numericWire`: ints as JSON numbers (PHP 8 PDO without STRINGIFY_FETCHES, §2.4). */
-  readonly numeric: boolean
-  /** MISP.baseurl (no trailing slash): the url of this instance in SharingGroupServer (rec#29). */
-  readonly baseUrl: string
-  /** soft-deleted attributes and objects shown too (`deleted:1`, restSearch `deleted: [0, 1]`) */
-  readonly includeDeleted?: boolean
-}
-
-export const numberer =
-  (ctx: RenderContext) =>
-  (n: number): string | number =>
-    ctx.numeric ? n : String(n)
 
 // ---------------------------------------------------------------------------------------------
 // organisations, tags, sharing groups
 // ---------------------------------------------------------------------------------------------
-
-export const renderOrg = (ctx: RenderContext, org: Org, withLocal: boolean): Json => {
-  const n = numberer(ctx)
-  const o: Json = { id: n(org.id), name: org.name, uuid: org.uuid }
-  if (withLocal && ctx.profile.has('orgLocal')) o['local'] = org.local
-  return o
-}
 
 const renderTag = (ctx: RenderContext, link: TagLink): Json | undefined => {
   const n = numberer(ctx)
@@ -64,9 +36,13 @@ const renderTag = (ctx: RenderContext, link: TagLink): Json | undefined => {
   return o
 }
 
-const renderTags = (ctx: RenderContext, links: ReadonlyArray<TagLink>): Array<Json> =>
+/** Whether a tag is shown: 2.5 leaves non-exportable tags out of REST answers (`exportableTagsOnly`). */
+export const shownTag = (ctx: RenderContext, tagId: number, mode: RenderMode | undefined): boolean =>
+  mode === 'dump' || !ctx.profile.has('exportableTagsOnly') || ctx.store.tag(tagId)?.exportable !== false
+
+const renderTags = (ctx: RenderContext, links: ReadonlyArray<TagLink>, mode?: RenderMode): Array<Json> =>
   links.flatMap((l) => {
-    const t = renderTag(ctx, l)
+    const t = shownTag(ctx, l.tagId, mode) ? renderTag(ctx, l) : undefined
     return t === undefined ? [] : [t]
   })
 
@@ -151,7 +127,7 @@ const visibleAttribute = (ctx: RenderContext, ev: Ev, a: Attr, mode: RenderMode)
   return a.distribution !== 0
 }
 
-const renderAttribute = (ctx: RenderContext, a: Attr, fullSg: boolean): Json => {
+const renderAttribute = (ctx: RenderContext, a: Attr, fullSg: boolean, ev?: Ev, mode?: RenderMode): Json => {
   const p = ctx.profile
   const n = numberer(ctx)
   const o: Json = {
@@ -185,9 +161,32 @@ const renderAttribute = (ctx: RenderContext, a: Attr, fullSg: boolean): Json => 
     else if (!p.has('attributeEmptySharingGroupRemoved')) o['SharingGroup'] = []
   }
   o['ShadowAttribute'] = []
-  if (p.has('attributeTags') && a.tags.length > 0) o['Tag'] = renderTags(ctx, a.tags)
+  const attributeTags = p.has('attributeTags') ? renderTags(ctx, a.tags, mode) : []
+  if (attributeTags.length > 0) o['Tag'] = attributeTags
+  if (p.era === '2.3' && ev !== undefined && mode !== undefined) {
+    const related = relatedAttribute(ctx, ev, a, mode)
+    if (related.length > 0) o['RelatedAttribute'] = related
+  }
   return o
 }
+
+/**
+ * The order of an event's attributes. MISP 2.3.178 sorts them by category, then type
+ * (`Event.php@v2.3.178:287`, the `hasMany` Attribute `order`; MySQL's utf8_general_ci compares
+ * case-insensitively; equal keys come in id order, InnoDB's primary key); 2.5.1's `fetchEvent`
+ * asks for none (`'order' => false`, `Event.php@v2.5.1:2012`), which is id order.
+ */
+const attributeOrder =
+  (p: Profile) =>
+  (x: Attr, y: Attr): number => {
+    if (p.era === '2.3') {
+      const byKey =
+        x.category.toLowerCase().localeCompare(y.category.toLowerCase(), 'en') ||
+        x.type.toLowerCase().localeCompare(y.type.toLowerCase(), 'en')
+      if (byKey !== 0) return byKey
+    }
+    return x.id - y.id
+  }
 
 const renderObject = (ctx: RenderContext, ev: Ev, obj: Obj, mode: RenderMode, fullSg: boolean): Json => {
   const n = numberer(ctx)
@@ -214,76 +213,13 @@ const renderObject = (ctx: RenderContext, ev: Ev, obj: Obj, mode: RenderMode, fu
   o['Attribute'] = [...obj.attributes]
     .filter((a) => visibleAttribute(ctx, ev, a, mode))
     .sort((x, y) => x.id - y.id)
-    .map((a) => renderAttribute(ctx, a, fullSg))
+    .map((a) => renderAttribute(ctx, a, fullSg, ev, mode))
   return o
-}
-
-// ---------------------------------------------------------------------------------------------
-// related events (correlations)
-// ---------------------------------------------------------------------------------------------
-
-const correlates = (a: Attr): boolean =>
-  !a.deleted && !a.disable_correlation && !nonCorrelatingTypes.has(a.type)
-
-const correlatingValues = (ev: Ev): Set<string> => {
-  const values = new Set<string>()
-  for (const a of ev.attributes) if (correlates(a)) values.add(a.value)
-  for (const o of ev.objects) for (const a of o.attributes) if (correlates(a)) values.add(a.value)
-  return values
-}
-
-/** Other (visible) events sharing a correlating attribute value with `ev`, in store order. */
-export const relatedEvents = (ctx: RenderContext, ev: Ev, mode: RenderMode): Array<Ev> => {
-  if (ev.disable_correlation) return []
-  const mine = correlatingValues(ev)
-  if (mine.size === 0) return []
-  const index = ctx.store.correlations(correlates)
-  const holders = new Set<Ev>()
-  for (const v of mine) for (const other of index.get(v) ?? []) holders.add(other)
-  if (holders.size <= 1) return []
-  return ctx.store.events.filter(
-    (other) =>
-      other !== ev &&
-      holders.has(other) &&
-      !other.disable_correlation &&
-      (mode === 'dump' || ctx.store.canSee(other)),
-  )
-}
-
-const renderRelated = (ctx: RenderContext, other: Ev, mode: RenderMode): Json => {
-  const p = ctx.profile
-  const n = numberer(ctx)
-  const e: Json = {
-    id: n(other.id),
-    date: other.date,
-    threat_level_id: n(other.threat_level_id),
-    info: other.info,
-    published: other.published,
-    uuid: other.uuid,
-    analysis: n(other.analysis),
-    timestamp: n(other.timestamp),
-    distribution: n(other.distribution),
-  }
-  if (p.has('orgObjects')) {
-    e['org_id'] = n(other.org_id)
-    e['orgc_id'] = n(other.orgc_id)
-    e['Org'] = renderOrg(ctx, ctx.store.org(other.org_id), false)
-    e['Orgc'] = renderOrg(ctx, ctx.store.org(other.orgc_id), false)
-  } else {
-    e['org'] = ctx.store.org(other.org_id).name
-    e['orgc'] = ctx.store.org(other.orgc_id).name
-  }
-  const item: Json = { Event: p.has('relatedEventObject') ? e : [e] }
-  if (mode === 'view' && p.has('relationshipInbound')) item['RelationshipInbound'] = []
-  return item
 }
 
 // ---------------------------------------------------------------------------------------------
 // events
 // ---------------------------------------------------------------------------------------------
-
-/** The number of (non-deleted) attributes, object attributes included (rec#1: 2 + 1 → "3"; rec#29). */
-export const attributeCount = (ev: Ev): number => allAttributes(ev).filter((a) => !a.deleted).length
 
 /**
  * An event as `GET /events/view/{id}` renders it for this version (§2; 2.5.1 key order from rec#1),
@@ -342,8 +278,8 @@ export const renderEvent = (ctx: RenderContext, ev: Ev, mode: RenderMode): Json 
   if (!metadata) {
     o['Attribute'] = [...ev.attributes]
       .filter((a) => visibleAttribute(ctx, ev, a, mode))
-      .sort((x, y) => x.id - y.id)
-      .map((a) => renderAttribute(ctx, a, fullSg))
+      .sort(attributeOrder(p))
+      .map((a) => renderAttribute(ctx, a, fullSg, ev, mode))
     o['ShadowAttribute'] = []
   }
   o['RelatedEvent'] = relatedEvents(ctx, ev, mode).map((r) => renderRelated(ctx, r, mode))
@@ -355,6 +291,7 @@ export const renderEvent = (ctx: RenderContext, ev: Ev, mode: RenderMode): Json 
   if (!metadata && p.has('eventReports')) o['EventReport'] = []
   if (p.has('protectedEvents')) o['CryptographicKey'] = []
   // §11 / rec#23: `Tag` is omitted when the event has none.
-  if (p.has('eventTags') && ev.tags.length > 0) o['Tag'] = renderTags(ctx, ev.tags)
+  const eventTags = p.has('eventTags') ? renderTags(ctx, ev.tags, mode) : []
+  if (eventTags.length > 0) o['Tag'] = eventTags
   return o
 }

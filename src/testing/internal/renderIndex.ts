@@ -4,7 +4,10 @@
  *
  * @since 0.1.0
  */
-import { attributeCount, numberer, type RenderContext, renderOrg } from './render.js'
+
+import { shownTag } from './render.js'
+import { attributeCount, numberer, type RenderContext, renderOrg } from './renderBase.js'
+import { eventRow23 } from './renderRelated.js'
 import type { Ev } from './store.js'
 
 type Json = Record<string, unknown>
@@ -18,25 +21,7 @@ export const renderIndexRow = (ctx: RenderContext, ev: Ev): Json => {
   const p = ctx.profile
   const s = ctx.store
   const n = numberer(ctx)
-  if (p.era === '2.3') {
-    return {
-      id: n(ev.id),
-      org: s.org(ev.org_id).name,
-      date: ev.date,
-      info: ev.info,
-      uuid: ev.uuid,
-      published: ev.published,
-      analysis: n(ev.analysis),
-      attribute_count: n(attributeCount(ev)),
-      orgc: s.org(ev.orgc_id).name,
-      timestamp: n(ev.timestamp),
-      distribution: n(ev.distribution),
-      proposal_email_lock: ev.proposal_email_lock,
-      locked: ev.locked,
-      threat_level_id: n(ev.threat_level_id),
-      publish_timestamp: n(ev.publish_timestamp),
-    }
-  }
+  if (p.era === '2.3') return eventRow23(ctx, ev)
   const o: Json = {
     id: n(ev.id),
     org_id: n(ev.org_id),
@@ -66,7 +51,7 @@ export const renderIndexRow = (ctx: RenderContext, ev: Ev): Json => {
   const full = p.has('fullTagRows')
   o['EventTag'] = ev.tags.flatMap((l) => {
     const tag = s.tag(l.tagId)
-    if (tag === undefined) return []
+    if (tag === undefined || !shownTag(ctx, tag.id, 'view')) return []
     const et: Json = { id: n(l.id), event_id: n(ev.id), tag_id: n(tag.id) }
     if (full) {
       et['local'] = l.local

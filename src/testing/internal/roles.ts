@@ -44,6 +44,8 @@ const none = {
   siteAdmin: false,
   auth: false,
 }
+/** a member of an organisation: adds and edits its events, over the API */
+const member = { ...none, add: true, modify: true, auth: true }
 
 /**
  * 2.3.178's stock roles (`MYSQL.sql@v2.3.178:522-542`). "User" and "Publisher" lack perm_auth (no
@@ -53,38 +55,10 @@ const none = {
 const roles23: Readonly<Record<Role, Row>> = {
   'site-admin': { id: 1, name: 'admin', ...all, tagger: true },
   'org-admin': { id: 2, name: 'Org Admin', ...all, siteAdmin: false, tagger: true },
-  user: { id: 3, name: 'User', ...none, add: true, modify: true, auth: true, tagger: false },
-  publisher: {
-    id: 4,
-    name: 'Publisher',
-    ...none,
-    add: true,
-    modify: true,
-    publish: true,
-    auth: true,
-    tagger: false,
-  },
-  sync: {
-    id: 5,
-    name: 'Sync user',
-    ...none,
-    add: true,
-    modify: true,
-    publish: true,
-    sync: true,
-    auth: true,
-    tagger: false,
-  },
-  automation: {
-    id: 6,
-    name: 'Automation user',
-    ...none,
-    add: true,
-    modify: true,
-    publish: true,
-    auth: true,
-    tagger: false,
-  },
+  user: { id: 3, name: 'User', ...member, tagger: false },
+  publisher: { id: 4, name: 'Publisher', ...member, publish: true, tagger: false },
+  sync: { id: 5, name: 'Sync user', ...member, publish: true, sync: true, tagger: false },
+  automation: { id: 6, name: 'Automation user', ...member, publish: true, tagger: false },
   'read-only': { id: 7, name: 'Read Only', ...none, auth: true, tagger: false },
 }
 
@@ -104,41 +78,10 @@ const roles25: Readonly<Record<Role, Row>> = {
     tagger: true,
     tagEditor: true,
   },
-  user: { id: 3, name: 'User', ...none, add: true, modify: true, auth: true, tagger: true, tagEditor: false },
-  publisher: {
-    id: 4,
-    name: 'Publisher',
-    ...none,
-    add: true,
-    modify: true,
-    publish: true,
-    auth: true,
-    tagger: true,
-    tagEditor: false,
-  },
-  sync: {
-    id: 5,
-    name: 'Sync user',
-    ...none,
-    add: true,
-    modify: true,
-    publish: true,
-    sync: true,
-    auth: true,
-    tagger: true,
-    tagEditor: true,
-  },
-  automation: {
-    id: 7,
-    name: 'Automation user',
-    ...none,
-    add: true,
-    modify: true,
-    publish: true,
-    auth: true,
-    tagger: true,
-    tagEditor: false,
-  },
+  user: { id: 3, name: 'User', ...member, tagger: true, tagEditor: false },
+  publisher: { id: 4, name: 'Publisher', ...member, publish: true, tagger: true, tagEditor: false },
+  sync: { id: 5, name: 'Sync user', ...member, publish: true, sync: true, tagger: true, tagEditor: true },
+  automation: { id: 7, name: 'Automation user', ...member, publish: true, tagger: true, tagEditor: false },
   'read-only': { id: 6, name: 'Read Only', ...none, auth: true, tagger: false, tagEditor: false },
 }
 

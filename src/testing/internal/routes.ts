@@ -69,6 +69,15 @@ export const texts = {
   rateLimit: 'Rate limit exceeded.',
 } as const
 
+/** `h()`: PHP's htmlspecialchars with ENT_QUOTES (CakePHP 2, PHP ≥ 5.4: `&#039;` for the quote). */
+const htmlEntities: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#039;',
+}
+
 export const jsonType = 'application/json; charset=UTF-8'
 export const htmlType = 'text/html; charset=UTF-8'
 
@@ -117,8 +126,12 @@ export const makeRouter = (d: RouterDeps): Router => {
     headers,
   })
   /** CakePHP's ExceptionRenderer: `{name, message, url}` with `json_encode` defaults (rec#4, rec#12, rec#13). */
-  const error = (status: number, message: string, here: string, headers: Headers = {}): Reply =>
-    json(status, { name: message, message, url: here }, 'compact-escaped', headers)
+  const error = (status: number, message: string, here: string, headers: Headers = {}): Reply => {
+    // CakePHP 2's ExceptionRenderer passes the message through h() (real 2.3.178: "You don&#039;t
+    // have permission to do that." on tags/add)
+    const shown = message.replace(/[&<>"']/g, (c) => htmlEntities[c] ?? c)
+    return json(status, { name: shown, message: shown, url: here }, 'compact-escaped', headers)
+  }
   const empty = (status: number, headers: Headers = {}): Reply => ({
     status,
     body: '',
@@ -127,7 +140,11 @@ export const makeRouter = (d: RouterDeps): Router => {
   })
   const html = (status: number, body: string): Reply => ({ status, body, type: htmlType, headers: {} })
 
-  const deps = { profile, store, baseUrl: d.baseUrl, n, json, error, empty }
+  const retyped = (reply: Reply, type: 'json' | 'html'): Reply => ({
+    ...reply,
+    type: type === 'json' ? jsonType : htmlType,
+  })
+  const deps = { profile, store, baseUrl: d.baseUrl, n, json, error, empty, retyped }
   const tagRoutes = makeTagRoutes<Reply>(deps)
   const publishRoutes = makePublishRoutes<Reply>(deps)
   const userRoutes = makeUserRoutes<Reply>({ profile, store, apiKey: d.apiKey, n, json, error, empty })
@@ -179,7 +196,8 @@ export const makeRouter = (d: RouterDeps): Router => {
         name: 'Add event failed.',
         message: 'The event could not be saved.',
         url: '/events/add',
-        errors,
+        // 2.3 nests them under the model (`$validationErrors['Event']`, `Event.php@v2.3.178:1388`)
+        errors: profile.era === '2.3' ? { Event: errors } : errors,
       })
     const body: Json = {}
     if (profile.has('saveFailSavedFlag')) body['saved'] = false
@@ -292,12 +310,20 @@ export const makeRouter = (d: RouterDeps): Router => {
       const ev = findVisible(ref)
       // §5.2: explicit HEAD handler since v2.4.135 → bare 200/404 (rec#10, rec#11); before, HEAD runs view.
       if (method === 'HEAD' && profile.has('explicitHead')) return empty(ev === undefined ? 404 : 200)
-      if (ev === undefined)
-        return error(404, profile.has('invalidEventNoDot') ? 'Invalid event' : 'Invalid event.', here)
+      // 2.3 looks a 36-character reference up as a uuid first, and its miss says "Invalid event"
+      // without the full stop (`EventsController.php@v2.3.178:651-661`; an unknown id: "Invalid event.")
+      const noDot = profile.has('invalidEventNoDot') || (profile.era === '2.3' && ref.length === 36)
+      if (ev === undefined) return error(404, noDot ? 'Invalid event' : 'Invalid event.', here)
       return json(200, envelope(ev, 'view', wantsDeleted(named['deleted'] ?? input['deleted'])))
     }
 
     const add = (): Reply => {
+      const noData =
+        body === undefined ||
+        body === null ||
+        body === '' ||
+        (isRecord(body) && Object.keys(body).length === 0)
+      if (noData && profile.has('emptyAddRefused')) return error(405, 'No valid event data received.', here)
       const result = store.create(body)
       switch (result._tag) {
         case 'duplicate': {

@@ -6,7 +6,7 @@
  * Who may publish (`EventsController::publish@v2.3.178:1479-1490`, `ACLComponent::
  * canPublishEvent@v2.5.1:1013-1025`): a site admin, or a role with `perm_publish` in the event's
  * creator organisation; others get a 405. Answers as the real servers gave them: 2.3 redirects to
- * `/events/view/{id}` on success and escapes the apostrophe of its refusal; 2.4/2.5 answer
+ * `/events/view/{id}` on success (its refusal escaped by `h()`, as every error); 2.4/2.5 answer
  * `saveSuccessResponse`. Publishing does not move the event's timestamp.
  *
  * @since 0.3.0
@@ -39,7 +39,7 @@ export const makePublishRoutes =
       d.error(
         405,
         is23
-          ? 'You don&#039;t have the permission to do that.'
+          ? "You don't have the permission to do that." // escaped by error(), as h() does
           : 'You do not have the permission to do that.',
         here,
       )

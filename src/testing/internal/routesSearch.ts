@@ -132,7 +132,10 @@ export const makeSearchRoutes = (d: SearchDeps) => {
 
   const index = (filters: Json): Reply => {
     const keep = indexFilter(filters)
-    let events = store.events.filter((ev) => store.canSee(ev) && keep(ev)).sort((a, b) => a.id - b.id)
+    // 2.3's REST index orders by `Event.id DESC` (`EventsController.php@v2.3.178:503-515`); 2.5.1's
+    // asks for no order (`EventsController.php@v2.5.1:795-830`, rec#16): id order
+    const order = profile.era === '2.3' ? (a: Ev, b: Ev) => b.id - a.id : (a: Ev, b: Ev) => a.id - b.id
+    let events = store.events.filter((ev) => store.canSee(ev) && keep(ev)).sort(order)
     if (profile.era === '2.4') events = paginate(events, filters)
     const minimal = profile.has('indexMinimal') && toBool(filters['minimal']) === true
     return json(

@@ -36,6 +36,8 @@ export interface TagRouteDeps<R> {
   readonly json: (status: number, value: unknown, style?: JsonStyle, headers?: Record<string, string>) => R
   readonly error: (status: number, message: string, here: string) => R
   readonly empty: (status: number, headers?: Record<string, string>) => R
+  /** the reply with another content type (2.3 answers some JSON as text/html and some redirects as JSON) */
+  readonly retyped: (reply: R, type: 'json' | 'html') => R
 }
 
 /** MISP's ACL refusal (`ACLComponent::checkAccess`, late 2.4/2.5). */
@@ -107,11 +109,21 @@ export const makeTagRoutes =
       const r = addTagRest(store, body)
       if (r._tag === 'invalid') return d.error(405, r.message, here)
       if (profile.has('tagAddAnswersTag')) return d.json(200, { Tag: tagRow(r.tag) })
-      return d.empty(302, { Location: `${d.baseUrl()}/tags/view/${r.tag.id}` })
+      return redirect(`${d.baseUrl()}/tags/view/${r.tag.id}`)
     }
 
     /** addTag/removeTag answer with `json_encode` and HTTP 200, whatever happened. */
-    const saved = (answer: unknown): R => d.json(200, answer, 'compact-escaped')
+    const saved = (answer: unknown): R => {
+      const reply = d.json(200, answer, 'compact-escaped')
+      // 2.3 returns a bare `CakeResponse(['body' => json_encode(…)])`: text/html (real 2.3.178,
+      // rec 6f–6s; `EventsController.php@v2.3.178:2817-2884`)
+      return late ? reply : d.retyped(reply, 'html')
+    }
+    /** 2.3's REST redirects carry the JSON content type the REST request set (real 2.3.178, rec 6b, 7b). */
+    const redirect = (location: string): R => {
+      const reply = d.empty(302, { Location: location })
+      return late ? reply : d.retyped(reply, 'json')
+    }
 
     const attribute = (a: Attr): Json => {
       const o: Json = {
@@ -119,13 +131,15 @@ export const makeTagRoutes =
         event_id: n(a.event_id),
         type: a.type,
         category: a.category,
-        value: a.value,
+        ...(late ? { value: a.value } : {}),
         to_ids: a.to_ids,
         uuid: a.uuid,
         timestamp: n(a.timestamp),
         comment: a.comment,
         distribution: n(a.distribution),
       }
+      // 2.3.178 puts the value last (real 2.3.178, rec 7a: `AttributesController::view@v2.3.178:802-825`)
+      if (!late) o['value'] = a.value
       if (late) o['deleted'] = a.deleted
       return o
     }
@@ -154,7 +168,7 @@ export const makeTagRoutes =
       if (r._tag === 'not-found') return d.error(404, 'Invalid attribute', here)
       // CakePHP writes `redirect(array('action' => 'index'))` as `/attributes` (real 2.3.178:
       // `302 Location: <baseurl>/attributes`, AttributesController.php@v2.3.178:867-869)
-      if (!soft) return d.empty(302, { Location: `${d.baseUrl()}/attributes` })
+      if (!soft) return redirect(`${d.baseUrl()}/attributes`)
       if (r._tag !== 'deleted') return d.error(404, 'Invalid attribute', here)
       if (profile.has('attributeDeleteMessage')) return d.json(200, { message: 'Attribute deleted.' })
       return d.empty(302, { Location: `${d.baseUrl()}/events/view/${r.ev.id}` })

@@ -32,7 +32,11 @@ export function create(s: Store, body: unknown): CreateResult {
     const existing = s.findByUuid(uuid)
     if (existing !== undefined) return { _tag: 'duplicate', id: existing.id }
   }
-  const distribution = toInt(raw['distribution']) ?? 1
+  // 2.3: a missing distribution is the column's default 0 (`Model::create()` loads the schema
+  // defaults, `INSTALL/MYSQL.sql@v2.3.178` events.distribution DEFAULT '0'); 2.3 has no default
+  // for threat level, analysis or date — it refuses an event without them (real 2.3.178)
+  const era23 = p.era === '2.3'
+  const distribution = toInt(raw['distribution']) ?? (era23 ? 0 : 1)
   let sharingGroupId = distribution === 4 ? (toInt(raw['sharing_group_id']) ?? 0) : 0
   if (distribution === 4 && p.has('sharingGroups') && u.perm.sync && !s.sharingGroupExists(sharingGroupId)) {
     const sg = captureSharingGroup(s, raw['SharingGroup'])
@@ -41,9 +45,9 @@ export function create(s: Store, body: unknown): CreateResult {
   const fields = {
     info: raw['info'],
     distribution,
-    threat_level_id: raw['threat_level_id'] ?? '4',
-    analysis: raw['analysis'] ?? '0',
-    date: raw['date'] ?? s.today(),
+    threat_level_id: raw['threat_level_id'] ?? (era23 ? undefined : '4'),
+    analysis: raw['analysis'] ?? (era23 ? undefined : '0'),
+    date: raw['date'] ?? (era23 ? undefined : s.today()),
     sharing_group_id: sharingGroupId,
   }
   const errors = validateEventFields(fields, p, s.sharingGroupExists)
@@ -55,7 +59,7 @@ export function create(s: Store, body: unknown): CreateResult {
   const ev: Ev = {
     id: s.next('event'),
     uuid: uuid ?? s.newUuid(),
-    info: String(fields.info).trim(),
+    info: String(fields.info ?? '').trim(),
     date: String(fields.date),
     threat_level_id: toInt(fields.threat_level_id) ?? 4,
     analysis: toInt(fields.analysis) ?? 0,

@@ -184,6 +184,13 @@ const touch = (s: Store, ev: Ev): void => {
   ev.timestamp = s.clock()
 }
 
+/** `{"Event": {"id": …}}` of a 2.3 addTag body, as text. */
+const bodyEventId = (body: unknown): string | undefined => {
+  const e = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['Event'] : undefined
+  const id = typeof e === 'object' && e !== null ? (e as Record<string, unknown>)['id'] : undefined
+  return typeof id === 'string' || typeof id === 'number' ? String(id).trim() : undefined
+}
+
 /**
  * `EventsController::addTag` (2.3: `@v2.3.178:2817-2851`; late: `@v2.4.199:3814-3990`). `urlTag` is
  * the positional tag of the URL — a tag name with a colon never gets there: CakePHP reads
@@ -198,14 +205,11 @@ export function attachTagRest(
 ): SavedAnswer {
   const era24 = s.profile.era === '2.4'
   const ref = urlTag ?? bodyTag(s, body)
-  const ev =
-    eventRef === undefined
-      ? undefined
-      : era24
-        ? s.findEvent(eventRef)
-        : /^\d+$/.test(eventRef)
-          ? s.findEvent(eventRef)
-          : undefined
+  // 2.3 takes the event id from the body's `Event.id` when the URL has none (`{"Event": {"id",
+  // "tag"}}`, `EventsController.php@v2.3.178:2828`; real 2.3.178 attaches with it, rec 6g)
+  const bodyId = era24 ? undefined : bodyEventId(body)
+  const idRef = era24 || (eventRef !== undefined && /^\d+$/.test(eventRef)) ? eventRef : bodyId
+  const ev = idRef === undefined ? undefined : era24 || /^\d+$/.test(idRef) ? s.findEvent(idRef) : undefined
   if (era24 && ev === undefined) return refused('Invalid event.')
   if (!era24) {
     // 2.3 resolves the name before it reads the event
