@@ -8,6 +8,7 @@
  */
 
 export * from './client/index.js'
+export * from './config/index.js'
 export * from './convert/index.js'
 export * from './DecodeFailure.js'
 export * from './decode.js'

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `misp-bridge` command: `sync`, `convert` and `demo` (contract §5). `main(argv, io)` is the
+ * The `misp-bridge` command: `sync`, `run`, `daemon`, `status`, `convert` and `demo` (contract §5). `main(argv, io)` is the
  * whole CLI as a function (tests call it in-process); run as a program, this module calls it with
  * the process's streams and exits with its status.
  *
@@ -9,14 +9,22 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { hideUserinfo } from '../client/internal/url.js'
+import { checkCommand, checkHelp } from './check.js'
 import { convertCommand, convertHelp } from './convert.js'
+import { daemonCommand, daemonHelp } from './daemon.js'
 import { demoCommand, demoHelp } from './demo.js'
 import { type ExitCode, type Io, processIo } from './Io.js'
+import { runCommand, runHelp } from './run.js'
+import { statusCommand, statusHelp } from './status.js'
 import { syncCommand, syncHelp } from './sync.js'
 
+export { checkHelp } from './check.js'
 export { convertHelp } from './convert.js'
+export { daemonHelp } from './daemon.js'
 export { demoHelp } from './demo.js'
 export type { ExitCode, Io, TextOut } from './Io.js'
+export { runHelp } from './run.js'
+export { statusHelp } from './status.js'
 export { syncHelp } from './sync.js'
 
 /**
@@ -32,6 +40,13 @@ Usage
                       [--since 7d|ISO|unix] [--uuid U]... [--dry-run] [--concurrency N]
                       [--log FILE] [--archive DIR] [--state FILE] [--json]
                       keys from MISP_FROM_KEY / MISP_TO_KEY, or --from-key-file / --to-key-file
+  misp-bridge run     --config FILE [--link NAME]... [--dry-run] [--json]
+                      every link of a config file once (cron, systemd timers)
+  misp-bridge daemon  --config FILE              each link on its "every", until SIGTERM
+  misp-bridge status  --config FILE [--json] [--max-lag 2h]
+                      last run, last success, lag and retry set of each link
+  misp-bridge check   --config FILE | --url URL --version 2.3|2.4
+                      each server's version and what its key may do, against each link
   misp-bridge convert --to 2.3|2.4 [FILE|-]     converted event JSON on stdout, losses on stderr
   misp-bridge demo                               two built-in MISP emulators, both directions
 
@@ -43,12 +58,20 @@ Exit status: 0 all transferred (or unchanged/skipped by policy), 1 some events f
 
 const commands: Readonly<Record<string, (args: ReadonlyArray<string>, io: Io) => Promise<ExitCode>>> = {
   sync: syncCommand,
+  run: runCommand,
+  daemon: daemonCommand,
+  status: statusCommand,
+  check: checkCommand,
   convert: convertCommand,
   demo: demoCommand,
 }
 
 const commandHelp: Readonly<Record<string, string>> = {
   sync: syncHelp,
+  run: runHelp,
+  daemon: daemonHelp,
+  status: statusHelp,
+  check: checkHelp,
   convert: convertHelp,
   demo: demoHelp,
 }
@@ -120,6 +143,10 @@ if (isMain()) {
     process.stderr.write(
       '\nmisp-bridge: interrupted; finishing the running events (Ctrl-C again to quit now)\n',
     )
+    controller.abort()
+  })
+  process.on('SIGTERM', () => {
+    process.stderr.write('misp-bridge: SIGTERM; finishing the running events, then stopping\n')
     controller.abort()
   })
   void main(process.argv.slice(2), processIo(controller.signal)).then((code) => {

@@ -3,31 +3,22 @@
  *
  * @since 0.1.0
  */
-import { mkdir, open, rm, stat } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { hideUserinfo } from '../client/internal/url.js'
-import { MispClient } from '../client/MispClient.js'
-import { formatMispError } from '../client/MispError.js'
-import { type ApiVersion, apiVersionOf } from '../client/ServerVersion.js'
-import {
-  connectorOptionsOf,
-  type LinkOptions,
-  sharingGroupOptionOf,
-  syncOptionsOf,
-} from '../config/linkOptions.js'
-import { dispatcherOf } from '../config/tls.js'
-import { connect23to24 } from '../sync/connect23to24.js'
-import { connect24to23 } from '../sync/connect24to23.js'
-import { directoryArchive } from '../sync/directoryArchive.js'
-import { fileStateStore } from '../sync/fileStateStore.js'
+import { syncOptionsOf } from '../config/linkOptions.js'
 import { formatRunResult } from '../sync/formatRunResult.js'
-import { jsonLinesLog } from '../sync/jsonLinesLog.js'
 import { type RunResult, toRunReport } from '../sync/RunResult.js'
-import type { StateStore } from '../sync/StateStore.js'
-import { combineLoggers, type TransferLogger } from '../sync/TransferLogger.js'
 import type { ExitCode, Io } from './Io.js'
-import { all, type UsageError, usageError } from './internal/args.js'
+import { all, type UsageError } from './internal/args.js'
+import {
+  checkServers,
+  clientsOf,
+  connectorOf,
+  type LinkSide,
+  type MakeConnector,
+} from './internal/connect.js'
+import { acquireLock, formatLockBusy, type HeldLock, lockPath } from './internal/linkLock.js'
+import { checkStateFolder, prepareRecords, type Records } from './internal/records.js'
 import { progressLine } from './internal/report.js'
 import { keyOf, type Settings, settingsOf } from './internal/syncSettings.js'
 
@@ -119,131 +110,6 @@ Exit status: 0 all transferred (or unchanged/skipped by policy), 1 some events f
 run did not finish, 2 bad usage or configuration (flags, keys, unreachable servers, files).
 `
 
-/** Reaches a server and checks that it speaks the declared format. */
-const checkServer = async (
-  side: 'from' | 'to',
-  client: MispClient<ApiVersion>,
-  declared: ApiVersion,
-): Promise<E.Either<UsageError, string>> => {
-  const v = await client.version()()
-  const name = side === 'from' ? 'source' : 'target'
-  if (E.isLeft(v)) return E.left(usageError(`cannot use the ${name} server: ${formatMispError(v.left)}`))
-  const actual = apiVersionOf(v.right)
-  return actual === declared
-    ? E.right(v.right.version)
-    : E.left(
-        usageError(
-          `--${side}-version ${declared}, but the ${name} server is MISP ${v.right.version} (use --${side}-version ${actual})`,
-        ),
-      )
-}
-
-/**
- * The state file is saved by writing a temporary file next to it and renaming it: its folder must
- * exist and take a new file. Checked by doing it once, before anything is sent.
- */
-const checkStateFolder = async (path: string): Promise<E.Either<UsageError, void>> => {
-  const folder = dirname(path)
-  try {
-    if (!(await stat(folder)).isDirectory())
-      return E.left(usageError(`cannot use --state ${path}: ${folder} is not a folder`))
-  } catch (e) {
-    const code = (e as { code?: unknown }).code
-    return E.left(
-      usageError(
-        code === 'ENOENT'
-          ? `cannot use --state ${path}: the folder ${folder} does not exist (create it first)`
-          : `cannot use --state ${path}: ${(e as Error).message}`,
-      ),
-    )
-  }
-  const probe = `${path}.${process.pid}.check.tmp`
-  try {
-    await (await open(probe, 'wx')).close()
-    await rm(probe, { force: true })
-    return E.right(undefined)
-  } catch (e) {
-    return E.left(
-      usageError(`cannot use --state ${path}: cannot write in ${folder}: ${(e as Error).message}`),
-    )
-  }
-}
-
-/** Checks the record files before the run: a path that cannot be written is a configuration error. */
-const prepareRecords = async (s: LinkOptions): Promise<E.Either<UsageError, Records>> => {
-  const loggers: Array<TransferLogger> = []
-  if (s.archive !== undefined) {
-    try {
-      await mkdir(s.archive, { recursive: true })
-    } catch (e) {
-      return E.left(usageError(`cannot create --archive ${s.archive}: ${(e as Error).message}`))
-    }
-    loggers.push(directoryArchive(s.archive))
-  }
-  if (s.log !== undefined) {
-    try {
-      await (await open(s.log, 'a')).close()
-    } catch (e) {
-      return E.left(usageError(`cannot append to --log ${s.log}: ${(e as Error).message}`))
-    }
-    loggers.push(jsonLinesLog(s.log))
-  }
-  let state: StateStore | undefined
-  if (s.state !== undefined) {
-    const writable = await checkStateFolder(s.state)
-    if (E.isLeft(writable)) return writable
-    state = fileStateStore(s.state)
-    const loaded = await state.load('')()
-    if (E.isLeft(loaded)) return E.left(usageError(`cannot use --state ${s.state}: ${loaded.left.message}`))
-  }
-  return E.right({
-    ...(loggers.length === 0
-      ? {}
-      : { logger: loggers.length === 1 ? loggers[0]! : combineLoggers(...loggers) }),
-    ...(state === undefined ? {} : { state }),
-  })
-}
-
-interface Records {
-  readonly logger?: TransferLogger
-  readonly state?: StateStore
-}
-
-type MakeConnector = (records: Records) => { readonly sync: ReturnType<typeof connect23to24>['sync'] }
-
-/** Creates the clients and checks both servers: reachable, key accepted, the declared version. */
-const reach = async (
-  s: Settings,
-  keys: { from: string; to: string },
-): Promise<E.Either<UsageError, MakeConnector>> => {
-  const options = (records: Records) => ({ ...records, ...connectorOptionsOf(s.link) })
-  const dispatchers = all(
-    ...(await Promise.all([s.from, s.to].map((side) => dispatcherOf(side, side.at)))).map(
-      E.mapLeft(usageError),
-    ),
-  )
-  if (E.isLeft(dispatchers)) return dispatchers
-  const [fromTls, toTls] = dispatchers.right.map((d) => (d === undefined ? {} : { dispatcher: d }))
-  if (s.from.version === '2.3') {
-    const from = new MispClient({ url: s.from.url, key: keys.from, version: '2.3', ...fromTls })
-    const to = new MispClient({ url: s.to.url, key: keys.to, version: '2.4', ...toTls })
-    const checked = all(
-      ...(await Promise.all([checkServer('from', from, '2.3'), checkServer('to', to, '2.4')])),
-    )
-    return E.isLeft(checked)
-      ? checked
-      : E.right((records) => connect23to24({ from, to, ...options(records) }))
-  }
-  const from = new MispClient({ url: s.from.url, key: keys.from, version: '2.4', ...fromTls })
-  const to = new MispClient({ url: s.to.url, key: keys.to, version: '2.3', ...toTls })
-  const checked = all(
-    ...(await Promise.all([checkServer('from', from, '2.4'), checkServer('to', to, '2.3')])),
-  )
-  return E.isLeft(checked)
-    ? checked
-    : E.right((records) => connect24to23({ from, to, ...options(records), ...sharingGroupOptionOf(s.link) }))
-}
-
 const run = async (s: Settings, io: Io, make: MakeConnector, records: Records): Promise<RunResult> => {
   const progress = progressLine(io.stderr)
   const label = `${s.from.version} → ${s.to.version}`
@@ -260,6 +126,15 @@ const run = async (s: Settings, io: Io, make: MakeConnector, records: Records): 
   return result
 }
 
+/** A usage or configuration error: exit 2 (with a JSON document on stdout under `--json`). */
+const usageFailure = (io: Io, json: boolean, e: UsageError): ExitCode => {
+  const message = hideUserinfo(e.message)
+  io.stderr.write(`misp-bridge sync: ${message}\nRun 'misp-bridge sync --help' for the options.\n`)
+  if (json)
+    io.stdout.write(`${JSON.stringify({ ok: false, error: { kind: 'UsageError', message } }, null, 2)}\n`)
+  return 2
+}
+
 /**
  * Runs `misp-bridge sync` with its arguments (after `sync`).
  *
@@ -267,14 +142,7 @@ const run = async (s: Settings, io: Io, make: MakeConnector, records: Records): 
  * @since 0.1.0
  */
 export const syncCommand = async (args: ReadonlyArray<string>, io: Io): Promise<ExitCode> => {
-  const json = args.includes('--json')
-  const usage = (e: UsageError): ExitCode => {
-    const message = hideUserinfo(e.message)
-    io.stderr.write(`misp-bridge sync: ${message}\nRun 'misp-bridge sync --help' for the options.\n`)
-    if (json)
-      io.stdout.write(`${JSON.stringify({ ok: false, error: { kind: 'UsageError', message } }, null, 2)}\n`)
-    return 2
-  }
+  const usage = (e: UsageError): ExitCode => usageFailure(io, args.includes('--json'), e)
   const settings = settingsOf(args, io)
   if (E.isLeft(settings)) return usage(settings.left)
   if (settings.right === 'help') {
@@ -287,11 +155,57 @@ export const syncCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
   const [fromKey, toKey] = keys.right
   for (const note of [fromKey.note, toKey.note])
     if (note !== undefined) io.stderr.write(`misp-bridge sync: ${note}\n`)
-  const make = await reach(s, { from: fromKey.key, to: toKey.key })
-  if (E.isLeft(make)) return usage(make.left)
-  const records = await prepareRecords(s.link)
-  if (E.isLeft(records)) return usage(records.left)
-  const result = await run(s, io, make.right, records.right)
+  const side = (which: 'from' | 'to', key: string): LinkSide => ({
+    ...s[which],
+    key,
+    versionAt: `--${which}-version`,
+  })
+  const clients = await clientsOf(side('from', fromKey.key), side('to', toKey.key))
+  if (E.isLeft(clients)) return usage(clients.left)
+  const checked = await checkServers(clients.right)
+  if (E.isLeft(checked)) return usage(checked.left)
+  const make = connectorOf(clients.right, s.link)
+  if (s.link.state !== undefined) {
+    const folder = await checkStateFolder(s.link.state, '--state')
+    if (E.isLeft(folder)) return usage(folder.left)
+  }
+  const lock = await lockFor(s, make)
+  if (E.isLeft(lock)) {
+    io.stderr.write(`misp-bridge sync: ${lock.left}\n`)
+    return 1
+  }
+  try {
+    return await runAndReport(s, io, make, lock.right)
+  } finally {
+    await lock.right?.release()
+  }
+}
+
+/** `--state` without `--uuid` or `--dry-run`: the link's lock (the one `run` takes for the same watermark). */
+const lockFor = async (s: Settings, make: MakeConnector): Promise<E.Either<string, HeldLock | undefined>> => {
+  if (s.link.state === undefined || s.dryRun || (s.link.uuids?.length ?? 0) > 0) return E.right(undefined)
+  const lock = await acquireLock(lockPath(s.link.state, make({}).stateKey), 'sync')
+  if (E.isRight(lock)) return lock
+  return E.left(
+    lock.left._tag === 'LockBusy'
+      ? `${formatLockBusy(lock.left)}; nothing was sent or written`
+      : `cannot take the lock ${lock.left.path}: ${lock.left.message}`,
+  )
+}
+
+const runAndReport = async (
+  s: Settings,
+  io: Io,
+  make: MakeConnector,
+  lock: HeldLock | undefined,
+): Promise<ExitCode> => {
+  if (lock?.tookOverFrom !== undefined)
+    io.stderr.write(
+      `misp-bridge sync: took over the lock of pid ${lock.tookOverFrom.pid}, which is no longer running\n`,
+    )
+  const records = await prepareRecords(s.link, (name) => `--${name}`)
+  if (E.isLeft(records)) return usageFailure(io, s.json, records.left)
+  const result = await run(s, io, make, records.right)
   if (s.json) io.stdout.write(`${JSON.stringify(toRunReport(result), null, 2)}\n`)
   else {
     // with --uuid, every event is shown with its reason ("why did U not cross?")
