@@ -152,3 +152,13 @@ export type DetachResult = { readonly _tag: 'Detached' } | { readonly _tag: 'Not
  * @since 0.1.0
  */
 export type DeleteAttributeResult = { readonly _tag: 'Deleted' } | { readonly _tag: 'NotFound' }
+
+/**
+ * What `publish`, `unpublish` or `deleteEvent` did: `Done`, or `NotFound` (no such event, or not
+ * visible to this key). A refusal (no `perm_publish`, another organisation's event) is a
+ * `Forbidden` error.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export type EventStateResult = { readonly _tag: 'Done' } | { readonly _tag: 'NotFound' }

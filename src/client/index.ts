@@ -55,6 +55,7 @@ export type {
   DeleteAttributeResult,
   DetachResult,
   EventOf,
+  EventStateResult,
   Exists,
   IndexEntryOf,
   NotNewer,
