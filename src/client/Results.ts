@@ -163,3 +163,13 @@ export type DeleteAttributeResult = { readonly _tag: 'Deleted' } | { readonly _t
 export type AddAttributeResult =
   | { readonly _tag: 'Added'; readonly id: string }
   | { readonly _tag: 'AlreadyExists' }
+
+/**
+ * What `publish`, `unpublish` or `deleteEvent` did: `Done`, or `NotFound` (no such event, or not
+ * visible to this key). A refusal (no `perm_publish`, another organisation's event) is a
+ * `Forbidden` error.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export type EventStateResult = { readonly _tag: 'Done' } | { readonly _tag: 'NotFound' }

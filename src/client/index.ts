@@ -56,6 +56,7 @@ export type {
   DeleteAttributeResult,
   DetachResult,
   EventOf,
+  EventStateResult,
   Exists,
   IndexEntryOf,
   NotNewer,

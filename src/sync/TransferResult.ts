@@ -61,7 +61,8 @@ export interface SourceFailed {
 
 /**
  * A call to the target server failed: the existence check, the create or the update, reading
- * the target's copy, its tags, attaching or detaching a tag, or deleting a retracted attribute.
+ * the target's copy, its tags, attaching or detaching a tag, deleting a retracted attribute, or
+ * publishing, unpublishing or deleting a copy (the arrival policy, excluded copies).
  *
  * @category model
  * @since 0.1.0
@@ -78,6 +79,9 @@ export interface TargetFailed {
     | 'detach-tag'
     | 'delete-attribute'
     | 'add-attribute'
+    | 'publish'
+    | 'unpublish'
+    | 'delete-event'
   readonly error: MispError
 }
 

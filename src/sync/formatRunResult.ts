@@ -59,8 +59,8 @@ export interface FormatRunOptions {
 
 /**
  * The summary of a run, several lines: direction and servers, counts per outcome and duration,
- * losses by kind, the watermark, the failed events (or all), what was not attempted and why, and
- * the run's errors.
+ * losses by kind, the watermark, why events were skipped (grouped), the failed events (or all),
+ * what was not attempted and why, the run's errors and its notices.
  *
  * @example
  * console.log(formatRunResult(await bridge.sync()()))
@@ -96,6 +96,16 @@ export const formatRunResult = (r: RunResult, options: FormatRunOptions = {}): s
       }`,
     )
   }
+  // why events were skipped, most frequent first (a rule's reason names the rule and the value)
+  if (options.allEvents !== true) {
+    const why = new Map<string, number>()
+    for (const e of r.events)
+      if (e.outcome === 'skipped' && e.reason !== undefined)
+        why.set(e.reason.split('; ')[0]!, (why.get(e.reason.split('; ')[0]!) ?? 0) + 1)
+    const top = [...why].sort((a, b) => b[1] - a[1])
+    for (const [reason, n] of top.slice(0, 5)) lines.push(`  skipped ${n}: ${reason}`)
+    if (top.length > 5) lines.push(`  skipped for ${top.length - 5} other reason(s): see the log`)
+  }
   const shown = options.allEvents === true ? r.events : r.events.filter((e) => e.outcome === 'failed')
   for (const e of shown) lines.push(formatTransferResult(e, options.eventLabel?.(e.uuid)))
   if (r.notAttempted.length > 0 || r.stopped !== undefined)
@@ -103,5 +113,6 @@ export const formatRunResult = (r: RunResult, options: FormatRunOptions = {}): s
       `  not attempted: ${r.notAttempted.length} event(s)${r.stopped === undefined ? '' : ` (stopped: ${r.stopped})`}`,
     )
   for (const e of r.errors) lines.push(`  error: ${formatRunError(e)}`)
+  for (const n of r.notices ?? []) lines.push(`  note: ${n}`)
   return `${lines.join('\n')}\n`
 }

@@ -205,3 +205,14 @@ export const readArchived = async (dir: string, uuid: string, name: string): Pro
 /** Requests of an emulator as `METHOD /path` lines. */
 export const lines = (e: MispEmulator, from = 0): Array<string> =>
   e.requests.slice(from).map((r) => `${r.method} ${r.path}`)
+
+/**
+ * Requests as `METHOD /path` lines, without the quiet publishes the target refused (a 405: the
+ * sync key may not publish another organisation's copy; nothing was written — the connector tries
+ * once and the run says so, see arrival.emulator.test.ts).
+ */
+export const landed = (e: MispEmulator, from = 0): Array<string> =>
+  e.requests
+    .slice(from)
+    .filter((r) => !(r.status === 405 && /^\/events\/publish\/\d+$/.test(r.path)))
+    .map((r) => `${r.method} ${r.path}`)

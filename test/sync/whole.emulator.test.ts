@@ -89,7 +89,16 @@ const directions = [
     source: (p: Pair) => p.e23,
     target: (p: Pair) => p.e24,
     connect: (p: Pair, o: Record<string, unknown> = {}) =>
-      connect23to24({ from: p.c23, to: p.c24, recovery: fast, concurrency: 1, ...o }),
+      // as-source: the last piece's edit carries the published state itself (the default, 'quiet',
+      // publishes afterwards — refused for the emulator's sync key; see arrival.emulator.test.ts)
+      connect23to24({
+        from: p.c23,
+        to: p.c24,
+        recovery: fast,
+        concurrency: 1,
+        arrival: { publish: 'as-source' },
+        ...o,
+      }),
   },
   {
     name: '2.4.199 → 2.3',
