@@ -111,6 +111,20 @@ ${crossing('tags')}
 |---|---|---|---|
 ${crossing('retractions')}
 
+## Which events cross, and how copies arrive (the connectors)
+
+Without rules every event the source key sees crosses. \`rules\` (CLI \`--rules FILE\` and its
+shorthands) take MISP's push-rules shape with names: \`tags\` and \`orgs\` OR/NOT lists,
+\`published: true\`, \`type_attributes.NOT\`; an excluded event is \`skipped\` with the rule and the
+value as its reason, decided from the source's index where it tells (then never downloaded). The
+distribution presets above rewrite levels only: \`misp-push\` is the level rewrite of MISP's push,
+not its selection (MISP pushes only published events at level 2 or above) — choose the events with
+the rules.
+
+| direction | \`arrival.publish\` | what happens | requests |
+|---|---|---|---|
+${crossing('published')}
+
 ## Distribution presets (\`options.distribution\`)
 
 Levels: 0 your organisation only, 1 this community only, 2 connected communities, 3 all

@@ -186,7 +186,7 @@ const checkOne = async (p: Parsed, io: Io): Promise<E.Either<UsageError, ServerR
     versionAt: '--version',
   }
   const client = await clientOf(side)
-  return E.isLeft(client) ? client : E.right(await inspect(read.right.url!, client.right, side.version))
+  return E.isLeft(client) ? client : E.right(await inspect('server', client.right, side.version))
 }
 
 /**

@@ -19,7 +19,7 @@ import { formatRunResult } from '../sync/formatRunResult.js'
 import { jsonLinesLog } from '../sync/jsonLinesLog.js'
 import type { RunResult } from '../sync/RunResult.js'
 import type { StateStore } from '../sync/StateStore.js'
-import { combineLoggers } from '../sync/TransferLogger.js'
+import { combineLoggers, type TransferLogger } from '../sync/TransferLogger.js'
 import { type MispEmulator, startMispEmulator } from '../testing/MispEmulator.js'
 import { demoEvents23, demoEvents24 } from './demo-events.js'
 import type { ExitCode, Io } from './Io.js'
@@ -51,7 +51,11 @@ types 2.3 cannot hold, events that exist on one side only — and syncs them:
   3. after editing one event on each server, both ways with the state file: only the events
      changed since the last run are read, and they are updated;
   4. after re-marking an event (tlp:amber → tlp:red / tlp:clear) and deleting an attribute on
-     each server, both ways again: the markings and the retractions reach the other side.
+     each server, both ways again: the markings and the retractions reach the other side;
+  5. two new events on 2.4 — one tlp:red, unpublished, "your organisation only"; one published
+     tlp:green — synced to 2.3 with the rule {"tags": {"NOT": ["tlp:red"]}}: the tlp:red event is
+     held back (skipped, with the rule as its reason), the published one arrives published
+     without a single alert e-mail from the target.
 
 It prints each run's summary and where the transfer log (JSON Lines), the archive (each event's
 JSON as read, as sent and as stored) and the state file went.
@@ -126,14 +130,11 @@ export const demoCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
   const tick = () => {
     skew += 2
   }
-  const e23 = await startMispEmulator({
-    version: '2.3.178',
-    // 2.3's stock "Sync user" may not tag: the demo's 2.3 key has the stock "Org Admin" role (sync + tagger)
-    role: 'org-admin',
-    events: demoEvents23,
-    clock,
-  })
-  const e24 = await startMispEmulator({ version: '2.4.199', events: demoEvents24, clock })
+  // site-admin keys: they may tag (2.3's stock "Sync user" may not) and publish the copies (a
+  // sync user may not publish another organisation's event: the run would say so once and leave
+  // the copies unpublished)
+  const e23 = await startMispEmulator({ version: '2.3.178', role: 'site-admin', events: demoEvents23, clock })
+  const e24 = await startMispEmulator({ version: '2.4.199', role: 'site-admin', events: demoEvents24, clock })
   // MISP 2.3's event JSON has no tags: its tags live beside the events (event_tags)
   const tagged23 = demoEvents23[0]!.Event['uuid'] as string
   e23.tagEvent(tagged23, 'tlp:amber')
@@ -207,12 +208,15 @@ export const demoCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
       `   on 2.3, the copy of ${edited24}: tags ${tagNames(e23, edited24)}; attribute ${retracted24}: ${e23.attributeState(retracted24)}\n`,
     )
 
-    const runs = [...first, ...second, ...third, ...fourth]
+    const fifth = await rulesStep(e24, e23, misp24, misp23, logger, label, out)
+
+    const runs = [...first, ...second, ...third, ...fourth, fifth]
     const lines = (await readFile(logFile, 'utf8')).split('\n').filter((l) => l !== '').length
     const files = await countFiles(archiveDir)
     out(
-      `\nNow MISP 2.3 holds ${e23.events().length} events and MISP 2.4 holds ${e24.events().length}, each once.\n`,
+      `\nNow MISP 2.3 holds ${e23.events().length} events and MISP 2.4 holds ${e24.events().length}, each once`,
     )
+    out(' (the tlp:red one stays on 2.4).\n')
     out(`  transfer log  ${logFile}  (${lines} lines, one per event attempt)\n`)
     out(
       `  archive       ${archiveDir}/<uuid>/  (${files} files: as read, as sent, as stored, losses, tag and retraction changes)\n`,
@@ -225,4 +229,65 @@ export const demoCommand = async (args: ReadonlyArray<string>, io: Io): Promise<
   } finally {
     await Promise.all([e23.close(), e24.close()])
   }
+}
+
+/**
+ * Step 5: sharing rules and the arrival policy. A tlp:red event (unpublished, organisation only)
+ * and a published tlp:green one appear on 2.4; a sync to 2.3 with the rule
+ * `{"tags": {"NOT": ["tlp:red"]}}` holds the first back and publishes the copy of the second
+ * without alert e-mails (`arrival.publish: 'quiet'`, the default).
+ */
+const rulesStep = async (
+  e24: MispEmulator,
+  e23: MispEmulator,
+  misp24: MispClient<'2.4'>,
+  misp23: MispClient<'2.3'>,
+  logger: TransferLogger,
+  label: (uuid: string) => string | undefined,
+  out: (s: string) => void,
+): Promise<RunResult> => {
+  const red = '5f1c2a3e-0d4b-4c8e-9a1f-24c000000001'
+  const green = '5f1c2a3e-0d4b-4c8e-9a1f-24c000000002'
+  const now = String(Math.floor(Date.now() / 1000))
+  const event = (uuid: string, info: string, tag: string, published: boolean, distribution: string) => ({
+    Event: {
+      uuid,
+      info,
+      date: '2024-11-24',
+      threat_level_id: '1',
+      analysis: '1',
+      distribution,
+      published,
+      timestamp: now,
+      locked: false,
+      Orgc: { name: 'CERT-FR', uuid: '5f1c2a3e-0d4b-4c8e-9a1f-0000000000f1' },
+      Tag: [{ name: tag, exportable: true }],
+      Attribute: [
+        {
+          type: 'domain',
+          category: 'Network activity',
+          value: `${uuid.slice(-4)}.example.test`,
+          to_ids: true,
+        },
+      ],
+    },
+  })
+  e24.seed([
+    event(red, 'Internal investigation (tlp:red, unpublished, organisation only)', 'tlp:red', false, '0'),
+    event(green, 'Published advisory (tlp:green)', 'tlp:green', true, '3'),
+  ])
+  const alertsBefore = e23.alertEmails().length
+  out(`\n5. Two new events on 2.4: ${red} (tlp:red, unpublished, distribution 0) and ${green}`)
+  out('\n   (tlp:green, published). Sync 2.4 → 2.3 with the rule {"tags": {"NOT": ["tlp:red"]}}:\n')
+  const run = await connect24to23({
+    from: misp24,
+    to: misp23,
+    logger,
+    rules: { tags: { NOT: ['tlp:red'] } },
+  }).sync({ uuids: [red, green] })()
+  out(formatRunResult(run, { allEvents: true, eventLabel: label }))
+  out(
+    `   on 2.3: ${red} ${e23.event(red) === undefined ? 'held back' : 'present'}; the copy of ${green} published: ${String(e23.event(green)?.['published'])}; alert e-mails the target sent: ${e23.alertEmails().length - alertsBefore} (with --publish as-source it would have e-mailed every subscribed user)\n`,
+  )
+  return run
 }

@@ -57,7 +57,21 @@ Which events
   --since 7d|ISO|unix        only events changed since: a duration back from now (30m, 12h, 7d,
                              2w), an ISO-8601 date or date-time, or unix seconds (not in the
                              future)
-  --uuid UUID                only this event (repeatable); --state is then not used
+  --uuid UUID                only this event (repeatable); --state is then not used; with
+                             --dry-run, each event's reason says why it would not cross
+  --rules FILE               sharing rules in MISP's push-rules JSON with names (or a server's
+                             exported push_rules/pull_rules): tags/orgs OR and NOT lists,
+                             "published": true, "type_attributes": {"NOT": [types]}
+  --allow-tag T              only events with one of these tags (repeatable; a trailing *
+                             matches a prefix: tlp:*; names are case-insensitive)
+  --block-tag T              no event with this tag (repeatable), e.g. --block-tag tlp:red
+  --allow-org O              only events created by one of these organisations (name or uuid)
+  --block-org O              no event created by this organisation (repeatable)
+  --published-only           only published events (what MISP's own sync sends)
+  --block-type TYPE          attributes of this type are not sent (repeatable)
+  --excluded-copies keep|unpublish|delete
+                             the bridge's copy of an event the rules exclude later: left as is
+                             (keep, default), unpublished (2.4/2.5 targets), or deleted
 
 How
   --dry-run                  read, convert and look the target up, but write nothing to it
@@ -76,6 +90,13 @@ How
                              others (add-only), or tags are left alone (none)
   --retractions mirror|keep  attributes the source deleted are deleted on the copy too (mirror,
                              default) or kept (keep)
+  --publish quiet|never|as-source
+                             a published source event's copy is published without alert
+                             e-mails (quiet, default; needs a key that may publish on the target,
+                             else copies stay unpublished and the run says so once), left
+                             unpublished (never), or written published (as-source: the target
+                             e-mails its users unless it sets MISP.disablerestalert)
+  --arrival-tag T            add this tag to every copy (repeatable), e.g. source:misp-2.3
 
 Records
   --log FILE                 append one JSON line per event attempt (JSON Lines; never truncated)
@@ -208,7 +229,8 @@ const runAndReport = async (
   const result = await run(s, io, make, records.right)
   if (s.json) io.stdout.write(`${JSON.stringify(toRunReport(result), null, 2)}\n`)
   else {
-    io.stdout.write(formatRunResult(result))
+    // with --uuid, every event is shown with its reason ("why did U not cross?")
+    io.stdout.write(formatRunResult(result, { allEvents: s.link.uuids !== undefined }))
     const where = [
       ...(s.link.log === undefined ? [] : [`log: ${s.link.log}`]),
       ...(s.link.archive === undefined ? [] : [`archive: ${s.link.archive}`]),

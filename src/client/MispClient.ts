@@ -9,6 +9,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { shown, uuidArgument } from './internal/args.js'
 import type { Core } from './internal/core.js'
+import * as eventState from './internal/eventState.js'
 import * as events from './internal/events.js'
 import { permissions } from './internal/permissions.js'
 import * as search from './internal/search.js'
@@ -25,7 +26,14 @@ import type {
 } from './MispClientOptions.js'
 import type { MispError } from './MispError.js'
 import { MispTagCalls } from './MispTagCalls.js'
-import type { CreateResult, EventOf, Exists, IndexEntryOf, UpdateResult } from './Results.js'
+import type {
+  CreateResult,
+  EventOf,
+  EventStateResult,
+  Exists,
+  IndexEntryOf,
+  UpdateResult,
+} from './Results.js'
 import { type ApiVersion, apiVersionOf, type ServerVersion } from './ServerVersion.js'
 
 export type { GetOptions, IndexOptions, UpdateOptions } from './MispClientOptions.js'
@@ -300,6 +308,50 @@ export class MispClient<V extends ApiVersion> extends MispTagCalls<V> {
       'events/index',
       (t) =>
         events.index(this.#core, t, options) as Promise<E.Either<MispError, ReadonlyArray<IndexEntryOf<V>>>>,
+    )
+  }
+
+  /**
+   * Publishes the event **without alert e-mails**: `POST /events/publish/{id}` (every release;
+   * `events/alert` is MISP's e-mailing call). MISP allows it to a site admin, or to a role with
+   * `perm_publish` in the event's creator organisation (2.3 compares `orgc` names, 2.4/2.5
+   * `orgc_id`): others get a 405, a `Forbidden` error. The event's timestamp does not move. A
+   * write: never retried.
+   *
+   * @category methods
+   * @since 0.3.0
+   */
+  publish(eventId: string | number, options?: CallOptions): TE.TaskEither<MispError, EventStateResult> {
+    return this.#core.run('POST', `events/publish/${shown(eventId)}`, (t) =>
+      eventState.publish(this.#core, t, eventId, options),
+    )
+  }
+
+  /**
+   * Unpublishes the event: `POST /events/unpublish/{id}` (2.4/2.5; who may edit the event may;
+   * the timestamp does not move). MISP 2.3 has no such call: an `InvalidArgument` error, nothing
+   * sent. A write: never retried.
+   *
+   * @category methods
+   * @since 0.3.0
+   */
+  unpublish(eventId: string | number, options?: CallOptions): TE.TaskEither<MispError, EventStateResult> {
+    return this.#core.run('POST', `events/unpublish/${shown(eventId)}`, (t) =>
+      eventState.unpublish(this.#core, t, eventId, options),
+    )
+  }
+
+  /**
+   * Deletes the event: `POST /events/delete/{id}` (MISP keeps its uuid on a blocklist when
+   * `MISP.enableEventBlocklisting` is on: a later create of the same uuid is refused). A write:
+   * never retried.
+   *
+   * @category methods
+   * @since 0.3.0
+   */
+  deleteEvent(eventId: string | number, options?: CallOptions): TE.TaskEither<MispError, EventStateResult> {
+    return this.#core.run('POST', `events/delete/${shown(eventId)}`, (t) =>
+      eventState.deleteEvent(this.#core, t, eventId, options),
     )
   }
 }

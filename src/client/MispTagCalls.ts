@@ -13,7 +13,14 @@ import type { Core } from './internal/core.js'
 import * as tagCalls from './internal/tags.js'
 import type { CallOptions } from './MispClientOptions.js'
 import type { MispError } from './MispError.js'
-import type { AttachResult, DeleteAttributeResult, DetachResult, IndexEntryOf, TagEntry } from './Results.js'
+import type {
+  AddAttributeResult,
+  AttachResult,
+  DeleteAttributeResult,
+  DetachResult,
+  IndexEntryOf,
+  TagEntry,
+} from './Results.js'
 import type { ApiVersion } from './ServerVersion.js'
 
 /**
@@ -142,6 +149,27 @@ export abstract class MispTagCalls<V extends ApiVersion> {
   ): TE.TaskEither<MispError, DeleteAttributeResult> {
     return this.#core.run('POST', `attributes/delete/${shown(attributeId)}`, (t) =>
       attributes.deleteAttribute(this.#core, t, attributeId, options),
+    )
+  }
+  /**
+   * Adds one attribute to an event on MISP 2.3: `POST /attributes/add/{eventId}`
+   * (`AttributesController::add@v2.3.178:102-262`). The attribute keeps its uuid and timestamp; the
+   * event is unpublished and stamped with the server's clock. An attribute whose uuid is already
+   * stored answers `AlreadyExists`, so adding is idempotent by uuid. Only the event's creator org
+   * (with `perm_modify`) or a site admin may add (`:121-123`): a sync user adding to a synced copy
+   * is refused. On 2.4/2.5 it is an `InvalidArgument` (an event edit adds attributes there). A
+   * write: never retried by the client.
+   *
+   * @category methods
+   * @since 0.3.0
+   */
+  addAttribute(
+    eventId: string | number,
+    attribute: object,
+    options?: CallOptions,
+  ): TE.TaskEither<MispError, AddAttributeResult> {
+    return this.#core.run('POST', `attributes/add/${shown(eventId)}`, (t) =>
+      attributes.addAttribute(this.#core, t, eventId, attribute, options),
     )
   }
 

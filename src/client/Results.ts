@@ -152,3 +152,24 @@ export type DetachResult = { readonly _tag: 'Detached' } | { readonly _tag: 'Not
  * @since 0.1.0
  */
 export type DeleteAttributeResult = { readonly _tag: 'Deleted' } | { readonly _tag: 'NotFound' }
+
+/**
+ * The outcome of `addAttribute`: added (with its new local id), or an attribute with this uuid is
+ * already stored (MISP 2.3 refuses a second one: adding is idempotent by uuid).
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export type AddAttributeResult =
+  | { readonly _tag: 'Added'; readonly id: string }
+  | { readonly _tag: 'AlreadyExists' }
+
+/**
+ * What `publish`, `unpublish` or `deleteEvent` did: `Done`, or `NotFound` (no such event, or not
+ * visible to this key). A refusal (no `perm_publish`, another organisation's event) is a
+ * `Forbidden` error.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export type EventStateResult = { readonly _tag: 'Done' } | { readonly _tag: 'NotFound' }

@@ -48,6 +48,7 @@ export {
   type ValidationFailed,
 } from './MispError.js'
 export type {
+  AddAttributeResult,
   AlreadyExists,
   AttachResult,
   Created,
@@ -55,6 +56,7 @@ export type {
   DeleteAttributeResult,
   DetachResult,
   EventOf,
+  EventStateResult,
   Exists,
   IndexEntryOf,
   NotNewer,

@@ -11,9 +11,11 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { ApiVersion } from '../client/ServerVersion.js'
 import type { PresetName } from '../convert/DistributionPolicy.js'
+import { combineSyncRules, type SyncRules } from '../sync/SyncRules.js'
 import {
   apiVersion,
   baseUrl,
+  bool,
   oneOf,
   path,
   positiveInt,
@@ -23,6 +25,7 @@ import {
   text,
   uuidList,
 } from './readers.js'
+import { arrivalReader, names, rulesReader } from './ruleReaders.js'
 
 /** How an option is given on the command line. */
 export interface OptionSpec<A> {
@@ -89,6 +92,32 @@ export const LINK_OPTIONS = {
     inCli: true,
     read: oneOf(['mirror', 'keep'] as const),
   }),
+  // which events cross (ConnectorOptions.rules): a file on the command line, a file or inline in a config
+  rules: option({ flag: 'rules', arg: 'string', inConfig: true, inCli: true, read: rulesReader }),
+  // shorthands that add to the rules (the command line's; a config file writes `rules`)
+  allowTags: option({ flag: 'allow-tag', arg: 'strings', inConfig: false, inCli: true, read: names }),
+  blockTags: option({ flag: 'block-tag', arg: 'strings', inConfig: false, inCli: true, read: names }),
+  allowOrgs: option({ flag: 'allow-org', arg: 'strings', inConfig: false, inCli: true, read: names }),
+  blockOrgs: option({ flag: 'block-org', arg: 'strings', inConfig: false, inCli: true, read: names }),
+  blockTypes: option({ flag: 'block-type', arg: 'strings', inConfig: false, inCli: true, read: names }),
+  publishedOnly: option({ flag: 'published-only', arg: 'boolean', inConfig: false, inCli: true, read: bool }),
+  excludedCopies: option({
+    flag: 'excluded-copies',
+    arg: 'string',
+    inConfig: true,
+    inCli: true,
+    read: oneOf(['keep', 'unpublish', 'delete'] as const),
+  }),
+  // how copies arrive (ConnectorOptions.arrival): an object in a config, two flags on the command line
+  arrival: option({ flag: 'arrival', arg: 'string', inConfig: true, inCli: false, read: arrivalReader }),
+  publish: option({
+    flag: 'publish',
+    arg: 'string',
+    inConfig: false,
+    inCli: true,
+    read: oneOf(['quiet', 'never', 'as-source'] as const),
+  }),
+  arrivalTags: option({ flag: 'arrival-tag', arg: 'strings', inConfig: false, inCli: true, read: names }),
   log: option({ flag: 'log', arg: 'string', inConfig: true, inCli: true, read: path }),
   archive: option({ flag: 'archive', arg: 'string', inConfig: true, inCli: true, read: path }),
   state: option({ flag: 'state', arg: 'string', inConfig: true, inCli: true, read: path }),
@@ -173,12 +202,44 @@ export const checkDirection = (
     ? E.left(`${at('sharingGroupEvents')} applies to 2.4 → 2.3 only (2.3 has no sharing groups)`)
     : E.right(undefined)
 
+/** The rules a link's options set: `rules` and the shorthands added to it. */
+export const rulesOf = (o: LinkOptions): SyncRules | undefined => {
+  const list = (l: ReadonlyArray<string> | undefined) => (l === undefined || l.length === 0 ? undefined : l)
+  const lists = (OR?: ReadonlyArray<string>, NOT?: ReadonlyArray<string>) =>
+    OR === undefined && NOT === undefined
+      ? undefined
+      : { ...(OR === undefined ? {} : { OR }), ...(NOT === undefined ? {} : { NOT }) }
+  const tags = lists(list(o.allowTags), list(o.blockTags))
+  const orgs = lists(list(o.allowOrgs), list(o.blockOrgs))
+  const types = list(o.blockTypes)
+  const shorthands: SyncRules = {
+    ...(tags === undefined ? {} : { tags }),
+    ...(orgs === undefined ? {} : { orgs }),
+    ...(o.publishedOnly === true ? { published: true } : {}),
+    ...(types === undefined ? {} : { type_attributes: { NOT: types } }),
+  }
+  if (o.rules === undefined) return Object.keys(shorthands).length === 0 ? undefined : shorthands
+  return combineSyncRules(o.rules, shorthands)
+}
+
+/** The arrival policy a link's options set: `arrival`, `publish` and `arrivalTags` on top. */
+const arrivalOf = (o: LinkOptions) => {
+  const publish = o.publish ?? o.arrival?.publish
+  const tags = [...(o.arrival?.tags ?? []), ...(o.arrivalTags ?? [])]
+  return publish === undefined && tags.length === 0
+    ? undefined
+    : { ...(publish === undefined ? {} : { publish }), ...(tags.length === 0 ? {} : { tags }) }
+}
+
 /**
  * The connector options a link's options set (`existence`, `tags`, `retractions`, the conversion's
- * `distribution`, `sharingGroupEvents` for 2.4 → 2.3); records (log, archive, state) are the
- * caller's.
+ * `distribution`, `rules`, `arrival`, `excludedCopies`, `sharingGroupEvents` for 2.4 → 2.3);
+ * records (log, archive, state) are the caller's.
  */
 export const connectorOptionsOf = (o: LinkOptions) => ({
+  ...(rulesOf(o) === undefined ? {} : { rules: rulesOf(o)! }),
+  ...(arrivalOf(o) === undefined ? {} : { arrival: arrivalOf(o)! }),
+  ...(o.excludedCopies === undefined ? {} : { excludedCopies: o.excludedCopies }),
   ...(o.existence === undefined ? {} : { existence: o.existence }),
   ...(o.tags === undefined ? {} : { tags: o.tags }),
   ...(o.retractions === undefined ? {} : { retractions: o.retractions }),

@@ -75,10 +75,12 @@ const same = { '0': '0', '1': '1', '2': '2', '3': '3' } as const
  * - `organisation-only` (default): everything becomes 0, the seed tool's advice.
  * - `preserve`: 0–3 kept; a sharing group (4) becomes 0; inherit (5) takes the event's
  *   resulting level.
- * - `misp-push`: what MISP's own push does (`Event.php@v2.4.199:1125-1150`,
+ * - `misp-push`: the level rewrite of MISP's own push (`Event.php@v2.4.199:1125-1150`,
  *   `__updateAttributeForSync`): 2 → 1, attributes below 2 dropped, sharing-group attributes
  *   dropped (as MISP's 2.3 "mangle" push did, `Event.php@v2.4.0:880-883`), sharing-group events
- *   → 0.
+ *   → 0. Only the rewrite: MISP's push also never sends an event at level 0 or 1, nor an
+ *   unpublished one, while this preset keeps such events at 0 or 1 — choose which events cross
+ *   with the sharing rules (`rules`, e.g. `published: true`).
  * - `misp-pull`: what MISP's own pull does (`Server::__updatePulledEventBeforeInsert@v2.4.199`):
  *   1 → 0, 2 → 1, sharing groups → 0.
  *

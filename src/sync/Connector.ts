@@ -12,6 +12,7 @@ import type { ApiVersion } from '../client/ServerVersion.js'
 import type { ConvertOptions } from '../convert/ConvertOptions.js'
 import type { RunResult } from './RunResult.js'
 import type { StateStore, Watermark } from './StateStore.js'
+import type { SyncRules } from './SyncRules.js'
 import type { Since } from './since.js'
 import type { TransferLogger } from './TransferLogger.js'
 import type { DirectionName, TransferResult } from './TransferResult.js'
@@ -72,9 +73,9 @@ export interface RecoveryOptions {
  * @since 0.3.0
  */
 export interface PiecesOptions {
-  /** write in pieces above this many live attributes (default 5,000) */
+  /** write in pieces above this many live attributes (default 10,000) */
   readonly threshold?: number
-  /** attributes per piece (default 2,500) */
+  /** attributes per piece (default 10,000) */
   readonly size?: number
   /** a write's base time budget in milliseconds (default 300,000) */
   readonly baseMs?: number
@@ -108,6 +109,53 @@ export type TagsMode = 'mirror' | 'add-only' | 'none'
 export type RetractionsMode = 'mirror' | 'keep'
 
 /**
+ * How a copy's published state arrives on the target:
+ *
+ * - `'quiet'` (default): it follows the source **without alert e-mails** — the copy is written
+ *   unpublished, then published with MISP's publish-without-e-mail call (`POST
+ *   /events/publish/{id}`); a copy whose source was unpublished (without a new timestamp) is
+ *   unpublished on 2.4/2.5. Where the target refuses the publish for this key (MISP 2.3: only a
+ *   site admin or the creator organisation may; 2.4/2.5: `perm_publish` in the creator
+ *   organisation, or a site admin), the copy stays unpublished and the run says so once.
+ * - `'never'`: copies arrive (and stay) unpublished.
+ * - `'as-source'`: the write carries `published` as the source has it: the target then e-mails its
+ *   subscribed users and publishes onward, unless it sets `MISP.disablerestalert`
+ *   (`Event::_add`/`_edit`).
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export type PublishArrival = 'quiet' | 'never' | 'as-source'
+
+/**
+ * How a copy lands on the target.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface ArrivalOptions {
+  /** the copy's published state (default `'quiet'`, see {@link PublishArrival}) */
+  readonly publish?: PublishArrival
+  /**
+   * tags added to every copy (e.g. `source:misp-2.3`): attached on arrival and kept by the
+   * `'mirror'` tags mode; needs a tags mode other than `'none'`
+   */
+  readonly tags?: ReadonlyArray<string>
+}
+
+/**
+ * What happens to the copy of an event the rules exclude after it was copied (e.g. reclassified
+ * `tlp:green` → `tlp:red` at the source): `'keep'` (default) leaves it as it is, and it is not
+ * updated again while excluded; `'unpublish'` unpublishes it (2.4/2.5 targets; 2.3 has no such
+ * call); `'delete'` deletes it. Only copies the bridge made (`locked`) are touched, never the
+ * target's own events.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export type ExcludedCopies = 'keep' | 'unpublish' | 'delete'
+
+/**
  * Options shared by both connectors.
  *
  * @category model
@@ -136,6 +184,15 @@ export interface ConnectorOptions<S extends ApiVersion> {
   readonly pieces?: PiecesOptions
   /** losses rendered per event in log records and reports (default 10, most significant first; all are in the archive) */
   readonly lossSample?: number
+  /**
+   * which events cross, in MISP's push-rules dialect with names (see {@link SyncRules}); an
+   * excluded event ends `skipped` with the rule and the value as its reason
+   */
+  readonly rules?: SyncRules
+  /** how copies arrive: published quietly by default, extra tags (see {@link ArrivalOptions}) */
+  readonly arrival?: ArrivalOptions
+  /** what happens to copies of events the rules exclude later (default `'keep'`, see {@link ExcludedCopies}) */
+  readonly excludedCopies?: ExcludedCopies
 }
 
 /**

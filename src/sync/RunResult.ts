@@ -143,6 +143,11 @@ export interface RunResult {
   /** tags attached / removed / created and retracted attributes deleted on the target, over all events */
   readonly changes: ChangeCounts
   readonly errors: ReadonlyArray<RunError>
+  /**
+   * what the run says once rather than per event, with the fix (e.g. the target refused to publish
+   * copies quietly for this key: they arrived unpublished); not failures
+   */
+  readonly notices?: ReadonlyArray<string>
   /** no event failed, every selected event was attempted, the run was not stopped and had no error */
   readonly ok: boolean
   /** every attempted event's result, in the order they were selected */

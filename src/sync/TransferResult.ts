@@ -61,7 +61,8 @@ export interface SourceFailed {
 
 /**
  * A call to the target server failed: the existence check, the create or the update, reading
- * the target's copy, its tags, attaching or detaching a tag, or deleting a retracted attribute.
+ * the target's copy, its tags, attaching or detaching a tag, deleting a retracted attribute, or
+ * publishing, unpublishing or deleting a copy (the arrival policy, excluded copies).
  *
  * @category model
  * @since 0.1.0
@@ -77,6 +78,10 @@ export interface TargetFailed {
     | 'attach-tag'
     | 'detach-tag'
     | 'delete-attribute'
+    | 'add-attribute'
+    | 'publish'
+    | 'unpublish'
+    | 'delete-event'
   readonly error: MispError
 }
 

@@ -23,6 +23,7 @@ import { upgrade } from '../convert/upgrade.js'
 import { encodeEvent23, encodeEvent24 } from '../decode.js'
 import type { Connector, ConnectorOptions } from './Connector.js'
 import { makeConnector } from './internal/engine.js'
+import { org23, publishedOf, sharingFacts } from './internal/ruleFacts.js'
 
 /**
  * Options of {@link connect23to24}: the two clients, and the options both connectors share.
@@ -61,7 +62,13 @@ export const connect23to24 = (options: Connect23to24Options): Connector<'2.3', '
       changedSince: (_since, call) =>
         pipe(
           from.index(call),
-          TE.map((rows) => rows.map((r) => ({ uuid: r.uuid, timestamp: Number(r.timestamp) }))),
+          TE.map((rows) =>
+            rows.map((r) => ({
+              uuid: r.uuid,
+              timestamp: Number(r.timestamp),
+              ...sharingFacts(org23(r), publishedOf(r)),
+            })),
+          ),
         ),
       policy: () => undefined,
       convert: (event) => upgrade(event, shared.convert),

@@ -24,6 +24,7 @@ import { encodeEvent23, encodeEvent24 } from '../decode.js'
 import type * as V24 from '../v24/index.js'
 import type { Connector, ConnectorOptions } from './Connector.js'
 import { makeConnector } from './internal/engine.js'
+import { org24, publishedOf, sharingFacts } from './internal/ruleFacts.js'
 import { eventTagNames } from './internal/tagNames.js'
 
 /**
@@ -83,6 +84,7 @@ export const connect24to23 = (options: Connect24to23Options): Connector<'2.4', '
               timestamp: Number(r.timestamp),
               tags: eventTagNames(r),
               ...(r.attribute_count === undefined ? {} : { attributes: Number(r.attribute_count) }),
+              ...sharingFacts(org24(r), publishedOf(r)),
             })),
           ),
         ),

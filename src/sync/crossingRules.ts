@@ -1,5 +1,6 @@
 /**
- * What happens to tags and retracted attributes in each direction and under each option, as
+ * What happens to tags, retracted attributes and a copy's published state in each direction and
+ * under each option, as
  * data: the engine's behaviour described row by row, rendered into `docs/mapping.md` by
  * `scripts/gen-mapping.mjs` (and checked to be current by CI).
  *
@@ -13,9 +14,9 @@
  * @since 0.2.0
  */
 export interface CrossingRule {
-  readonly what: 'tags' | 'retractions'
+  readonly what: 'tags' | 'retractions' | 'published'
   readonly direction: '2.4->2.3' | '2.3->2.4'
-  /** the `tags` or `retractions` option value the row is about */
+  /** the `tags`, `retractions` or `arrival.publish` option value the row is about */
   readonly option: string
   /** what the bridge does */
   readonly does: string
@@ -103,5 +104,49 @@ export const crossingRules: ReadonlyArray<CrossingRule> = [
     option: 'keep',
     does: 'attributes deleted at the source stay on the copy',
     requests: 'none',
+  },
+  {
+    what: 'published',
+    direction: '2.4->2.3',
+    option: 'quiet',
+    does: 'the copy is written unpublished, then published without alert e-mails when its source is published; MISP 2.3 lets a site admin, or the creator organisation (`orgc` name) with `perm_publish` publish: a refusal leaves copies unpublished and is said once per run',
+    requests:
+      '`POST /events/publish/{id}` per copy to publish (its timestamp does not move); none (2.3 has no unpublish call)',
+  },
+  {
+    what: 'published',
+    direction: '2.4->2.3',
+    option: 'never',
+    does: 'copies are written unpublished and stay so',
+    requests: 'none',
+  },
+  {
+    what: 'published',
+    direction: '2.4->2.3',
+    option: 'as-source',
+    does: "the write carries the source's `published`: MISP 2.3 e-mails every subscribed user and publishes onward for each published copy, unless it sets `MISP.disablerestalert`",
+    requests: "none (the alert e-mails and the onward push are the target's)",
+  },
+  {
+    what: 'published',
+    direction: '2.3->2.4',
+    option: 'quiet',
+    does: 'the copy is written unpublished, then published without alert e-mails when its source is published; MISP 2.4/2.5 lets a site admin, or `perm_publish` in the creator organisation (`orgc_id`) publish: a refusal leaves copies unpublished and is said once per run',
+    requests:
+      '`POST /events/publish/{id}` per copy to publish (its timestamp does not move); `POST /events/unpublish/{id}` when the source was unpublished without an edit',
+  },
+  {
+    what: 'published',
+    direction: '2.3->2.4',
+    option: 'never',
+    does: 'copies are written unpublished and stay so',
+    requests: 'none',
+  },
+  {
+    what: 'published',
+    direction: '2.3->2.4',
+    option: 'as-source',
+    does: "the write carries the source's `published`: MISP 2.4/2.5 e-mails every subscribed user and publishes onward for each published copy, unless it sets `MISP.disablerestalert`",
+    requests: "none (the alert e-mails and the onward push are the target's)",
   },
 ]

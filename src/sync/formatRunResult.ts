@@ -58,8 +58,8 @@ export const formatTransferResult = (e: TransferResult, label?: string, dryRun =
  */
 export interface FormatRunOptions {
   /**
-   * a line for every event (default: the events that failed, were skipped or lost something in
-   * the conversion, at most `maxEventLines` of them)
+   * a line for every event (default: the events that failed or lost something in the
+   * conversion, at most `maxEventLines` of them; skipped events are grouped by reason)
    */
   readonly allEvents?: boolean
   /** the most event lines shown by default (default 50); the rest are counted on one line */
@@ -68,15 +68,14 @@ export interface FormatRunOptions {
   readonly eventLabel?: (uuid: string) => string | undefined
 }
 
-/** An event the default report shows: it failed, was skipped, or lost something. */
-const notable = (e: TransferResult): boolean =>
-  e.outcome === 'failed' || e.outcome === 'skipped' || e.losses.length > 0
+/** An event the default report shows: it failed, or lost something (skips are grouped by reason). */
+const notable = (e: TransferResult): boolean => e.outcome === 'failed' || e.losses.length > 0
 
 /**
  * The summary of a run, several lines: direction and servers (and the run's `since` as a date),
- * counts per outcome and duration,
- * losses by kind, the watermark, a line for each event that failed, was skipped or lost
- * something (or for every event), what was not attempted and why, and the run's errors.
+ * counts per outcome and duration, losses by kind, the watermark, why events were skipped
+ * (grouped), a line for each event that failed or lost something (or for every event), what was
+ * not attempted and why, the run's errors and its notices.
  *
  * @example
  * console.log(formatRunResult(await bridge.sync()()))
@@ -114,17 +113,28 @@ export const formatRunResult = (r: RunResult, options: FormatRunOptions = {}): s
       }`,
     )
   }
+  // why events were skipped, most frequent first (a rule's reason names the rule and the value)
+  if (options.allEvents !== true) {
+    const why = new Map<string, number>()
+    for (const e of r.events)
+      if (e.outcome === 'skipped' && e.reason !== undefined)
+        why.set(e.reason.split('; ')[0]!, (why.get(e.reason.split('; ')[0]!) ?? 0) + 1)
+    const top = [...why].sort((a, b) => b[1] - a[1])
+    for (const [reason, n] of top.slice(0, 5)) lines.push(`  skipped ${n}: ${reason}`)
+    if (top.length > 5) lines.push(`  skipped for ${top.length - 5} other reason(s): see the log`)
+  }
   const all = options.allEvents === true
   const listed = all ? r.events : r.events.filter(notable)
   const max = all ? listed.length : Math.max(0, options.maxEventLines ?? 50)
   for (const e of listed.slice(0, max))
     lines.push(formatTransferResult(e, options.eventLabel?.(e.uuid), r.dryRun))
   if (listed.length > max)
-    lines.push(`    … and ${listed.length - max} more event(s) that failed, were skipped or lost something`)
+    lines.push(`    … and ${listed.length - max} more event(s) that failed or lost something`)
   if (r.notAttempted.length > 0 || r.stopped !== undefined)
     lines.push(
       `  not attempted: ${r.notAttempted.length} event(s)${r.stopped === undefined ? '' : ` (stopped: ${r.stopped})`}`,
     )
   for (const e of r.errors) lines.push(`  error: ${formatRunError(e)}`)
+  for (const n of r.notices ?? []) lines.push(`  note: ${n}`)
   return `${lines.join('\n')}\n`
 }

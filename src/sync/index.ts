@@ -7,10 +7,13 @@
  */
 
 export type {
+  ArrivalOptions,
   Connector,
   ConnectorOptions,
+  ExcludedCopies,
   ExistenceCheck,
   PiecesOptions,
+  PublishArrival,
   RecoveryOptions,
   RetractionsMode,
   SyncOptions,
@@ -59,6 +62,13 @@ export {
   stateError,
   type Watermark,
 } from './StateStore.js'
+export {
+  combineSyncRules,
+  formatMispRules,
+  parseSyncRules,
+  type RuleLists,
+  type SyncRules,
+} from './SyncRules.js'
 export { parseSince, type Since } from './since.js'
 export {
   combineLoggers,

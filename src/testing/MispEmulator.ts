@@ -21,7 +21,7 @@ export type { AttributeState, EventTagInfo } from './internal/direct.js'
 
 import type { RenderContext } from './internal/render.js'
 import { htmlType, makeRouter, type Reply, texts } from './internal/routes.js'
-import { type Role, Store } from './internal/store.js'
+import { type AlertRecord, type Role, Store } from './internal/store.js'
 import { type EmulatorVersion, type Profile, resolveProfile } from './profiles.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -95,7 +95,22 @@ export interface EmulatorOptions {
   readonly clock?: () => number
   /** Generator of the uuids the server makes up (events without uuid, new organisations, sharing groups). */
   readonly uuid?: () => string
+  /**
+   * `MISP.disablerestalert`: a REST add or edit with `published: 1` publishes without sending the
+   * alert e-mails (default `false`, as MISP ships).
+   */
+  readonly disableRestAlert?: boolean
 }
+
+/**
+ * One alert e-mail job the emulator "sent" (MISP's `sendAlertEmailRouter`: one e-mail to each
+ * subscribed user): triggered by a REST add or edit with `published: 1` (unless
+ * `disableRestAlert`), or by `POST /events/alert/{id}`. `POST /events/publish/{id}` sends none.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export type AlertEmail = AlertRecord
 
 /**
  * One request as the emulator saw it. `status` is 0 while (or when) no answer was sent.
@@ -180,6 +195,8 @@ export interface MispEmulator {
   readonly injectRate: (fault: Fault, rate: number, seed: number) => void
   /** Removes every injected fault. */
   readonly clearFaults: () => void
+  /** The alert e-mail jobs sent so far, in order (see {@link AlertEmail}). */
+  readonly alertEmails: () => ReadonlyArray<AlertEmail>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,6 +234,7 @@ export const startMispEmulator = async (options: EmulatorOptions): Promise<MispE
     orgUuid: options.orgUuid ?? randomUUID(),
     role: options.role ?? 'sync',
     email: options.userEmail ?? 'admin@admin.test',
+    disableRestAlert: options.disableRestAlert === true,
   })
   for (const e of options.events ?? []) store.seed(e)
   let baseUrl = ''
@@ -393,5 +411,6 @@ export const startMispEmulator = async (options: EmulatorOptions): Promise<MispE
     inject: (fault, opts) => faults.inject(fault, opts),
     injectRate: (fault, rate, seed) => faults.injectRate(fault, rate, seed),
     clearFaults: () => faults.clear(),
+    alertEmails: () => [...store.alerts],
   }
 }

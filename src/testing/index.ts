@@ -15,6 +15,7 @@ export {
   seededRandom,
 } from './faults.js'
 export {
+  type AlertEmail,
   type AttributeState,
   DEFAULT_API_KEY,
   type EmulatorOptions,

@@ -75,7 +75,9 @@ describe('the misp-bridge program', () => {
   test('demo runs end to end', async () => {
     const r = await node([BIN, 'demo', '--dir', join(dir.path, 'demo')])
     expect(r.code).toBe(0)
-    expect(r.out).toContain('Now MISP 2.3 holds 6 events and MISP 2.4 holds 6, each once.')
+    expect(r.out).toContain(
+      'Now MISP 2.3 holds 7 events and MISP 2.4 holds 8, each once (the tlp:red one stays on 2.4).',
+    )
     expect(r.out).toContain(join(dir.path, 'demo', 'transfers.jsonl'))
   })
 })

@@ -412,7 +412,12 @@ describe('demo', () => {
     expect(r.out).toContain('1. Sync both ways')
     expect(r.out).toContain('6 selected: 0 created, 0 updated, 6 unchanged, 0 skipped, 0 failed')
     expect(r.out).toMatch(/updated +5f1c2a3e-0d4b-4c8e-9a1f-24b000000001/)
-    expect(r.out).toContain('Now MISP 2.3 holds 6 events and MISP 2.4 holds 6, each once.')
+    expect(r.out).toContain(
+      'Now MISP 2.3 holds 7 events and MISP 2.4 holds 8, each once (the tlp:red one stays on 2.4).',
+    )
+    // step 5: a tlp:red event held back by the rules, a published copy arriving without e-mail
+    expect(r.out).toMatch(/skipped +5f1c2a3e-0d4b-4c8e-9a1f-24c000000001.*\n +rules\.tags\.NOT: tlp:red/)
+    expect(r.out).toContain('published: true; alert e-mails the target sent: 0')
     // step 4: a tlp: marking and a retraction cross each way
     expect(r.out).toContain('tags attached: tlp:red; tags removed: tlp:amber')
     expect(r.out).toContain('tags attached: tlp:clear; tags removed: tlp:amber')

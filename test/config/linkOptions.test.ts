@@ -108,3 +108,59 @@ describe('LINK_OPTIONS', () => {
     )
   })
 })
+
+describe('sharing options in the table', () => {
+  test('a link in a file: inline rules, arrival and excludedCopies; ids refused naming the path', () => {
+    const r = readOptions(
+      LINK_OPTIONS,
+      (name) =>
+        ({
+          rules: { tags: { NOT: ['tlp:red'] }, published: true },
+          arrival: { publish: 'never', tags: ['source:hub'] },
+          excludedCopies: 'unpublish',
+        })[name as string],
+      (n) => `links[0].${n}`,
+      context,
+    )
+    expect(E.isRight(r) && connectorOptionsOf(r.right)).toEqual({
+      rules: { tags: { NOT: ['tlp:red'] }, published: true },
+      arrival: { publish: 'never', tags: ['source:hub'] },
+      excludedCopies: 'unpublish',
+    })
+    const ids = readOptions(
+      LINK_OPTIONS,
+      (name) => (name === 'rules' ? { orgs: { OR: ['4'] } } : undefined),
+      (n) => `links[2].${n}`,
+      context,
+    )
+    expect(E.isLeft(ids) && ids.left[0]).toMatch(
+      /^links\[2\]\.rules: rules\.orgs\.OR: "4" looks like a MISP id/,
+    )
+  })
+
+  test('the command line: shorthands add to the rules, --publish and --arrival-tag make the arrival', () => {
+    const r = readOptions(
+      LINK_OPTIONS,
+      (name) =>
+        ({
+          blockTags: ['tlp:red'],
+          allowOrgs: ['CIRCL'],
+          publishedOnly: true,
+          blockTypes: ['email-src'],
+          publish: 'as-source',
+          arrivalTags: ['source:misp-2.3'],
+        })[name as string],
+      (n) => `--${LINK_OPTIONS[n as keyof typeof LINK_OPTIONS].flag}`,
+      context,
+    )
+    expect(E.isRight(r) && connectorOptionsOf(r.right)).toEqual({
+      rules: {
+        tags: { NOT: ['tlp:red'] },
+        orgs: { OR: ['CIRCL'] },
+        published: true,
+        type_attributes: { NOT: ['email-src'] },
+      },
+      arrival: { publish: 'as-source', tags: ['source:misp-2.3'] },
+    })
+  })
+})

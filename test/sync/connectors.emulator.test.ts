@@ -22,6 +22,7 @@ import * as V23 from '../../src/v23/index.js'
 import {
   archived,
   copies,
+  landed,
   lines,
   type Pair,
   profiles24,
@@ -232,7 +233,7 @@ describe.each(profiles24)('MISP 2.3.178 ⇄ MISP %s', (v24) => {
       // the target is only listed: its index (the skipped event, which the index does not list,
       // is read from the source and skipped by the policy without a lookup) and, for a 2.3
       // target, its tags (the tag list and one searchtag per tag in use): no request per event
-      const listed = lines(target, writes)
+      const listed = landed(target, writes)
       expect(listed.filter((l) => !/^(GET|POST) \/(events\/index|tags\/index)/.test(l))).toEqual([])
       expect(listed.length).toBeLessThanOrEqual(d.name === '2.3->2.4' ? 1 : 4)
       const log = await readLog(logFile)

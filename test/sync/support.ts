@@ -31,6 +31,8 @@ export const startPair = async (
     readonly events24?: ReadonlyArray<unknown>
     /** both servers' clock (unix seconds); default the real one */
     readonly clock?: () => number
+    /** the 2.3 key's role (default the stock "Org Admin") */
+    readonly role23?: 'sync' | 'org-admin' | 'site-admin'
   } = {},
 ): Promise<Pair> => {
   const clock = seed.clock === undefined ? {} : { clock: seed.clock }
@@ -38,7 +40,7 @@ export const startPair = async (
   // to a 2.3 needs a role with perm_sync and perm_tagger, such as the stock "Org Admin"
   const e23 = await startMispEmulator({
     version: '2.3.178',
-    role: 'org-admin',
+    role: seed.role23 ?? 'org-admin',
     events: seed.events23 ?? [],
     ...clock,
   })
@@ -203,3 +205,14 @@ export const readArchived = async (dir: string, uuid: string, name: string): Pro
 /** Requests of an emulator as `METHOD /path` lines. */
 export const lines = (e: MispEmulator, from = 0): Array<string> =>
   e.requests.slice(from).map((r) => `${r.method} ${r.path}`)
+
+/**
+ * Requests as `METHOD /path` lines, without the quiet publishes the target refused (a 405: the
+ * sync key may not publish another organisation's copy; nothing was written — the connector tries
+ * once and the run says so, see arrival.emulator.test.ts).
+ */
+export const landed = (e: MispEmulator, from = 0): Array<string> =>
+  e.requests
+    .slice(from)
+    .filter((r) => !(r.status === 405 && /^\/events\/publish\/\d+$/.test(r.path)))
+    .map((r) => `${r.method} ${r.path}`)

@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { MispClient } from '../../src/client/index.js'
 import { connect23to24, connect24to23, memoryStateStore, type StateStore } from '../../src/sync/index.js'
-import { lines, type Pair, startPair, T0, uuidOf, wire23, wire24 } from './support.js'
+import { landed, lines, type Pair, startPair, T0, uuidOf, wire23, wire24 } from './support.js'
 
 /** a write: any POST, PUT or DELETE but the read-only searches */
 const WRITE = /^(PUT|DELETE) |^POST (?!\/events\/(restSearch|index)\b)/
@@ -122,7 +122,7 @@ describe.each(['2.4.199', '2.5'] as const)('MISP %s → MISP 2.3.178', (v24) => 
     const run5 = await make().sync()()
     expect(run5.ok).toBe(true)
     expect(run5.counts).toMatchObject({ unchanged: 2, created: 0, updated: 0 })
-    expect(lines(p.e23, before).filter((l) => WRITE.test(l))).toEqual([])
+    expect(landed(p.e23, before).filter((l) => WRITE.test(l))).toEqual([])
   })
 
   test('2.3 → 2.4: tags read from 2.3 and carried; a tag-only change and an attribute deletion (timestamps unchanged) are caught; a second run writes nothing', async () => {
@@ -181,7 +181,7 @@ describe.each(['2.4.199', '2.5'] as const)('MISP %s → MISP 2.3.178', (v24) => 
     expect(run4.counts).toMatchObject({ unchanged: 2, updated: 0, created: 0 })
     const run5 = await make({ state }).sync()()
     expect(run5.ok).toBe(true)
-    expect(lines(p.e24, before).filter((l) => WRITE.test(l))).toEqual([])
+    expect(landed(p.e24, before).filter((l) => WRITE.test(l))).toEqual([])
     // the incremental run costs the target one request (its index)
     const incremental = p.e24.requests.length
     await make({ state }).sync()()
@@ -198,7 +198,7 @@ describe.each(['2.4.199', '2.5'] as const)('MISP %s → MISP 2.3.178', (v24) => 
       outcome: 'created',
       changes: { tagsAttached: ['tlp:red'], tagsCreated: ['tlp:red'] },
     })
-    expect(lines(p.e23).filter((l) => WRITE.test(l))).toEqual([])
+    expect(landed(p.e23).filter((l) => WRITE.test(l))).toEqual([])
 
     await connect24to23({ from: p.c24, to: p.c23, tags: 'none' }).sync()()
     expect(await tags23(p.c23, A)).toEqual([])
@@ -214,7 +214,7 @@ describe.each(['2.4.199', '2.5'] as const)('MISP %s → MISP 2.3.178', (v24) => 
       tagsAttached: ['tlp:clear'],
       tagsDetached: ['tlp:red'],
     })
-    expect(lines(p.e23, before).filter((l) => WRITE.test(l))).toEqual([])
+    expect(landed(p.e23, before).filter((l) => WRITE.test(l))).toEqual([])
     await connect24to23({ from: p.c24, to: p.c23, tags: 'add-only' }).sync()()
     expect(await tags23(p.c23, A)).toEqual(['tlp:clear', 'tlp:red'])
     await connect24to23({ from: p.c24, to: p.c23, tags: 'mirror' }).sync({ uuids: [A] })()
@@ -247,7 +247,7 @@ describe('a full run to MISP 2.3 reads only the tags its events can carry', () =
     const before = p.e23.requests.length
     const full = await connect24to23({ from: p.c24, to: p.c23 }).sync()()
     expect(full.counts).toMatchObject({ unchanged: 2, updated: 0, failed: 0 })
-    const asked = lines(p.e23, before)
+    const asked = landed(p.e23, before)
     expect(asked.filter((l) => l.startsWith('GET /events/index/searchtag:'))).toHaveLength(3)
     expect(asked.filter((l) => WRITE.test(l))).toEqual([])
     expect(asked.length).toBeLessThanOrEqual(5)
@@ -320,7 +320,7 @@ describe('a full run to MISP 2.3 reads only the tags its events can carry', () =
     // run reads the event to tell a short copy from a lossy one — once, and the copy not at all
     expect(lines(p.e24, source).filter((l) => /restSearch|events\/view/.test(l))).toHaveLength(1)
     expect(lines(p.e23, target).filter((l) => /events\/view/.test(l))).toEqual([])
-    expect(lines(p.e23, target).filter((l) => WRITE.test(l))).toEqual([])
+    expect(landed(p.e23, target).filter((l) => WRITE.test(l))).toEqual([])
     expect(await tags23(p.c23, uuidOf(a))).toEqual(['analyst:seen', 'tlp:green'])
   })
 })

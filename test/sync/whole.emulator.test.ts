@@ -89,12 +89,22 @@ const directions = [
     source: (p: Pair) => p.e23,
     target: (p: Pair) => p.e24,
     connect: (p: Pair, o: Record<string, unknown> = {}) =>
-      connect23to24({ from: p.c23, to: p.c24, recovery: fast, concurrency: 1, ...o }),
+      // as-source: the last piece's edit carries the published state itself (the default, 'quiet',
+      // publishes afterwards — refused for the emulator's sync key; see arrival.emulator.test.ts)
+      connect23to24({
+        from: p.c23,
+        to: p.c24,
+        recovery: fast,
+        concurrency: 1,
+        arrival: { publish: 'as-source' },
+        ...o,
+      }),
   },
   {
     name: '2.4.199 → 2.3',
     v24: '2.4.199' as const,
-    make: (n: number) => ({ events24: [big24(n)] }),
+    // a 2.3 copy is completed by attributes/add, which only a site admin (or the creator org) may use
+    make: (n: number) => ({ events24: [big24(n)], role23: 'site-admin' as const }),
     source: (p: Pair) => p.e24,
     target: (p: Pair) => p.e23,
     connect: (p: Pair, o: Record<string, unknown> = {}) =>
@@ -157,7 +167,9 @@ describe.each(directions)('$name', (d) => {
     const target = d.target(p)
     const state = memoryStateStore()
     target.inject({ kind: 'cut-write', keep: 500 }, { match: { method: 'POST', path: CREATE } })
-    target.inject({ kind: 'status', status: 503 }, { times: 4, match: { path: EDIT } })
+    // the completion: an edit on 2.5, one attributes/add per missing attribute on 2.3
+    const completion = d.v24 === '2.5' ? EDIT : /^\/attributes\/add\/\d+$/
+    target.inject({ kind: 'status', status: 503 }, { times: 4, match: { path: completion } })
     const run1 = await d.connect(p, { state }).sync()()
     expect(run1.events[0]).toMatchObject({ outcome: 'failed' })
     expect(held(target, uuid)).toBe(500)
@@ -212,6 +224,27 @@ describe.each(directions)('$name', (d) => {
     expect(held(target, uuid)).toBe(whole)
     expect((await d.connect(p).sync()()).events[0]?.outcome).toBe('unchanged')
   })
+
+  test.skipIf(d.v24 === '2.5')(
+    'a 2.3 key that may not add attributes to the copy (not a site admin): the cut create ends failed, never created',
+    async () => {
+      pair = await startPair(d.v24, { events24: [big24(2000)] })
+      const p = pair
+      const uuid = onlyUuid(p, d)
+      const target = d.target(p)
+      target.inject({ kind: 'cut-write', keep: 500 }, { match: { method: 'POST', path: CREATE } })
+      const run = await d.connect(p).sync()()
+      expect(run.events[0]).toMatchObject({
+        outcome: 'failed',
+        error: { _tag: 'TargetFailed', step: 'add-attribute', error: { _tag: 'Forbidden' } },
+      })
+      expect(run.events[0]?.reason).toMatch(
+        /lacked 1500 of 2000 attributes; 0 added one by one, then an add failed/,
+      )
+      expect(run.stopped).toBeUndefined()
+      expect(held(target, uuid)).toBe(500)
+    },
+  )
 
   test.skipIf(d.v24 !== '2.5')(
     'in pieces: never current while short, a cut between pieces resumed by the next run with only what is missing',

@@ -1,12 +1,12 @@
 /**
- * The attribute calls of the client: deleting one attribute (a retraction).
+ * The attribute calls of the client: deleting one attribute (a retraction), adding one (MISP 2.3).
  *
  * @internal
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { CallOptions } from '../MispClientOptions.js'
-import type { DeleteAttributeResult } from '../Results.js'
-import { failureOf, isLoginLocation, locationOf } from './answers.js'
+import type { AddAttributeResult, DeleteAttributeResult } from '../Results.js'
+import { errorBodyOf, failureOf, isLoginLocation, locationOf } from './answers.js'
 import { idOrUuidOf, isRecord, numericIdOf, shown } from './args.js'
 import type { Core, Result } from './core.js'
 import type { Transport } from './transport.js'
@@ -96,5 +96,65 @@ export const deleteAttribute = async (
   const message = a.body._tag === 'Json' && isRecord(a.body.value) ? a.body.value['message'] : undefined
   if (a.status === 200 && typeof message === 'string' && /deleted/i.test(message))
     return E.right({ _tag: 'Deleted' })
+  return E.left(failureOf(a))
+}
+
+/**
+ * See `MispClient.addAttribute`: MISP 2.3's `POST /attributes/add/{eventId}` with one attribute
+ * (`AttributesController::add@v2.3.178:102-262`): 200 `{"response": {"Attribute": {…}}}`; an
+ * attribute uuid already stored answers 404 "Attribute already exists, …" (`:190-197`); a
+ * validation failure 404 "Could not save the attribute. …" (`:245-252`) → `ValidationFailed`-like
+ * failure as MISP said it.
+ */
+export const addAttribute = async (
+  c: Core,
+  t: Transport,
+  eventId: unknown,
+  attribute: unknown,
+  options: CallOptions | undefined,
+): Result<AddAttributeResult> => {
+  const planned = `attributes/add/${shown(eventId)}`
+  const id = numericIdOf(eventId)
+  if (id === undefined) return c.invalid('POST', planned, 'eventId', 'expected a numeric event id')
+  if (!c.is23)
+    return c.invalid(
+      'POST',
+      planned,
+      'attribute',
+      'addAttribute is for MISP 2.3 (a 2.4/2.5 event edit adds attributes: use update)',
+    )
+  if (!isRecord(attribute) || typeof attribute['uuid'] !== 'string')
+    return c.invalid('POST', planned, 'attribute', 'expected an attribute with a uuid')
+  const { id: _id, event_id: _eventId, ...body } = attribute
+  const answer = await t.send({
+    method: 'POST',
+    path: planned,
+    body: { Attribute: body },
+    idempotent: false,
+    timeoutMs: c.budget(options, 'lookup'),
+    signal: options?.signal,
+  })()
+  if (E.isLeft(answer)) return answer
+  const a = answer.right
+  const json = a.body._tag === 'Json' && isRecord(a.body.value) ? a.body.value : undefined
+  if (
+    a.status === 404 &&
+    typeof json?.['name'] === 'string' &&
+    /^Attribute already exists/.test(json['name'])
+  )
+    return E.right({ _tag: 'AlreadyExists' })
+  const response = json?.['response']
+  const saved = isRecord(response) && isRecord(response['Attribute']) ? response['Attribute'] : undefined
+  if (a.status === 200 && saved !== undefined && saved['id'] !== undefined)
+    return E.right({ _tag: 'Added', id: String(saved['id']) })
+  // not the event's creator org (nor a site admin): UnauthorizedException, a 401 with MISP's JSON
+  // body — a refusal of this add, not of the key (`:121-123`)
+  const refused = errorBodyOf(a.body)
+  if (
+    a.status === 401 &&
+    refused !== undefined &&
+    /permission/i.test(String(refused['name'] ?? refused['message'] ?? ''))
+  )
+    return E.left({ _tag: 'Forbidden', request: a.request, status: a.status, body: refused })
   return E.left(failureOf(a))
 }

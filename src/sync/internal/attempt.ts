@@ -5,76 +5,26 @@
  * @internal
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { CallOptions } from '../../client/MispClientOptions.js'
 import type { EventOf, Exists } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { Loss } from '../../convert/Loss.js'
 import type { Lossy } from '../../convert/Lossy.js'
 import type * as V23 from '../../v23/index.js'
 import type * as V24 from '../../v24/index.js'
-import type { ConnectorOptions } from '../Connector.js'
 import type { AuthenticationRefused, KeyNotPermitted } from '../RunResult.js'
-import {
-  type EventChanges,
-  formatChanges,
-  hasChanges,
-  type TransferError,
-  type TransferResult,
-} from '../TransferResult.js'
+import { type EventChanges, formatChanges, hasChanges, type TransferError } from '../TransferResult.js'
+import { withArrivalTags } from './arrival.js'
+import type { Attempted, AttemptInput } from './attemptInput.js'
+import { arrive, exclude, indexedPublished, judge } from './attemptSharing.js'
 import { liveAttributes, type Mirrored, mirror } from './mirror.js'
 import { resolvePieces } from './pieces.js'
-import { asNew, mayBeShort, type Permit, readsAnyway, TAG_EDITOR_FIX, timestampShift } from './precheck.js'
-import type { SourceReader } from './reader.js'
-import { type RecoveryPolicy, transientRead } from './recovery.js'
-import { type RunTags, sourceTags } from './runTags.js'
-import {
-  type DirectionSpec,
-  type Documents,
-  type Ending,
-  headerOf,
-  messageOf,
-  type SourceRow,
-} from './spec.js'
+import { asNew, mayBeShort, readsAnyway, TAG_EDITOR_FIX, timestampShift } from './precheck.js'
+import { transientRead } from './recovery.js'
+import { withoutTypes } from './ruleFacts.js'
+import { type Documents, type Ending, flag, headerOf, messageOf } from './spec.js'
 import { tagsSettled } from './tagNames.js'
-import type { TargetView } from './targetView.js'
 import { writeWhole } from './whole.js'
 import type { Written } from './write.js'
-
-/** What one attempt is given. */
-export interface AttemptInput<S extends ApiVersion, T extends ApiVersion> {
-  readonly spec: DirectionSpec<S, T>
-  readonly options: ConnectorOptions<S>
-  readonly recovery: RecoveryPolicy
-  readonly uuid: string
-  /** the event's index row in a sync (none for a single transfer) */
-  readonly row: SourceRow | undefined
-  /** the target's index, when the run read it */
-  readonly view: TargetView<T> | undefined
-  /** the event came from the state's retry set (it may have gone from the source since) */
-  readonly retrying: boolean
-  /**
-   * compare the target's copy even when its timestamp is as new (a full run): a 2.3 source's
-   * tag changes and attribute deletions do not move its timestamp
-   */
-  readonly compare: boolean
-  /** the run's tag readers */
-  readonly tags: RunTags
-  /** the run's source reader (reads events ahead, several per request), and this event's place */
-  readonly reader?: SourceReader<S>
-  readonly index?: number
-  readonly dryRun: boolean
-  readonly call: CallOptions
-  /** the run's gate before its first write (the target key's permissions); none: no gate */
-  readonly permit?: () => Promise<Permit>
-}
-
-/** One attempt's result and documents. */
-export interface Attempted {
-  readonly result: TransferResult
-  readonly docs: Documents
-  /** the gate refused the target's key: nothing of this event was written; the run stops */
-  readonly refused?: KeyNotPermitted | AuthenticationRefused
-}
 
 /** An event's error for the gate's refusal of the target's key. */
 const refusalError = (e: KeyNotPermitted | AuthenticationRefused): TransferError =>
@@ -264,6 +214,8 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     const looked = await lookUp(a)
     if (E.isLeft(looked)) return end(looked.left)
     const known = looked.right
+    // the rules, where the index row tells: an excluded event is not read
+    if (a.verdict?._tag === 'Excluded') return end(await exclude(a, a.verdict.reason, known))
     const tagsMode = options.tags ?? 'mirror'
     // a 2.3 source's retractions do not move its timestamp: a full run reads it anyway
     const readAnyway = readsAnyway(spec, options, a.compare)
@@ -281,7 +233,8 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     // copy short); an event from the retry set is always read again
     const countShort =
       a.compare && row !== undefined && mayBeShort(row.attributes, a.view?.attributeCount(uuid))
-    if (same !== undefined && !readAnyway && !countShort && !a.retrying) return end(same)
+    if (same !== undefined && !readAnyway && !countShort && !a.retrying && a.verdict?._tag !== 'Undecided')
+      return end(await arrive(a, same, row?.published, indexedPublished(a)))
     // the target's own event (not a synced replica) is never overwritten from a copy of it
     if (same === undefined && known?.exists === true && a.view?.locked(uuid) === false)
       return end({
@@ -313,10 +266,16 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     // policy
     const skip = spec.policy(event) ?? options.skip?.(event)
     if (skip !== undefined) return end({ outcome: 'skipped', reason: skip })
-    // convert
+    // the tags that cross (for the rules and the mirror step); the rules, where the row did not tell
+    const judged = await judge(a, event, known)
+    if (E.isLeft(judged)) return end(judged.left)
+    const carried = judged.right
+    const rules = a.sharing.rules
+    const published = flag((event as { published?: unknown }).published)
+    // convert (without the attribute types the rules block)
     let converted: Lossy<EventOf<T>>
     try {
-      converted = spec.convert(event)
+      converted = spec.convert(withoutTypes(event, rules?.blockedTypes ?? new Set()).event)
     } catch (e) {
       return end({ outcome: 'failed', error: { _tag: 'ConversionFailed', message: messageOf(e) } })
     }
@@ -327,14 +286,10 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
         : converted.losses
     // the tags that cross: a 2.4/2.5 target takes them in the event itself (by name, created if
     // missing, additive only — seen on a real MISP 2.5.1); the mirror step attaches and removes the rest
-    let wantTags: ReadonlyArray<string> | undefined
-    if (tagsMode !== 'none') {
-      const t = await sourceTags(spec.from.apiVersion, event, uuid, a.tags)
-      if (E.isLeft(t))
-        return end({ outcome: 'failed', error: { _tag: 'SourceFailed', step: 'tags', error: t.left } })
-      wantTags = t.right
-    }
-    const value =
+    // (and the arrival tags, kept by every mode)
+    const wantTags =
+      tagsMode === 'none' || carried === undefined ? undefined : withArrivalTags(carried, a.sharing.arrival)
+    const tagged =
       wantTags === undefined || spec.to.apiVersion === '2.3' || spec.from.apiVersion !== '2.3'
         ? converted.value
         : ({
@@ -345,6 +300,9 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
               return colour === undefined ? { name } : { name, colour }
             }),
           } as EventOf<T>)
+    // the arrival policy: unless 'as-source', the write carries no publish (no alert e-mails)
+    const value =
+      a.sharing.arrival.publish === 'as-source' ? tagged : ({ ...tagged, published: false } as EventOf<T>)
     docs.sent = spec.encodeTarget(value)
     // write (and reconcile)
     const gate = gateOf(a, tagsMode === 'none' ? undefined : wantTags)
@@ -374,9 +332,14 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     // (kept aside: the write in pieces words its own ending)
     if (refused !== undefined) return { ...end(w), refused }
     if (w.outcome === 'failed' || w.outcome === 'skipped') return end(w)
+    // what the copy's published state is now: written unpublished, or as the index showed it
+    const have =
+      w.outcome === 'unchanged'
+        ? indexedPublished(a)
+        : (flag((written.stored as { published?: unknown } | undefined)?.published) ?? false)
     // mirror: tags and retractions
     const mirrored = await mirrorStep(a, w, written.stored, value, wantTags, known)
-    if (mirrored === undefined) return end(w)
+    if (mirrored === undefined) return end(await arrive(a, w, published, have))
     if (mirrored.refused !== undefined)
       return {
         ...end({ outcome: 'failed', error: refusalError(mirrored.refused) }),
@@ -391,8 +354,15 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
         reason: `${w.outcome} on the target, then a tag or retraction call failed`,
       })
     if (w.outcome === 'unchanged' && hasChanges(mirrored.changes))
-      return end({ ...w, outcome: 'updated', reason: formatChanges(mirrored.changes) })
-    return end(w)
+      return end(
+        await arrive(
+          a,
+          { ...w, outcome: 'updated', reason: formatChanges(mirrored.changes) },
+          published,
+          have,
+        ),
+      )
+    return end(await arrive(a, w, published, have))
   } catch (e) {
     return end({ outcome: 'failed', error: { _tag: 'Unexpected', message: messageOf(e) } })
   }

@@ -12,15 +12,20 @@
  *
  * @internal
  */
+
+import * as E from 'fp-ts/lib/Either.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { Connector, ConnectorOptions } from '../Connector.js'
-import { countOutcomes, sumChanges } from '../RunResult.js'
+import { countOutcomes, type RunResult, sumChanges } from '../RunResult.js'
+import type { TransferResult } from '../TransferResult.js'
+import { publishGate } from './arrival.js'
 import { attempt } from './attempt.js'
 import { permitGate } from './precheck.js'
 import { record } from './record.js'
 import { resolveRecovery } from './recovery.js'
 import { runSync } from './run.js'
 import { eventTags } from './runTags.js'
+import { resolveSharing } from './sharing.js'
 import { type DirectionSpec, messageOf } from './spec.js'
 
 export type { DirectionSpec, SourceRow } from './spec.js'
@@ -32,44 +37,49 @@ export const makeConnector = <S extends ApiVersion, T extends ApiVersion>(
 ): Connector<S, T> => {
   const stateKey = `${spec.name} ${spec.from.url} -> ${spec.to.url}`
   const recovery = resolveRecovery(options.recovery)
+  const sharing = resolveSharing(options)
+  // a refused quiet publish is remembered for the connector's life: tried (and said) once
+  const gate = publishGate()
 
   const transfer: Connector<S, T>['transfer'] =
     (uuid, o = {}) =>
     async () =>
-      record(
-        spec,
-        options,
-        await attempt({
-          spec,
-          options,
-          recovery,
-          uuid,
-          row: undefined,
-          view: undefined,
-          retrying: false,
-          compare: true,
-          tags: eventTags(
+      E.isLeft(sharing)
+        ? invalid(uuid, o.dryRun === true, sharing.left)
+        : record(
             spec,
-            o.signal === undefined ? {} : { signal: o.signal },
-            recovery,
-            options.tags ?? 'mirror',
-          ),
-          dryRun: o.dryRun === true,
-          call: o.signal === undefined ? {} : { signal: o.signal },
-          permit: permitGate(
-            spec.to,
-            o.signal === undefined ? {} : { signal: o.signal },
-            options.tags ?? 'mirror',
-          ),
-        }),
-      )
+            options,
+            await attempt({
+              spec,
+              options,
+              recovery,
+              uuid,
+              row: undefined,
+              view: undefined,
+              retrying: false,
+              compare: true,
+              tags: eventTags(
+                spec,
+                o.signal === undefined ? {} : { signal: o.signal },
+                recovery,
+                options.tags ?? 'mirror',
+              ),
+              dryRun: o.dryRun === true,
+              call: o.signal === undefined ? {} : { signal: o.signal },
+              permit: permitGate(
+                spec.to,
+                o.signal === undefined ? {} : { signal: o.signal },
+                options.tags ?? 'mirror',
+              ),
+              sharing: sharing.right,
+              gate,
+            }),
+          )
 
   const sync: Connector<S, T>['sync'] =
     (o = {}) =>
     async () => {
-      try {
-        return await runSync({ spec, options, recovery, stateKey }, o)
-      } catch (e) {
+      const failedRun = (error: RunResult['errors'][number]): RunResult => {
         const now = new Date().toISOString()
         return {
           direction: spec.name,
@@ -84,12 +94,30 @@ export const makeConnector = <S extends ApiVersion, T extends ApiVersion>(
           notAttempted: [],
           lossesByKind: {},
           changes: sumChanges([]),
-          errors: [{ _tag: 'Unexpected', message: messageOf(e) }],
+          errors: [error],
           ok: false,
           events: [],
         }
       }
+      if (E.isLeft(sharing)) return failedRun({ _tag: 'InvalidOptions', message: sharing.left })
+      try {
+        return await runSync({ spec, options, recovery, stateKey, sharing: sharing.right, gate }, o)
+      } catch (e) {
+        return failedRun({ _tag: 'Unexpected', message: messageOf(e) })
+      }
     }
+
+  /** a transfer under options that can't be used: failed, nothing sent */
+  const invalid = (uuid: string, dryRun: boolean, message: string): TransferResult => ({
+    uuid,
+    direction: spec.name,
+    outcome: 'failed',
+    losses: [],
+    error: { _tag: 'Unexpected', message: `invalid options: ${message}` },
+    dryRun,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+  })
 
   return { direction: spec.name, from: spec.from, to: spec.to, stateKey, transfer, sync }
 }

@@ -24,10 +24,10 @@ export interface PiecePolicy {
   readonly msPerAttribute: number
 }
 
-/** Pieces above 5,000 attributes, 2,500 per piece; 5 min plus 4 ms per attribute (measured, docs/performance.md). */
+/** Pieces above 10,000 attributes, 10,000 per piece; 5 min plus 4 ms per attribute (measured, docs/performance.md). */
 export const defaultPiecePolicy: PiecePolicy = {
-  threshold: 5_000,
-  size: 2_500,
+  threshold: 10_000,
+  size: 10_000,
   baseMs: 300_000,
   msPerAttribute: 4,
 }

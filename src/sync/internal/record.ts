@@ -11,7 +11,7 @@ import type { ConnectorOptions } from '../Connector.js'
 import { runLogger } from '../TransferLogger.js'
 import { toTransferRecord } from '../TransferRecord.js'
 import type { TransferResult } from '../TransferResult.js'
-import type { Attempted } from './attempt.js'
+import type { Attempted } from './attemptInput.js'
 import type { DirectionSpec } from './spec.js'
 
 const debug = createDebug('misp-bridge:sync')

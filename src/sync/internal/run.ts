@@ -23,14 +23,17 @@ import {
 import type { Watermark } from '../StateStore.js'
 import { parseSince } from '../since.js'
 import type { TransferResult } from '../TransferResult.js'
+import type { PublishGate } from './arrival.js'
 import { attempt } from './attempt.js'
 import { needsRead, permitGate } from './precheck.js'
 import { Progress } from './progress.js'
 import { sourceReader } from './reader.js'
 import { record } from './record.js'
 import { type RecoveryPolicy, stopsTheRun } from './recovery.js'
+import type { Verdict } from './ruleCheck.js'
 import { runTags, withTargetFocus } from './runTags.js'
 import { type Selection, selectChanged, uniqueUuids, withRows } from './select.js'
+import { rowVerdicts, type Sharing, withArrival } from './sharing.js'
 import type { DirectionSpec } from './spec.js'
 import { focusOn } from './tagMap.js'
 import { tagsSettled } from './tagNames.js'
@@ -68,6 +71,9 @@ export interface RunContext<S extends ApiVersion, T extends ApiVersion> {
   readonly options: ConnectorOptions<S>
   readonly recovery: RecoveryPolicy
   readonly stateKey: string
+  readonly sharing: Sharing
+  /** the connector's memory of a refused quiet publish */
+  readonly gate: PublishGate
 }
 
 /** One sync run. May reject only on a bug (the connector catches it). */
@@ -89,6 +95,8 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
   let stopped: StopReason | undefined
   let selection: Selection = { uuids: [], retrying: new Set() }
   const results: Array<TransferResult | undefined> = []
+  const { gate } = ctx
+  let verdicts: ReadonlyMap<string, Verdict> = new Map()
 
   const since = sinceOf(o.since) // once: a duration counts back from the start of the run
   const finish = (): RunResult => {
@@ -121,6 +129,7 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
       lossesByKind: lossesByKind(events),
       changes: sumChanges(events),
       errors,
+      ...(gate.refused === undefined ? {} : { notices: [gate.refused] }),
       ok: counts.failed === 0 && notAttempted.length === 0 && errors.length === 0 && stopped === undefined,
       events,
     }
@@ -155,7 +164,9 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
       since.right,
       before,
       listCall,
-      tagsMode !== 'none' && spec.from.apiVersion === '2.3' ? tags.source23 : undefined,
+      (tagsMode !== 'none' || ctx.sharing.rules?.needsTags === true) && spec.from.apiVersion === '2.3'
+        ? tags.source23
+        : undefined,
     )
     if (E.isLeft(selected)) {
       if (selected.left._tag === 'Aborted' && aborted()) stopped = 'aborted'
@@ -165,7 +176,16 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
       } else errors.push({ _tag: 'ListFailed', error: selected.left })
       return finish()
     }
-    selection = selected.right
+    // the rules, where the index rows tell (their own tags); then the tags a copy should carry
+    verdicts = rowVerdicts(ctx.sharing, [...(selected.right.rows ?? []), ...(selected.right.others ?? [])])
+    const { rows: chosen, others } = selected.right
+    selection = {
+      ...selected.right,
+      ...(chosen === undefined ? {} : { rows: withArrival(chosen, ctx.sharing.arrival) }),
+      ...(others === undefined ? {} : { others: withArrival(others, ctx.sharing.arrival) }),
+    }
+    const excluded = [...verdicts.values()].filter((v) => v._tag === 'Excluded').length
+    if (excluded > 0) debug('%s: %d listed event(s) excluded by the rules (not read)', spec.name, excluded)
   }
   // a 2.3 target's tags are read for the selected events only, when their tags are all known
   // (a 2.3 source's tag-only changes, added below, go to a 2.4/2.5 target: no tags to read there)
@@ -250,8 +270,12 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
   const reader = sourceReader(
     spec,
     rows,
-    (j) => rows !== undefined && needsRead(spec, options, compare, view, rows[j]!),
+    (j) =>
+      rows !== undefined &&
+      verdicts.get(rows[j]!.uuid.toLowerCase())?._tag !== 'Excluded' &&
+      needsRead(spec, options, compare, view, rows[j]!),
   )
+  const verdictOf = (uuid: string): Verdict | undefined => verdicts.get(uuid.toLowerCase())
   let next = 0
   let done = 0
   const worker = async (): Promise<void> => {
@@ -276,6 +300,9 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
         dryRun,
         call: eventCall,
         permit,
+        sharing: ctx.sharing,
+        gate,
+        ...(verdictOf(uuid) === undefined ? {} : { verdict: verdictOf(uuid)! }),
       })
       if (tried.refused !== undefined) {
         // the target's key may not do what the run needs: nothing of this event was written;

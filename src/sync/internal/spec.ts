@@ -24,6 +24,10 @@ export interface SourceRow {
   readonly tags?: ReadonlyArray<string>
   /** how many attributes the event has, when the listing says (2.4/2.5 `attribute_count`) */
   readonly attributes?: number
+  /** the creator organisation, when the listing says (for the sharing rules) */
+  readonly org?: { readonly name?: string; readonly uuid?: string }
+  /** whether the event is published, when the listing says */
+  readonly published?: boolean
 }
 
 /** What a direction brings to the engine: its clients and its own concerns. */

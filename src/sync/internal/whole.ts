@@ -23,6 +23,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { CallOptions } from '../../client/MispClientOptions.js'
 import type { EventOf, Exists } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
+import { complete23 } from './complete23.js'
 import { liveAttributes } from './mirror.js'
 import {
   attributeTotal,
@@ -162,6 +163,44 @@ export const writeWhole = async <T extends ApiVersion>(w: WholeInput<T>): Promis
     return { ...again, at, pieces: ps.length }
   }
 
+  /**
+   * MISP 2.3: the missing attributes one `attributes/add` each (a 2.3 edit does not store new
+   * attributes), then — the adds unpublish the copy and stamp it with the server's clock — an edit
+   * one second newer restoring the source's published state.
+   */
+  const addOneByOne = async (id: string, missing: ReadonlySet<string>): Promise<Stage<T>> => {
+    const added = await complete23({
+      to: w.to,
+      id,
+      value: w.value,
+      missing,
+      call: w.call,
+      recovery: w.recovery,
+    })
+    if (E.isLeft(added))
+      return {
+        ending: {
+          outcome: 'failed',
+          targetId: id,
+          error: { _tag: 'TargetFailed', step: 'add-attribute', error: added.left.error },
+          reason: `the copy lacked ${missing.size} of ${want.size} attributes; ${added.left.added} added one by one, then an add failed`,
+        },
+      }
+    const got = await read(id, 'the attributes were added')
+    if ('ending' in got || !published(w.value)) return got
+    const at = Number(got.copy.timestamp ?? 0) + 1
+    const last = await write({
+      ...w,
+      value: { ...onlyAttributes(w.value, new Set()), timestamp: String(at) } as EventOf<T>,
+      sending: at,
+      known: { exists: true, id, timestamp: String(at - 1) },
+      createFirst: false,
+    })
+    if (last.ending.outcome === 'failed' || last.ending.outcome === 'skipped')
+      return { ending: { ...last.ending, targetId: id } }
+    return last.stored === undefined ? read(id, 'the last edit') : { copy: last.stored }
+  }
+
   /** completes a copy that lacks `missing`, one second newer than `from` */
   const complete = async (
     id: string,
@@ -169,8 +208,17 @@ export const writeWhole = async <T extends ApiVersion>(w: WholeInput<T>): Promis
     missing: ReadonlySet<string>,
     ending: Ending,
   ): Promise<Written<T>> => {
-    const part = onlyAttributes(w.value, missing)
-    const sent = await send(id, part, copyTimestamp, undefined, published(w.value), want.size)
+    const sent =
+      w.to.apiVersion === '2.3'
+        ? await addOneByOne(id, missing)
+        : await send(
+            id,
+            onlyAttributes(w.value, missing),
+            copyTimestamp,
+            undefined,
+            published(w.value),
+            want.size,
+          )
     if ('ending' in sent) return { ending: sent.ending }
     const held = heldBy(sent.copy)
     const said = `the copy lacked ${missing.size} of ${want.size} attributes; sent them again`

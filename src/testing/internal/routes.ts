@@ -11,6 +11,7 @@ import type { Profile } from '../profiles.js'
 import { type JsonStyle, phpJson } from './json.js'
 import { loginPage } from './loginPage.js'
 import { type RenderContext, type RenderMode, renderEvent, renderSharingGroupAdded } from './render.js'
+import { makePublishRoutes } from './routesPublish.js'
 import { makeSearchRoutes } from './routesSearch.js'
 import { makeTagRoutes } from './routesTags.js'
 import { makeUserRoutes } from './routesUsers.js'
@@ -143,16 +144,9 @@ export const makeRouter = (d: RouterDeps): Router => {
     ...reply,
     type: type === 'json' ? jsonType : htmlType,
   })
-  const tagRoutes = makeTagRoutes<Reply>({
-    profile,
-    store,
-    baseUrl: d.baseUrl,
-    n,
-    json,
-    error,
-    empty,
-    retyped,
-  })
+  const deps = { profile, store, baseUrl: d.baseUrl, n, json, error, empty, retyped }
+  const tagRoutes = makeTagRoutes<Reply>(deps)
+  const publishRoutes = makePublishRoutes<Reply>(deps)
   const userRoutes = makeUserRoutes<Reply>({ profile, store, apiKey: d.apiKey, n, json, error, empty })
 
   // --- actions ---------------------------------------------------------------------------------
@@ -286,8 +280,9 @@ export const makeRouter = (d: RouterDeps): Router => {
         : empty(302, { Location: `${d.baseUrl()}/users/login` })
     }
 
-    const tagReply = tagRoutes({ method, controller, action, args: positional.slice(2), named, body, here })
-    if (tagReply !== undefined) return tagReply
+    const asked = { method, controller, action, args: positional.slice(2), named, body, here }
+    const routed = tagRoutes(asked) ?? publishRoutes(asked)
+    if (routed !== undefined) return routed
     const userReply = userRoutes({ method, controller, action, args: positional.slice(2), here })
     if (userReply !== undefined) return userReply
 

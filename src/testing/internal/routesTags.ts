@@ -8,7 +8,7 @@
 import type { Profile } from '../profiles.js'
 import type { JsonStyle } from './json.js'
 import type { Attr, Store, Tag } from './store.js'
-import { deleteAttributeRest } from './storeAttributes.js'
+import { addAttributeRest, deleteAttributeRest } from './storeAttributes.js'
 import { addTagRest, attachTagRest, detachTagRest, listTags } from './storeTags.js'
 import { toInt } from './validate.js'
 
@@ -34,7 +34,7 @@ export interface TagRouteDeps<R> {
   readonly baseUrl: () => string
   readonly n: (x: number) => string | number
   readonly json: (status: number, value: unknown, style?: JsonStyle, headers?: Record<string, string>) => R
-  readonly error: (status: number, message: string, here: string) => R
+  readonly error: (status: number, message: string, here: string, headers?: Record<string, string>) => R
   readonly empty: (status: number, headers?: Record<string, string>) => R
   /** the reply with another content type (2.3 answers some JSON as text/html and some redirects as JSON) */
   readonly retyped: (reply: R, type: 'json' | 'html') => R
@@ -154,6 +154,34 @@ export const makeTagRoutes =
       return d.json(200, { Attribute: attribute(found.attr) })
     }
 
+    /** MISP 2.3's `POST /attributes/add/{eventId}` (REST, one attribute): see `addAttributeRest`. */
+    const attributeAdd = (eventRef: string): R => {
+      const r = addAttributeRest(store, eventRef, body)
+      switch (r._tag) {
+        case 'added':
+          return d.json(200, { response: { Attribute: attribute(r.attr) } })
+        case 'exists':
+          return d.error(
+            404,
+            'Attribute already exists, if you would like to edit it, use the url in the location header.',
+            here,
+            { Location: `${d.baseUrl()}/attributes/${r.id}` },
+          )
+        case 'invalid':
+          return d.error(
+            404,
+            `Could not save the attribute. ${Object.entries(r.errors)
+              .map(([k, v]) => `[${k}]: ${v[0] ?? ''}`)
+              .join('\n')}`,
+            here,
+          )
+        case 'forbidden':
+          return d.error(401, 'You do not have permission to do that.', here)
+        case 'not-found':
+          return d.error(404, 'Invalid event', here)
+      }
+    }
+
     /** `POST /attributes/delete/{id}`: see `deleteAttributeRest` for what each release does. */
     const attributeDelete = (ref: string): R => {
       // 2.3 accepts any verb for REST (`AttributesController.php@v2.3.178:860`); late 2.4 POST or DELETE (`@v2.4.199:1050`)
@@ -184,6 +212,7 @@ export const makeTagRoutes =
       const [ref, ...more] = args
       if (ref === undefined || more.length > 0) return undefined
       if (action === 'delete') return attributeDelete(ref)
+      if (action === 'add' && !late && method === 'POST') return attributeAdd(ref)
       if (action === 'view' && (method === 'GET' || method === 'HEAD')) return attributeView(ref)
       return undefined
     }

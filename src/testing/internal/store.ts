@@ -42,6 +42,16 @@ export interface StoreOptions {
   readonly orgUuid: string
   readonly role: Role
   readonly email: string
+  /** `MISP.disablerestalert`: a REST add or edit with `published: 1` sends no alert e-mail */
+  readonly disableRestAlert?: boolean
+}
+
+/** One alert e-mail job (`sendAlertEmailRouter`): to every subscribed user of the instance. */
+export interface AlertRecord {
+  readonly eventId: number
+  readonly uuid: string
+  /** what triggered it: a REST add or edit with `published: 1`, or `POST /events/alert/{id}` */
+  readonly via: 'add' | 'edit' | 'alert'
 }
 
 export class Store {
@@ -53,6 +63,9 @@ export class Store {
   readonly sharingGroups: Array<SharingGroup> = []
   readonly events: Array<Ev> = []
   readonly user: User
+  /** the alert e-mail jobs sent so far */
+  readonly alerts: Array<AlertRecord> = []
+  readonly disableRestAlert: boolean
   private readonly seq = {
     event: 0,
     attribute: 0,
@@ -70,6 +83,7 @@ export class Store {
     this.profile = o.profile
     this.clock = o.clock
     this.newUuid = o.newUuid
+    this.disableRestAlert = o.disableRestAlert === true
     const org: Org = { id: this.next('org'), name: o.orgName, uuid: o.orgUuid, local: true }
     this.orgs.push(org)
     this.user = {
@@ -205,14 +219,39 @@ export class Store {
     return tags.captureTag(this, name)
   }
 
-  /** See `storeEvents.create`. */
+  /**
+   * See `storeEvents.create`. A published event sends the alert e-mails unless
+   * `disablerestalert` (`Event::_add@v2.3.178:1378-1383`, `@v2.5.1:3993-3998`).
+   */
   create(body: unknown): CreateResult {
-    return events.create(this, body)
+    const r = events.create(this, body)
+    if (r._tag === 'created' && r.event.published) this.alert(r.event, 'add')
+    return r
   }
 
-  /** See `storeEvents.edit`. */
+  /**
+   * See `storeEvents.edit`. An edit with `published: 1` that saved sends the alert e-mails
+   * unless `disablerestalert` (`EventsController::edit@v2.3.178:1306-1312`,
+   * `Event::_edit@v2.5.1:4290-4303`).
+   */
   edit(urlRef: string, body: unknown): EditResult {
-    return events.edit(this, urlRef, body)
+    const r = events.edit(this, urlRef, body)
+    if (r._tag === 'updated' && r.event.published && publishedIn(body)) this.alert(r.event, 'edit')
+    return r
+  }
+
+  /** Records an alert e-mail job (a REST-triggered one only without `disablerestalert`). */
+  alert(ev: Ev, via: AlertRecord['via']): void {
+    if (via !== 'alert' && this.disableRestAlert) return
+    this.alerts.push({ eventId: ev.id, uuid: ev.uuid, via })
+  }
+
+  /** Removes an event (`POST /events/delete/{id}`). */
+  removeEvent(ev: Ev): void {
+    const i = this.events.indexOf(ev)
+    if (i >= 0) this.events.splice(i, 1)
+    this.#byUuid.delete(ev.uuid.toLowerCase())
+    this.#byId.delete(ev.id)
   }
 
   /** See `storeEvents.seed`. */
@@ -299,4 +338,13 @@ export class Store {
   filterForPush(body: unknown): Array<string> {
     return events.filterForPush(this, body)
   }
+}
+
+/** Whether a write's body says `published: 1` (`{Event: {…}}` or bare). */
+const publishedIn = (body: unknown): boolean => {
+  const b = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
+  const e =
+    typeof b['Event'] === 'object' && b['Event'] !== null ? (b['Event'] as Record<string, unknown>) : b
+  const p = e['published']
+  return p === true || p === 1 || p === '1'
 }

@@ -335,3 +335,37 @@ export function deleteAttributeRest(
   ev.timestamp = now
   return { _tag: 'deleted', ev, attr: found.attr }
 }
+
+/** What MISP 2.3's REST `attributes/add/{eventId}` did. */
+export type AddAttributeResult =
+  | { readonly _tag: 'added'; readonly attr: Attr }
+  | { readonly _tag: 'exists'; readonly id: number }
+  | { readonly _tag: 'invalid'; readonly errors: Readonly<Record<string, ReadonlyArray<string>>> }
+  | { readonly _tag: 'forbidden' }
+  | { readonly _tag: 'not-found' }
+
+/**
+ * MISP 2.3's `POST /attributes/add/{eventId}` with one attribute (`AttributesController::add@v2.3.178:102-262`):
+ * only the creator org's users with `perm_modify`, or a site admin (`:121-123`); the event is
+ * unpublished and stamped with the clock first (`:124-126`); an attribute uuid already stored
+ * anywhere is refused ("Attribute already exists", `:190-197`); a new attribute keeps its
+ * timestamp (`:198-202`).
+ */
+export function addAttributeRest(s: Store, eventRef: string, body: unknown): AddAttributeResult {
+  s.touch()
+  const ev = /^\d+$/.test(eventRef) ? s.findEvent(eventRef) : undefined
+  if (ev === undefined) return { _tag: 'not-found' }
+  const u = s.user
+  if (!u.perm.siteAdmin && ev.orgc_id !== u.orgId) return { _tag: 'forbidden' }
+  const now = s.clock()
+  ev.timestamp = now
+  ev.published = false
+  const raw = isRecord(body) && isRecord(body['Attribute']) ? body['Attribute'] : isRecord(body) ? body : {}
+  const uuid = str(raw['uuid'])
+  const existing = uuid === undefined ? undefined : s.findAttributeByUuid(uuid)
+  if (existing !== undefined) return { _tag: 'exists', id: existing.attr.id }
+  const built = buildAttribute(s, ev, { ...raw, id: undefined }, 0, now, true)
+  if (!('ok' in built)) return { _tag: 'invalid', errors: built.errors }
+  ev.attributes.push(built.ok)
+  return { _tag: 'added', attr: built.ok }
+}

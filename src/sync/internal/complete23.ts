@@ -1,0 +1,47 @@
+/**
+ * Completing a short copy on MISP 2.3: one `attributes/add/{eventId}` per missing attribute. A
+ * real MISP 2.3.178 edit does not store the new attributes it carries (an edit with 3 new ones
+ * stored none; edits of 500 stored one each — docs/performance.md), so the additive edit that
+ * completes a 2.4/2.5 copy cannot complete a 2.3 one. Adding is idempotent by uuid (a second add
+ * answers "Attribute already exists"), so an add whose answer was lost is simply sent again.
+ * MISP 2.3 stamps the event with its clock and unpublishes it on every add: the last step is an
+ * edit one second newer that restores the source's published state.
+ *
+ * @internal
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { MispClient } from '../../client/MispClient.js'
+import type { CallOptions } from '../../client/MispClientOptions.js'
+import type { MispError } from '../../client/MispError.js'
+import type { EventOf } from '../../client/Results.js'
+import type { ApiVersion } from '../../client/ServerVersion.js'
+import { liveAttributes } from './mirror.js'
+import { idempotentWrite, type RecoveryPolicy } from './recovery.js'
+
+/** What the 2.3 completion needs. */
+export interface Complete23Input<T extends ApiVersion> {
+  readonly to: MispClient<T>
+  readonly id: string
+  readonly value: EventOf<T>
+  readonly missing: ReadonlySet<string>
+  readonly call: CallOptions
+  readonly recovery: RecoveryPolicy
+}
+
+/** Adds the missing attributes one by one; `Left` with the failure and how many were added. */
+export const complete23 = async <T extends ApiVersion>(
+  c: Complete23Input<T>,
+): Promise<E.Either<{ readonly error: MispError; readonly added: number }, number>> => {
+  let added = 0
+  for (const a of liveAttributes(c.value as Parameters<typeof liveAttributes>[0])) {
+    if (a.uuid === undefined || !c.missing.has(a.uuid.toLowerCase())) continue
+    const r = await idempotentWrite(
+      () => c.to.addAttribute(c.id, a as object, c.call)(),
+      c.recovery,
+      c.call.signal,
+    )
+    if (E.isLeft(r)) return E.left({ error: r.left, added })
+    added++
+  }
+  return E.right(added)
+}
