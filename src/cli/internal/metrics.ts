@@ -74,8 +74,9 @@ export const metricsText = (
       `# HELP ${f.name} ${f.help}`,
       `# TYPE ${f.name} gauge`,
       ...links.flatMap((l) => f.samples(l.name, l.record).map(([labels, v]) => `${f.name}${labels} ${v}`)),
+      '',
     ].join('\n'),
-  ).join('\n') + '\n'
+  ).join('')
 
 /** Rewrites the metrics file atomically (0600). */
 export const writeMetrics = (
