@@ -32,7 +32,9 @@ anything is written. Only reads. The key of --url comes from MISP_KEY or --key-f
 
 A link's target key needs perm_sync (to keep the source's creator org and edit synced copies)
 and, unless the link has "tags": "none", perm_tagger (and on 2.4/2.5 perm_tag_editor to create
-tags the target lacks).
+tags the target lacks). With the default arrival (published copies published quietly), a key that
+is no site admin publishes only the copies its own org created: the others arrive unpublished,
+which check notes without failing the link.
 
   --config FILE       the config file (every server of the selected links)
   --link NAME         only this link (repeatable)
@@ -62,6 +64,8 @@ interface LinkReport {
   readonly needs: ReadonlyArray<string>
   readonly missing: ReadonlyArray<string>
   readonly note?: string
+  /** advice that does not fail the link: e.g. copies that will arrive unpublished */
+  readonly advice?: string
 }
 
 const inspect = async (
@@ -115,15 +119,31 @@ const linkReport = (link: LinkConfig, target: ServerReport | undefined): LinkRep
   if (p === undefined)
     return { ...base, missing: [], note: `${link.to.name} did not answer: nothing to compare` }
   const missing = p.siteAdmin ? [] : needs.filter((n) => p[n] !== true).map((n) => PERMISSION_NAMES[n]!)
+  const advice = publishAdvice(link, p)
   return {
     ...base,
     missing,
+    ...(advice === undefined ? {} : { advice }),
     ...(missing.includes('perm_tagger')
       ? {
           note: `give ${link.to.name}'s user a role with perm_tagger${link.to.version === '2.3' ? ' (2.3\'s stock "Sync user" has none: "Org Admin" or a custom role)' : ''}, or set "tags": "none" on ${link.path}`,
         }
       : {}),
   }
+}
+
+/**
+ * A quiet publish (the default arrival) is refused unless the key is a site admin or of the copy's
+ * creator org with the publish permission (`EventsController::publish@v2.3.178:1485-1489`;
+ * `ACLComponent::canPublishEvent@v2.5.1`): copies keep their source's creator org, so with another
+ * key published events arrive unpublished — the link still works, the run says so once.
+ */
+const publishAdvice = (link: LinkConfig, p: KeyPermissions): string | undefined => {
+  if ((link.options.arrival?.publish ?? 'quiet') !== 'quiet' || p.siteAdmin) return undefined
+  const who = p.org === undefined ? "the key's org" : p.org
+  return p.publish === false
+    ? `copies of published events will arrive unpublished: this key may not publish (give ${link.to.name}'s user a site-admin role, or set "arrival": { "publish": "never" } on ${link.path} to say so)`
+    : `copies of published events arrive published only where their creator org is ${who}; the others arrive unpublished (a site-admin key publishes every copy)`
 }
 
 const yesNo = (v: boolean | undefined): string => (v === undefined ? '?' : v ? 'yes' : 'no')
@@ -142,7 +162,7 @@ const linkText = (l: LinkReport): string =>
       : l.missing.length === 0
         ? 'ok'
         : `MISSING ${l.missing.join(', ')}`
-  }${l.note === undefined ? '' : `\n  ${l.note}`}\n`
+  }${l.note === undefined ? '' : `\n  ${l.note}`}${l.advice === undefined ? '' : `\n  note: ${l.advice}`}\n`
 
 const write = (
   io: Io,

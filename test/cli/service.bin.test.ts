@@ -377,6 +377,10 @@ describe('check', () => {
       expect(r.out).toContain(
         'legacy-to-hub: legacy → hub needs perm_sync, perm_tagger, perm_tag_editor on hub: ok',
       )
+      // the default arrival publishes quietly: a key that is no site admin publishes only its own org's copies
+      expect(r.out).toMatch(
+        /legacy-to-hub: .*: ok\n {2}note: copies of published events arrive published only where their creator org is /,
+      )
       expect(
         syncUser23.requests.slice(before).every((q) => !/events\/(add|edit)|addTag|removeTag/.test(q.path)),
       ).toBe(true)
