@@ -20,6 +20,7 @@ import { type AttributeState, type EventTagInfo, makeDirectAccess } from './inte
 export type { AttributeState, EventTagInfo } from './internal/direct.js'
 
 import type { RenderContext } from './internal/render.js'
+import { ROLES } from './internal/roles.js'
 import { htmlType, makeRouter, type Reply, texts } from './internal/routes.js'
 import { type AlertRecord, type Role, Store } from './internal/store.js'
 import { type EmulatorVersion, type Profile, resolveProfile } from './profiles.js'
@@ -222,6 +223,10 @@ export const startMispEmulator = async (options: EmulatorOptions): Promise<MispE
   const profile = resolveProfile(options.version)
   if (options.numericWire === true && profile.triple.minor < 5)
     throw new RangeError('misp-bridge/testing: numericWire is a MISP 2.5 (PHP 8) behaviour')
+  if (options.role !== undefined && !ROLES.includes(options.role))
+    throw new RangeError(
+      `misp-bridge/testing: unknown role '${String(options.role)}' (one of ${ROLES.join(', ')})`,
+    )
   const apiKey = options.apiKey ?? DEFAULT_API_KEY
   const basePath = (options.baseUrlPath ?? '').replace(/\/+$/, '').replace(/^(?=[^/])/, '/')
   const clock = options.clock ?? (() => Math.floor(Date.now() / 1000))

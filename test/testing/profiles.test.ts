@@ -9,6 +9,7 @@ import {
   parseVersion,
   profileVersions,
   resolveProfile,
+  startMispEmulator,
 } from '../../src/testing/index.js'
 
 describe('profiles', () => {
@@ -71,5 +72,14 @@ describe('profiles', () => {
 
   test('the named profiles resolve, with their era', () => {
     expect(profileVersions.map((v) => resolveProfile(v).era)).toEqual(['2.3', '2.4', '2.4', '2.4', '2.4'])
+  })
+})
+
+describe('startMispEmulator options', () => {
+  test('an unknown role (from plain JavaScript) is refused with the roles it knows, not a TypeError', async () => {
+    const bad = { version: '2.3.178', role: 'admin' } as unknown as Parameters<typeof startMispEmulator>[0]
+    await expect(startMispEmulator(bad)).rejects.toThrow(
+      /unknown role 'admin' \(one of site-admin, org-admin, user, publisher, sync, automation, read-only\)/,
+    )
   })
 })

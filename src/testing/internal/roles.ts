@@ -16,6 +16,17 @@ type Era = Profile['era']
  */
 export type Role = 'site-admin' | 'org-admin' | 'user' | 'publisher' | 'sync' | 'automation' | 'read-only'
 
+/** Every {@link Role}, for checking what a caller passed. */
+export const ROLES: ReadonlyArray<Role> = [
+  'site-admin',
+  'org-admin',
+  'user',
+  'publisher',
+  'sync',
+  'automation',
+  'read-only',
+]
+
 /** The permissions the emulator applies, with the role's row id and name. */
 export interface RolePerms {
   readonly id: number
