@@ -5,11 +5,11 @@
  *
  * @since 0.1.0
  */
-import { randomBytes } from 'node:crypto'
-import { access, mkdir, open, rename, rm } from 'node:fs/promises'
+import { access, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import createDebug from 'debug'
 import * as E from 'fp-ts/lib/Either.js'
+import { writeFileAtomic } from './internal/writeFileAtomic.js'
 import { type LogError, logError, type TransferAttempt, type TransferLogger } from './TransferLogger.js'
 
 const debug = createDebug('misp-bridge:log')
@@ -59,24 +59,6 @@ export const archiveDocuments = (
  */
 export const archiveStem = (at: string): string => at.replace(/:/g, '-')
 
-/** Writes a file atomically: a temporary file in the same directory, flushed, then renamed. */
-const writeAtomically = async (path: string, text: string): Promise<void> => {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-  try {
-    const handle = await open(tmp, 'wx', 0o600)
-    try {
-      await handle.writeFile(text, 'utf8')
-      await handle.datasync()
-    } finally {
-      await handle.close()
-    }
-    await rename(tmp, path)
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined)
-    throw e
-  }
-}
-
 const exists = (path: string): Promise<boolean> =>
   access(path).then(
     () => true,
@@ -115,7 +97,7 @@ export const directoryArchive = (dir: string): TransferLogger => {
       for (let n = 2; await exists(join(eventDir, `${base}-${docs[0]!.kind}.json`)); n++)
         base = `${stem}-${n}`
       for (const d of docs)
-        await writeAtomically(
+        await writeFileAtomic(
           join(eventDir, `${base}-${d.kind}.json`),
           `${JSON.stringify(d.json, null, 2)}\n`,
         )

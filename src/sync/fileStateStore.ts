@@ -3,11 +3,11 @@
  *
  * @since 0.1.0
  */
-import { randomBytes } from 'node:crypto'
-import { open, readFile, rename, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { fsCode, fsProblem } from './internal/fsProblem.js'
+import { writeFileAtomic } from './internal/writeFileAtomic.js'
 import { isWatermark, type StateError, type StateStore, stateError, type Watermark } from './StateStore.js'
 
 /**
@@ -111,19 +111,10 @@ export const fileStateStore = (path: string): StateStore => {
         },
       },
     }
-    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
     try {
-      const handle = await open(tmp, 'wx', 0o600)
-      try {
-        await handle.writeFile(`${JSON.stringify(next, null, 2)}\n`, 'utf8')
-        await handle.datasync()
-      } finally {
-        await handle.close()
-      }
-      await rename(tmp, path)
+      await writeFileAtomic(path, `${JSON.stringify(next, null, 2)}\n`)
       return E.right(undefined)
     } catch (e) {
-      await rm(tmp, { force: true }).catch(() => undefined)
       // Node's message names the temporary file: the folder and the reason say more
       return E.left(
         stateError(

@@ -6,8 +6,9 @@
  *
  * @internal
  */
+
+import { writeFileAtomic } from '../../sync/internal/writeFileAtomic.js'
 import { outcomes } from '../../sync/TransferResult.js'
-import { writeFileAtomic } from './atomicFile.js'
 import type { RunRecord } from './runRecord.js'
 
 const label = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')

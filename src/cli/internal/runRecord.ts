@@ -8,10 +8,10 @@
  */
 import { readFile } from 'node:fs/promises'
 import * as E from 'fp-ts/lib/Either.js'
+import { writeFileAtomic } from '../../sync/internal/writeFileAtomic.js'
 import type { RunResult } from '../../sync/RunResult.js'
 import { formatRunError } from '../../sync/RunResult.js'
 import { formatTransferError, type Outcome } from '../../sync/TransferResult.js'
-import { writeFileAtomic } from './atomicFile.js'
 
 export interface RunSummary {
   readonly startedAt: string
