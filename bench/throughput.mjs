@@ -62,7 +62,7 @@ const timedWorkers = async (c, each) => {
 
 /** Events per second of `count` bare creates with `c` fetch workers, on a fresh 2.3.178. */
 const raw = async (c) => {
-  const tgt = await testing.startMispEmulator({ version: '2.3.178' })
+  const tgt = await testing.startMispEmulator({ version: '2.3.178', role: 'org-admin' })
   try {
     const url = new URL('events/add', tgt.url)
     const headers = {
@@ -94,7 +94,7 @@ const tagCount = eventTags.reduce((n, t) => n + t.length, 0)
  * `c` fetch workers on a fresh 2.3.178 whose tags exist before the timing.
  */
 const rawSameRequests = async (c) => {
-  const tgt = await testing.startMispEmulator({ version: '2.3.178' })
+  const tgt = await testing.startMispEmulator({ version: '2.3.178', role: 'org-admin' })
   try {
     const headers = {
       Authorization: tgt.apiKey,
@@ -142,7 +142,7 @@ const rawSameRequests = async (c) => {
 /** Events per second of a sync of the same events at concurrency `c`, fresh 2.4.199 → 2.3.178. */
 const viaSync = async (c) => {
   const src = await testing.startMispEmulator({ version: '2.4.199', events })
-  const tgt = await testing.startMispEmulator({ version: '2.3.178' })
+  const tgt = await testing.startMispEmulator({ version: '2.3.178', role: 'org-admin' })
   try {
     const connector = sync.connect24to23({
       from: new client.MispClient({ url: src.url, key: src.apiKey, version: '2.4' }),

@@ -10,7 +10,7 @@ import { allAttributes } from './content.mjs'
 const [sourceVersion, targetVersion, file] = process.argv.slice(2)
 const event = JSON.parse(readFileSync(file, 'utf8'))
 const src = await startMispEmulator({ version: sourceVersion, events: [event] })
-const tgt = await startMispEmulator({ version: targetVersion })
+const tgt = await startMispEmulator({ version: targetVersion, role: 'org-admin' }) // 2.3's stock Sync user may not tag
 process.stdout.write(
   `${JSON.stringify({ src: src.url, tgt: tgt.url, key: src.apiKey, uuid: event.Event.uuid })}\n`,
 )
