@@ -57,8 +57,8 @@ export interface KeyPermissions {
    * in the action, refused with HTTP 200 `saved: false` (`EventsController.php@v2.3.178:2832`);
    * 2.4/2.5: the ACL (`ACLComponent.php@v2.5.1:52,77`). A 2.4/2.5 event add/edit without it
    * silently drops the event's `Tag` list (`Event::_edit@v2.5.1:4263`). Probed on 2.3 with
-   * `GET /tags/add` (404 "You don't have permission to do that." without it,
-   * `TagsController.php@v2.3.178:71`).
+   * `GET /tags/delete/0` (404 "You don't have permission to do that." without it, 405 "Method
+   * Not Allowed" with it — nothing is deleted: `TagsController.php@v2.3.178:119-124`).
    */
   readonly tag: boolean
   /**

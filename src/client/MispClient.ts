@@ -152,11 +152,12 @@ export class MispClient<V extends ApiVersion> extends MispTagCalls<V> {
    *   only the role's flags and the two names are kept.
    * - 2.3: no REST call reports a role (`users/…` and `roles/…` answer an empty 403 to every REST
    *   key, `AppController.php@v2.3.178:259-261`), so three read-only questions are asked, each
-   *   refused for want of one permission: `GET /tags/add` (perm_tagger), `GET /jobs/index` (site
+   *   refused for want of one permission: `GET /tags/delete/0` (perm_tagger; 405 past the check), `GET /jobs/index` (site
    *   admin), `GET /events/filterEventIdsForPush` (perm_sync). `role`, `org` and `publish` are
    *   `undefined` there (unless the key is a site admin, who may publish).
    *
-   * Nothing is written. A refused key is `AuthenticationFailed`.
+   * Nothing is written. A refused key is `AuthenticationFailed`; an answer that tells nothing (a
+   * 5xx, a gateway's page, a timeout) is the call's error, never a guess.
    *
    * @example
    * const p = await misp.permissions()()
@@ -166,7 +167,7 @@ export class MispClient<V extends ApiVersion> extends MispTagCalls<V> {
    * @since 0.3.0
    */
   permissions(options?: CallOptions): TE.TaskEither<MispError, KeyPermissions> {
-    return this.#core.run('GET', this.#core.is23 ? 'tags/add' : 'users/view/me', (t) =>
+    return this.#core.run('GET', this.#core.is23 ? 'tags/delete/0' : 'users/view/me', (t) =>
       permissions(this.#core, t, options),
     )
   }

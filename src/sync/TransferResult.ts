@@ -60,7 +60,8 @@ export interface SourceFailed {
 }
 
 /**
- * A call to the target server failed: the existence check, the create or the update, reading
+ * A call to the target server failed: learning what the target's key may do (`permissions`: the
+ * event was not written), the existence check, the create or the update, reading
  * the target's copy, its tags, attaching or detaching a tag, deleting a retracted attribute, or
  * publishing, unpublishing or deleting a copy (the arrival policy, excluded copies).
  *
@@ -70,6 +71,7 @@ export interface SourceFailed {
 export interface TargetFailed {
   readonly _tag: 'TargetFailed'
   readonly step:
+    | 'permissions'
     | 'exists'
     | 'create'
     | 'update'

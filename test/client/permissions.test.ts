@@ -48,9 +48,9 @@ describe('MISP 2.3.178: learnt by probes (2.3 has no REST user view)', () => {
     const { p, emu } = await permissionsOf('2.3.178', role)
     expect(flags(p)).toEqual(want)
     expect(p).toMatchObject({ source: 'probes', role: undefined, org: undefined })
-    // nothing written: the probes are GET tags/add, GET jobs/index, GET filterEventIdsForPush (all reads)
+    // nothing written: the probes are GET tags/delete/0, GET jobs/index, GET filterEventIdsForPush (all reads)
     expect(emu.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
-      'GET /tags/add',
+      'GET /tags/delete/0',
       'GET /jobs/index',
       'GET /events/filterEventIdsForPush',
     ])
@@ -75,6 +75,45 @@ describe.each(['2.4.199', '2.5'] as const)('MISP %s: users/view/me', (version) =
     expect(p).toMatchObject({ source: 'users/view/me', role: name, org: 'CIRCL' })
     // the user record carries the key (as a real 2.5.1 without advanced authkeys does): not kept
     expect(JSON.stringify(p)).not.toContain(emu.apiKey)
+  })
+})
+
+describe('MISP 2.3.178: an answer that decides nothing is an error, never a guess', () => {
+  // a 500 is what MISP answers when it fails (and what a 2.3 tags/add answers past its check): it
+  // must never read as "may tag", nor a proxy's page as "site admin"
+  test.each([
+    ['tags/delete', 500],
+    ['tags/delete', 502],
+    ['jobs/index', 500],
+    ['jobs/index', 503],
+    ['filterEventIdsForPush', 500],
+  ] as const)('%s answering %d', async (path, status) => {
+    for (const role of ['sync', 'site-admin'] as const) {
+      const emu = await startMispEmulator({ version: '2.3.178', role })
+      open.push(emu)
+      emu.inject({ kind: 'status', status }, { times: Infinity, match: { path: new RegExp(path) } })
+      const r = await new MispClient({
+        url: emu.url,
+        key: emu.apiKey,
+        version: '2.3',
+        retry: 0,
+      }).permissions()()
+      expect(E.isLeft(r)).toBe(true)
+      expect(JSON.stringify(r)).not.toContain(emu.apiKey)
+    }
+  })
+
+  test('a probe cut by a reset is an error too', async () => {
+    const emu = await startMispEmulator({ version: '2.3.178', role: 'sync' })
+    open.push(emu)
+    emu.inject({ kind: 'reset' }, { match: { path: /tags\/delete/ } })
+    const r = await new MispClient({
+      url: emu.url,
+      key: emu.apiKey,
+      version: '2.3',
+      retry: 0,
+    }).permissions()()
+    expect(E.isLeft(r)).toBe(true)
   })
 })
 

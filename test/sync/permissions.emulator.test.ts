@@ -99,6 +99,78 @@ describe('MISP 2.3.178 → MISP 2.5 with a key that may tag but not create tags 
   })
 })
 
+describe('the gate under transient faults: a key whose permissions are unknown writes nothing', () => {
+  const quick = { backoffMs: [1] }
+  const probe = { path: /^\/(tags\/delete|jobs\/index|events\/filterEventIdsForPush)/ }
+
+  test('a probe failing once is asked again: the "Sync user" key is still refused before any write', async () => {
+    const { c24 } = await source(3)
+    const e23 = await startMispEmulator({ version: '2.3.178', role: 'sync' })
+    open.push(e23)
+    e23.inject({ kind: 'status', status: 500 }, { times: 2, match: probe })
+    const c23 = new MispClient({ url: e23.url, key: e23.apiKey, version: '2.3', retry: 0 })
+    const run = await connect24to23({ from: c24, to: c23, recovery: quick }).sync()()
+    expect(run.stopped).toBe('not-permitted')
+    expect(lines(e23).filter((l) => WRITE.test(l))).toEqual([])
+    expect(e23.events()).toEqual([])
+  })
+
+  test('probes that keep failing: every event fails at "permissions", unwritten; the next run asks again', async () => {
+    const { events, c24 } = await source(3)
+    const e23 = await startMispEmulator({ version: '2.3.178', role: 'sync' })
+    open.push(e23)
+    e23.inject({ kind: 'status', status: 503 }, { times: Infinity, match: probe })
+    const c23 = new MispClient({ url: e23.url, key: e23.apiKey, version: '2.3', retry: 0 })
+    const connector = connect24to23({ from: c24, to: c23, recovery: quick })
+    const run = await connector.sync({ concurrency: 1 })()
+    expect(run.ok).toBe(false)
+    expect(run.events.map((e) => e.outcome)).toEqual(['failed', 'failed', 'failed'])
+    for (const e of run.events) {
+      expect(e.error).toMatchObject({ _tag: 'TargetFailed', step: 'permissions' })
+      expect(formatTransferError(e.error!)).toMatch(/^target permissions failed/)
+    }
+    expect(lines(e23).filter((l) => WRITE.test(l))).toEqual([])
+    expect(e23.events()).toEqual([])
+    // one event after the other, each asked (3 reads each, never a write): no unknown answer is kept
+    expect(lines(e23).filter((l) => l === 'GET /tags/delete/0')).toHaveLength(9)
+    e23.clearFaults()
+    const next = await connector.sync({ uuids: events.map(uuidOf) })()
+    expect(next.stopped).toBe('not-permitted')
+    expect(e23.events()).toEqual([])
+  })
+
+  test('a key that may tag, its probes failing for the first event only: that one waits, the others arrive marked', async () => {
+    const { events, c24 } = await source(3)
+    const e23 = await startMispEmulator({ version: '2.3.178', role: 'org-admin' })
+    open.push(e23)
+    // three reads of the first question fail (the recovery's readAttempts): unknown for that event
+    e23.inject({ kind: 'status', status: 500 }, { times: 3, match: probe })
+    const c23 = new MispClient({ url: e23.url, key: e23.apiKey, version: '2.3', retry: 0 })
+    const run = await connect24to23({ from: c24, to: c23, recovery: quick }).sync({ concurrency: 1 })()
+    expect(run.events.map((e) => e.outcome)).toEqual(['failed', 'created', 'created'])
+    expect(run.events[0]?.error).toMatchObject({ _tag: 'TargetFailed', step: 'permissions' })
+    expect(e23.event(uuidOf(events[0]!))).toBeUndefined()
+    for (const e of events.slice(1)) expect(e23.eventTags(uuidOf(e)).map((t) => t.name)).toEqual(['tlp:red'])
+    const again = await connect24to23({ from: c24, to: c23 }).sync()()
+    expect(again.counts.created).toBe(1)
+  })
+
+  test.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'seed %d: 40 percent of every request to a "Sync user" target fails; never a copy on it',
+    async (seed) => {
+      const { c24 } = await source(6)
+      const e23 = await startMispEmulator({ version: '2.3.178', role: 'sync' })
+      open.push(e23)
+      e23.injectRate({ kind: 'status', status: 503 }, 0.4, seed)
+      const c23 = new MispClient({ url: e23.url, key: e23.apiKey, version: '2.3', retry: 0 })
+      const run = await connect24to23({ from: c24, to: c23, recovery: quick }).sync({ concurrency: 3 })()
+      expect(run.ok).toBe(false)
+      expect(lines(e23).filter((l) => WRITE.test(l))).toEqual([])
+      expect(e23.events()).toEqual([])
+    },
+  )
+})
+
 describe('transfer(uuid) with the 2.3 "Sync user" key', () => {
   test('fails with NotPermitted, nothing written', async () => {
     const { events, c24 } = await source(1)

@@ -45,7 +45,8 @@ type Verdict = E.Either<MispError, boolean>
 
 /**
  * 2.3 (and a 2.4 without the user view): three read-only calls, each refused for want of one
- * permission; all GETs. Sent once each (not retried: they answer 404/405/500 by design).
+ * permission; all GETs. Sent once each (not retried: they answer 404/405 by design). An answer
+ * that is no verdict (a 5xx, a gateway's page) is the call's error: the permissions stay unknown.
  */
 const probes = async (c: Core, t: Transport, options: CallOptions | undefined): Result<KeyPermissions> => {
   const ask = async (path: string, judge: (a: Answer) => boolean | undefined): Promise<Verdict> => {
@@ -62,21 +63,31 @@ const probes = async (c: Core, t: Transport, options: CallOptions | undefined): 
     const v = judge(r.right)
     return v === undefined ? E.left(failure) : E.right(v)
   }
-  // TagsController::add@v2.3.178:71 checks perm_tagger (or site admin) before anything else: 404
-  // "You don't have permission to do that."; past it, a GET renders the add form, which has no
-  // JSON view (real 2.3.178: 500). 2.4/2.5: the ACL's 403 without perm_tag_editor, else 405/200.
-  const tag = await ask('tags/add', (a) => {
-    if ((a.status === 403 || a.status === 404) && /permission/i.test(errorText(errorBodyOf(a.body))))
-      return false
-    return a.status === 500 || a.status === 405 || (a.status >= 200 && a.status < 300) ? true : undefined
-  })
+  const refused = (a: Answer): boolean =>
+    (a.status === 403 || a.status === 404) && /permission/i.test(errorText(errorBodyOf(a.body)))
+  // 2.3: TagsController::delete@v2.3.178:119-124 checks perm_tagger (or site admin) first: 404
+  // "You don't have permission to do that."; past it, any verb but POST is a 405 "Method Not
+  // Allowed" (real 2.3.178, `GET /tags/delete/0`), before the tag is looked up. A 500 is never a
+  // verdict: it is also what a failing MISP or gateway answers, and taken as "may tag" it would let
+  // a key that may not tag create events it then cannot mark.
+  // 2.4 without the user view: `tags/add`, whose ACL asks perm_tag_editor (403 without it); past
+  // it, a GET is a 405, or renders the form (2xx; 500 where the release has no JSON view for it).
+  const tag = c.is23
+    ? await ask('tags/delete/0', (a) => (refused(a) ? false : a.status === 405 ? true : undefined))
+    : await ask('tags/add', (a) =>
+        refused(a)
+          ? false
+          : a.status === 500 || a.status === 405 || (a.status >= 200 && a.status < 300)
+            ? true
+            : undefined,
+      )
   if (E.isLeft(tag)) return tag
   // JobsController::index@v2.3.178:24-26: 405 for anyone but a site admin; a site admin gets the
-  // list, or 404 "Background jobs are not enabled on this instance."
+  // list, or 404 "Background jobs are not enabled on this instance." (real 2.3.178)
   const siteAdmin = await ask('jobs/index', (a) =>
     a.status === 405 || a.status === 403
       ? false
-      : a.status === 404 || a.status === 200 || a.status === 500
+      : a.status === 200 || (a.status === 404 && /background jobs/i.test(errorText(errorBodyOf(a.body))))
         ? true
         : undefined,
   )

@@ -53,6 +53,11 @@ const gateOf =
     const g = await a.permit()
     if (g._tag === 'Refused')
       return { ending: { outcome: 'failed', error: refusalError(g.error) }, refused: g.error }
+    // the key's permissions could not be learnt: nothing is written on a guess
+    if (g._tag === 'Unknown')
+      return {
+        ending: { outcome: 'failed', error: { _tag: 'TargetFailed', step: 'permissions', error: g.error } },
+      }
     if (g.tagEditor || wantTags === undefined || a.spec.to.apiVersion === '2.3') return undefined
     const missing: Array<string> = []
     for (const name of wantTags) {

@@ -70,6 +70,7 @@ export const makeConnector = <S extends ApiVersion, T extends ApiVersion>(
                 spec.to,
                 o.signal === undefined ? {} : { signal: o.signal },
                 options.tags ?? 'mirror',
+                recovery,
               ),
               sharing: sharing.right,
               gate,

@@ -107,6 +107,8 @@ export const mirror = async <T extends ApiVersion>(m: MirrorInput<T>): Promise<M
     if (cleared || m.permit === undefined) return undefined
     const g = await m.permit()
     if (g._tag === 'Refused') return { changes: none, refused: g.error }
+    // the key's permissions could not be learnt: nothing is written on a guess
+    if (g._tag === 'Unknown') return fail('permissions', g.error)
     cleared = true
     return undefined
   }

@@ -7,10 +7,12 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { MispClient } from '../../client/MispClient.js'
 import type { CallOptions } from '../../client/MispClientOptions.js'
+import type { MispError } from '../../client/MispError.js'
 import type { Exists } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import type { ConnectorOptions, TagsMode } from '../Connector.js'
 import type { AuthenticationRefused, KeyNotPermitted } from '../RunResult.js'
+import { type RecoveryPolicy, transientRead } from './recovery.js'
 import type { DirectionSpec, Ending, SourceRow } from './spec.js'
 import { tagsSettled } from './tagNames.js'
 import type { TargetView } from './targetView.js'
@@ -90,30 +92,39 @@ export const TAG_FIX =
 export const TAG_EDITOR_FIX =
   'create these tags on the target first, give the key\'s user a role with perm_tag_editor (e.g. the stock "Sync user" or "Org Admin" of 2.4/2.5), or run with --tags none'
 
-/** The gate's answer: the key may write (and whether it may create tags), or why not. */
+/**
+ * The gate's answer: the key may write (and whether it may create tags), why not, or that the
+ * permissions could not be learnt (a transient failure that outlasted the retries: nothing may
+ * be written on a guess; asked again for the next event).
+ */
 export type Permit =
   | { readonly _tag: 'Permitted'; readonly tagEditor: boolean; readonly role?: string }
   | { readonly _tag: 'Refused'; readonly error: KeyNotPermitted | AuthenticationRefused }
+  | { readonly _tag: 'Unknown'; readonly error: MispError }
 
 /**
  * The run's gate before its first write: with tags carried, whether the target's key may tag
- * (`MispClient.permissions`, asked once, and only when something is about to be written — a run
- * that writes nothing asks nothing). A key that is refused is an `AuthenticationFailed`; when the
- * permissions cannot be learnt otherwise, the run goes on (its events then fail on their own).
+ * (`MispClient.permissions`, and only when something is about to be written — a run that writes
+ * nothing asks nothing). A refused key is an `AuthenticationFailed`. A failure that tells nothing
+ * (a 5xx, a reset, a timeout) is asked again, as any read (`transientRead`); when it still fails,
+ * the gate answers `Unknown` — the event is not written (a key that may not tag would leave it on
+ * the target without its markings) — and the next event asks again. A definite answer is kept for
+ * the run; concurrent events share one question.
  */
 export const permitGate = <T extends ApiVersion>(
   to: MispClient<T>,
   call: CallOptions,
   mode: TagsMode,
+  recovery: RecoveryPolicy,
 ): (() => Promise<Permit>) => {
   let asked: Promise<Permit> | undefined
   const ask = async (): Promise<Permit> => {
     if (mode === 'none') return { _tag: 'Permitted', tagEditor: true }
-    const p = await to.permissions(call)()
+    const p = await transientRead(() => to.permissions(call)(), recovery, call.signal)
     if (E.isLeft(p))
       return p.left._tag === 'AuthenticationFailed'
         ? { _tag: 'Refused', error: { _tag: 'AuthenticationFailed', side: 'target', error: p.left } }
-        : { _tag: 'Permitted', tagEditor: true }
+        : { _tag: 'Unknown', error: p.left }
     const role = p.right.role === undefined ? {} : { role: p.right.role }
     if (p.right.tag || p.right.siteAdmin)
       return { _tag: 'Permitted', tagEditor: p.right.tagEditor || p.right.siteAdmin, ...role }
@@ -124,6 +135,11 @@ export const permitGate = <T extends ApiVersion>(
   }
   return () => {
     asked ??= ask()
-    return asked
+    const pending = asked
+    return pending.then((g) => {
+      // an unknown answer is not kept: the next event asks again
+      if (g._tag === 'Unknown' && asked === pending) asked = undefined
+      return g
+    })
   }
 }

@@ -264,7 +264,7 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
   }
 
   // with tags carried, the target's key must be allowed to tag: asked once, before the first write
-  const permit = permitGate(spec.to, listCall, tagsMode)
+  const permit = permitGate(spec.to, listCall, tagsMode, ctx.recovery)
   /** (a function: other workers change it while this one awaits) */
   const stoppedNow = (): StopReason | undefined => stopped
   const reader = sourceReader(

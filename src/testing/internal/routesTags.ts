@@ -1,6 +1,6 @@
 /**
  * The emulator's tag and attribute-deletion endpoints (`Event::__attachTags@v2.4.199:7394-7420`, seen on a real MISP 2.5.1; MISP's
- * source at v2.3.178 and v2.4.199): `/tags/index`, `/tags/add`, `/events/addTag`,
+ * source at v2.3.178 and v2.4.199): `/tags/index`, `/tags/add`, `/tags/delete` (2.3, the permission check only), `/events/addTag`,
  * `/events/removeTag`, `/attributes/delete` and `/attributes/view`.
  *
  * @since 0.1.0
@@ -206,6 +206,14 @@ export const makeTagRoutes =
       if ((action === undefined || action === 'index') && args.length === 0)
         return method === 'GET' || method === 'HEAD' ? tagIndex() : d.error(405, 'Method Not Allowed', here)
       if (action === 'add' && args.length === 0) return tagAdd()
+      // 2.3: perm_tagger (or site admin) first, then any verb but POST is a 405, before the tag is
+      // looked up (`TagsController.php@v2.3.178:119-124`; real 2.3.178 `GET /tags/delete/0`); the
+      // client's permission probe. (A POST, deleting a tag, is not modelled.)
+      if (action === 'delete' && args.length === 1 && !late && method !== 'POST') {
+        const u = store.user.perm
+        if (!u.siteAdmin && !u.tagger) return d.error(404, "You don't have permission to do that.", here)
+        return d.error(405, 'Method Not Allowed', here)
+      }
       return undefined
     }
     if (controller === 'attributes') {
