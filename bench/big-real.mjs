@@ -6,7 +6,7 @@
 // holds afterwards (GET /events/view), and the peak RSS of the process that ran it.
 //
 //   npm run build && node bench/big-real.mjs --direction up|down [--attributes 150000] [--seed 1]
-//       [--url URL --key KEY] [--threshold N --size N] [--ingest true|false] [--heap MiB]
+//       [--url URL --key KEY] [--threshold N --size N] [--base-ms MS] [--parallel-adds N] [--ingest true|false] [--heap MiB]
 //   (URL/KEY default to MISP_REAL_25_URL/KEY for up, MISP_REAL_23_URL/KEY for down)
 //
 // Use a PRIVATE real server (../shared/real-misp/misp-real copied with other ports, see
@@ -29,10 +29,12 @@ const o = options(
     key: '',
     threshold: 0,
     size: 0,
+    'base-ms': 0,
+    'parallel-adds': 0,
     ingest: 'true',
     heap: 4096,
   },
-  'node bench/big-real.mjs --direction up|down [--attributes N] [--seed S] [--url U --key K] [--threshold N --size N] [--ingest true|false]',
+  'node bench/big-real.mjs --direction up|down [--attributes N] [--seed S] [--url U --key K] [--threshold N --size N] [--base-ms MS] [--parallel-adds N] [--ingest true|false]',
 )
 const d =
   o.direction === 'down'
@@ -57,8 +59,13 @@ if (!url || !key) {
   process.exit(2)
 }
 const pieces =
-  o.threshold > 0 || o.size > 0
-    ? { ...(o.threshold > 0 ? { threshold: o.threshold } : {}), ...(o.size > 0 ? { size: o.size } : {}) }
+  o.threshold > 0 || o.size > 0 || o['base-ms'] > 0 || o['parallel-adds'] > 0
+    ? {
+        ...(o.threshold > 0 ? { threshold: o.threshold } : {}),
+        ...(o.size > 0 ? { size: o.size } : {}),
+        ...(o['base-ms'] > 0 ? { baseMs: o['base-ms'] } : {}),
+        ...(o['parallel-adds'] > 0 ? { parallelAdds: o['parallel-adds'] } : {}),
+      }
     : undefined
 const here = (f) => new URL(f, import.meta.url).pathname
 const nodeArgs = [`--max-old-space-size=${o.heap}`]

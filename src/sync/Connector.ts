@@ -81,6 +81,13 @@ export interface PiecesOptions {
   readonly baseMs?: number
   /** and milliseconds more per attribute the copy holds after the write (default 4) */
   readonly msPerAttribute?: number
+  /**
+   * MISP 2.3 only: how many `attributes/add` calls are in flight at once while a short copy is
+   * completed (default 4, 1–16). A 2.3 add re-reads the whole event on the server (its
+   * uniqueness check and counter cache), so one at a time leaves the server half idle; see
+   * docs/performance.md.
+   */
+  readonly parallelAdds?: number
 }
 
 /**

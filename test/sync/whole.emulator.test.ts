@@ -169,10 +169,11 @@ describe.each(directions)('$name', (d) => {
     target.inject({ kind: 'cut-write', keep: 500 }, { match: { method: 'POST', path: CREATE } })
     // the completion: an edit on 2.5, one attributes/add per missing attribute on 2.3
     const completion = d.v24 === '2.5' ? EDIT : /^\/attributes\/add\/\d+$/
-    target.inject({ kind: 'status', status: 503 }, { times: 4, match: { path: completion } })
+    target.inject({ kind: 'status', status: 503 }, { times: Infinity, match: { path: completion } })
     const run1 = await d.connect(p, { state }).sync()()
     expect(run1.events[0]).toMatchObject({ outcome: 'failed' })
     expect(held(target, uuid)).toBe(500)
+    target.clearFaults()
     const saved = [...state.watermarks.values()][0]
     expect(saved?.retry?.map((r) => r.uuid)).toEqual([uuid.toLowerCase()])
     // the next (incremental) run: the copy is as new by its timestamp, but it is in the retry set
@@ -184,6 +185,39 @@ describe.each(directions)('$name', (d) => {
     expect(target.events()).toHaveLength(1)
     expect([...state.watermarks.values()][0]?.retry ?? []).toEqual([])
   })
+
+  test.skipIf(d.v24 === '2.5')(
+    '2.3: a short copy is completed by parallel adds under 20 percent faults: whole, every uuid once',
+    async () => {
+      pair = await startPair(d.v24, d.make(600))
+      const p = pair
+      const uuid = onlyUuid(p, d)
+      const target = d.target(p)
+      target.inject({ kind: 'cut-write', keep: 100 }, { match: { method: 'POST', path: CREATE } })
+      // lost answers after the add was stored, and plain failures: each add is sent again by uuid
+      const add = { path: /^\/attributes\/add\// }
+      target.inject({ kind: 'reset-after-write' }, { times: 40, match: add })
+      target.inject({ kind: 'status', status: 503 }, { times: 40, match: add })
+      const run = await d
+        .connect(p, { pieces: { parallelAdds: 6 }, recovery: { ...fast, writeAttempts: 8 } })
+        .sync()()
+      target.clearFaults()
+      const again = run.ok ? run : await d.connect(p).sync()()
+      expect(again.ok).toBe(true)
+      expect(held(target, uuid)).toBe(600)
+      const ev = target.event(uuid) as {
+        Attribute: Array<{ uuid: string }>
+        Object?: Array<{ Attribute: Array<{ uuid: string }> }>
+      }
+      const uuids = [...ev.Attribute, ...(ev.Object ?? []).flatMap((o) => o.Attribute)].map((a) => a.uuid)
+      expect(new Set(uuids).size).toBe(uuids.length)
+      expect(target.events()).toHaveLength(1)
+      // one add per missing attribute, and the faulted ones again
+      expect(lines(target).filter((l) => /^POST \/attributes\/add\//.test(l)).length).toBeGreaterThanOrEqual(
+        500,
+      )
+    },
+  )
 
   test('an update cut part-way (the new timestamp stored, 100 of 1,000 new attributes) is completed', async () => {
     const { p, uuid, target, state } = await copied(200)

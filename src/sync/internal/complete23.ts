@@ -7,6 +7,12 @@
  * MISP 2.3 stamps the event with its clock and unpublishes it on every add: the last step is an
  * edit one second newer that restores the source's published state.
  *
+ * Up to `parallel` adds are in flight at once, each uuid in one of them only (so the server's
+ * check-then-insert by uuid never races itself): a 2.3 add re-reads the event's attributes on the
+ * server (`Attribute::valueIsUnique`, the counter cache), so a lone add leaves the server waiting
+ * on the network and the client in turn. After the first failure no new add starts; the ones in
+ * flight finish.
+ *
  * @internal
  */
 import * as E from 'fp-ts/lib/Either.js'
@@ -26,22 +32,32 @@ export interface Complete23Input<T extends ApiVersion> {
   readonly missing: ReadonlySet<string>
   readonly call: CallOptions
   readonly recovery: RecoveryPolicy
+  /** adds in flight at once (≥ 1) */
+  readonly parallel: number
 }
 
-/** Adds the missing attributes one by one; `Left` with the failure and how many were added. */
+/** Adds the missing attributes; `Left` with the first failure and how many were added. */
 export const complete23 = async <T extends ApiVersion>(
   c: Complete23Input<T>,
 ): Promise<E.Either<{ readonly error: MispError; readonly added: number }, number>> => {
+  const todo = liveAttributes(c.value as Parameters<typeof liveAttributes>[0]).filter(
+    (a) => a.uuid !== undefined && c.missing.has(a.uuid.toLowerCase()),
+  )
   let added = 0
-  for (const a of liveAttributes(c.value as Parameters<typeof liveAttributes>[0])) {
-    if (a.uuid === undefined || !c.missing.has(a.uuid.toLowerCase())) continue
-    const r = await idempotentWrite(
-      () => c.to.addAttribute(c.id, a as object, c.call)(),
-      c.recovery,
-      c.call.signal,
-    )
-    if (E.isLeft(r)) return E.left({ error: r.left, added })
-    added++
+  let next = 0
+  let failed: MispError | undefined
+  const worker = async (): Promise<void> => {
+    while (failed === undefined && next < todo.length) {
+      const a = todo[next++]!
+      const r = await idempotentWrite(
+        () => c.to.addAttribute(c.id, a as object, c.call)(),
+        c.recovery,
+        c.call.signal,
+      )
+      if (E.isLeft(r)) failed ??= r.left
+      else added++
+    }
   }
-  return E.right(added)
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(c.parallel, todo.length)) }, worker))
+  return failed === undefined ? E.right(added) : E.left({ error: failed, added })
 }

@@ -22,6 +22,8 @@ export interface PiecePolicy {
   /** the time budget of a write: `baseMs` plus `msPerAttribute` for each attribute the target holds after it */
   readonly baseMs: number
   readonly msPerAttribute: number
+  /** MISP 2.3: attribute adds in flight at once while completing a copy */
+  readonly parallelAdds: number
 }
 
 /** Pieces above 10,000 attributes, 10,000 per piece; 5 min plus 4 ms per attribute (measured, docs/performance.md). */
@@ -30,6 +32,7 @@ export const defaultPiecePolicy: PiecePolicy = {
   size: 10_000,
   baseMs: 300_000,
   msPerAttribute: 4,
+  parallelAdds: 4,
 }
 
 const positive = (n: unknown, fallback: number, min = 1): number =>
@@ -41,6 +44,7 @@ export const resolvePieces = (p: Partial<PiecePolicy> | undefined): PiecePolicy 
   size: positive(p?.size, defaultPiecePolicy.size),
   baseMs: positive(p?.baseMs, defaultPiecePolicy.baseMs),
   msPerAttribute: positive(p?.msPerAttribute, defaultPiecePolicy.msPerAttribute, 0),
+  parallelAdds: Math.min(16, positive(p?.parallelAdds, defaultPiecePolicy.parallelAdds)),
 })
 
 /** The budget of a write after which the target's copy holds `holding` attributes. */

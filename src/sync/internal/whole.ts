@@ -176,6 +176,7 @@ export const writeWhole = async <T extends ApiVersion>(w: WholeInput<T>): Promis
       missing,
       call: w.call,
       recovery: w.recovery,
+      parallel: w.pieces.parallelAdds,
     })
     if (E.isLeft(added))
       return {
