@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { problemLines } from '../DecodeFailure.js'
-import type { MispError, MispErrorBody } from './MispError.js'
+import type { MispError, MispErrorBody } from './MispErrorModel.js'
 
 // ---------------------------------------------------------------------------------------------
 // destructors
