@@ -6,7 +6,7 @@
  */
 import * as t from 'io-ts'
 import { structGuard } from './internal/structGuard.js'
-import { type AnyWireC, described, isPlainRecord, type WireC } from './shape.js'
+import { described, isPlainRecord, type WireC, type WireProps } from './shape.js'
 
 // ---------------------------------------------------------------------------------------------
 // combinators
@@ -112,14 +112,6 @@ export const wireArray = <A>(item: WireC<A>, name = `Array<${item.name}>`): Wire
 }
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
-
-/**
- * Props of a wire struct: field name → codec.
- *
- * @category combinators
- * @since 0.1.0
- */
-export type WireProps = Readonly<Record<string, AnyWireC>>
 
 /**
  * The decoded type of a wire struct: required fields, optional fields (absent, never

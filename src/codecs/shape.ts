@@ -1,12 +1,11 @@
 /**
  * What every wire codec is: the `WireC` type and the {@link Shape} registry that lets code walk a
  * model generically (test generators, docs). The leaves are in `wire.ts`, the combinators in
- * `combinators.ts`; `wire.ts` exports all three.
+ * `combinators.ts` (which build on this module; it imports neither); `wire.ts` exports all three.
  *
  * @since 0.1.0
  */
 import type * as t from 'io-ts'
-import type { WireProps } from './combinators.js'
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -28,6 +27,14 @@ export type WireC<A> = t.Type<A, A, unknown>
  */
 // biome-ignore lint/suspicious/noExplicitAny: a codec of any decoded type (WireC is invariant in A)
 export type AnyWireC = WireC<any>
+
+/**
+ * Props of a wire struct: field name → codec.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export type WireProps = Readonly<Record<string, AnyWireC>>
 
 /**
  * The shape of a wire codec, for code that walks models generically (test generators, docs).

@@ -18,7 +18,7 @@ import * as t from 'io-ts'
 import { described, isPlainRecord, type WireC } from './shape.js'
 
 export * from './combinators.js'
-export { type AnyWireC, type Shape, shapeOf, type WireC } from './shape.js'
+export { type AnyWireC, type Shape, shapeOf, type WireC, type WireProps } from './shape.js'
 
 // ---------------------------------------------------------------------------------------------
 // leaves
