@@ -6,7 +6,7 @@
  */
 import type { Attr, Ev, Obj, Raw } from './model.js'
 import { allAttributes, asArray, isRecord, str, uuidPattern } from './model.js'
-import type { Store } from './store.js'
+import type { StoreCore } from './storeCore.js'
 import { tagLinks } from './storeTags.js'
 import {
   type AttributeCandidate,
@@ -24,7 +24,7 @@ import {
  * value, as MISP's attribute edit does (CakePHP updates only the fields it is given; `Event::_edit@v2.4.199:4075-4160`).
  */
 export function readAttribute(
-  s: Store,
+  s: StoreCore,
   raw: Raw,
   inObject: boolean,
   stored?: Attr,
@@ -92,7 +92,7 @@ export function isDuplicate(ev: Ev, c: AttributeCandidate, exceptUuid: string | 
 
 /** Builds (or, with `into`, updates) an attribute; returns the validation errors instead when invalid. */
 export function buildAttribute(
-  s: Store,
+  s: StoreCore,
   ev: Ev,
   raw: Raw,
   objectId: number,
@@ -157,12 +157,12 @@ export function buildAttribute(
   return { ok: attr }
 }
 
-export function attributeIdFree(s: Store, id: number): boolean {
+export function attributeIdFree(s: StoreCore, id: number): boolean {
   return !s.events.some((e) => allAttributes(e).some((a) => a.id === id))
 }
 
 export function buildObject(
-  s: Store,
+  s: StoreCore,
   ev: Ev,
   raw: Raw,
   now: number,
@@ -204,7 +204,7 @@ export function buildObject(
 // --- edit of attributes and objects (`Event::_edit@v2.4.199:4075-4160`) ------------------------------------------
 
 export function mergeAttribute(
-  s: Store,
+  s: StoreCore,
   ev: Ev,
   raw: Raw,
   objectId: number,
@@ -238,7 +238,14 @@ export function mergeAttribute(
  * edited event (`event_id` set to it); the event that held it loses it. A free id is taken by
  * the new attribute.
  */
-export function mergeForeignId(s: Store, ev: Ev, raw: Raw, id: number, into: Array<Attr>, now: number): void {
+export function mergeForeignId(
+  s: StoreCore,
+  ev: Ev,
+  raw: Raw,
+  id: number,
+  into: Array<Attr>,
+  now: number,
+): void {
   const victim = s.findAttributeById(id)
   if (victim === undefined) {
     const built = buildAttribute(s, ev, raw, 0, now, true)
@@ -262,7 +269,7 @@ export function mergeForeignId(s: Store, ev: Ev, raw: Raw, id: number, into: Arr
   attr.object_relation = null
 }
 
-export function mergeObject(s: Store, ev: Ev, raw: Raw, now: number): void {
+export function mergeObject(s: StoreCore, ev: Ev, raw: Raw, now: number): void {
   const uuid = str(raw['uuid'])
   const obj = uuid === undefined ? undefined : ev.objects.find((o) => o.uuid === uuid)
   if (obj === undefined) {
@@ -303,7 +310,7 @@ export type DeleteAttributeResult =
  *   permission rule (`:3027-3038`).
  */
 export function deleteAttributeRest(
-  s: Store,
+  s: StoreCore,
   ref: string,
   options?: { readonly asOwner?: boolean },
 ): DeleteAttributeResult {
@@ -351,7 +358,7 @@ export type AddAttributeResult =
  * anywhere is refused ("Attribute already exists", `:190-197`); a new attribute keeps its
  * timestamp (`:198-202`).
  */
-export function addAttributeRest(s: Store, eventRef: string, body: unknown): AddAttributeResult {
+export function addAttributeRest(s: StoreCore, eventRef: string, body: unknown): AddAttributeResult {
   s.touch()
   const ev = /^\d+$/.test(eventRef) ? s.findEvent(eventRef) : undefined
   if (ev === undefined) return { _tag: 'not-found' }

@@ -6,7 +6,6 @@
  */
 import type { AttributeErrors, CreateResult, EditResult, Ev, Org, Raw } from './model.js'
 import { allAttributes, asArray, editReasons, isRecord, str, unwrapEvent, uuidPattern } from './model.js'
-import type { Store } from './store.js'
 import {
   attributeIdFree,
   buildAttribute,
@@ -14,6 +13,7 @@ import {
   mergeAttribute,
   mergeObject,
 } from './storeAttributes.js'
+import type { StoreCore } from './storeCore.js'
 import { captureOrg, captureSharingGroup, orgFrom } from './storeOrgs.js'
 import { restTagLinks, tagLinks } from './storeTags.js'
 import { toBool, toInt, validateEventFields } from './validate.js'
@@ -21,7 +21,7 @@ import { toBool, toInt, validateEventFields } from './validate.js'
 // --- create (`EventsController.php@v2.3.178:1000-1014`, `Event.php@v2.3.178:1336-1344`) ---------------------------------------------------------------------
 
 /** `Event::_add` as the REST `add` action runs it. */
-export function create(s: Store, body: unknown): CreateResult {
+export function create(s: StoreCore, body: unknown): CreateResult {
   const p = s.profile
   const u = s.user
   const now = s.clock()
@@ -97,7 +97,7 @@ export function create(s: Store, body: unknown): CreateResult {
 }
 
 /** `Event.php@v2.4.199:3462-3471`: who the creator org of a created event is, per version and role. */
-export function creatorOrg(s: Store, raw: Raw): Org {
+export function creatorOrg(s: StoreCore, raw: Raw): Org {
   const p = s.profile
   const u = s.user
   const own = s.org(u.orgId)
@@ -113,7 +113,7 @@ export function creatorOrg(s: Store, raw: Raw): Org {
 // --- edit (`Event::_edit@v2.4.199:4075-4160`) -----------------------------------------------------------------------------
 
 /** The REST `edit` action: URL event must exist; the body's uuid picks the event (`Event::_edit@v2.4.199:4075-4160`). */
-export function edit(s: Store, urlRef: string, body: unknown): EditResult {
+export function edit(s: StoreCore, urlRef: string, body: unknown): EditResult {
   const p = s.profile
   const u = s.user
   const now = s.clock()
@@ -186,7 +186,7 @@ export function edit(s: Store, urlRef: string, body: unknown): EditResult {
  * uuids/ids/timestamps filled in, organisations, tags and sharing groups captured. With
  * `replace`, the event takes the place (and id) of that stored event.
  */
-export function seed(s: Store, input: unknown, replace?: Ev): Ev {
+export function seed(s: StoreCore, input: unknown, replace?: Ev): Ev {
   const raw = isRecord(input) ? (isRecord(input['Event']) ? unwrapEvent(input, s.profile) : input) : undefined
   if (raw === undefined) throw new TypeError('misp-bridge/testing: seed expects event objects')
   const now = s.clock()
@@ -270,7 +270,7 @@ export function seed(s: Store, input: unknown, replace?: Ev): Ev {
  * uuids (a later entry for the same uuid overwrites an earlier one, PHP array semantics) minus
  * those stored with a timestamp ≥ the incoming one, minus those stored and not locked.
  */
-export function filterForPush(s: Store, body: unknown): Array<string> {
+export function filterForPush(s: StoreCore, body: unknown): Array<string> {
   const incoming = new Map<string, number>()
   for (const item of asArray(body)) {
     const e = isRecord(item) ? (isRecord(item['Event']) ? item['Event'] : item) : undefined

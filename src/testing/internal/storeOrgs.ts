@@ -5,7 +5,7 @@
  */
 import type { Org, Raw, SharingGroup, SharingGroupOrg } from './model.js'
 import { asArray, isRecord, str } from './model.js'
-import type { Store } from './store.js'
+import type { StoreCore } from './storeCore.js'
 import { toBool } from './validate.js'
 
 // --- organisations (`Event.php@v2.4.199:3462-3471`) ----------------------------------------------------------------------
@@ -16,7 +16,7 @@ import { toBool } from './validate.js'
  * taken by an org with another uuid).
  */
 export function captureOrg(
-  s: Store,
+  s: StoreCore,
   input: { name?: string | undefined; uuid?: string | undefined },
   nameFallback: boolean,
 ): Org {
@@ -36,14 +36,14 @@ export function captureOrg(
   return byName(name) ?? addOrg(s, name, s.newUuid())
 }
 
-export function addOrg(s: Store, name: string, uuid: string): Org {
+export function addOrg(s: StoreCore, name: string, uuid: string): Org {
   const org: Org = { id: s.next('org'), name, uuid, local: false }
   s.orgs.push(org)
   return org
 }
 
 export function orgFrom(
-  s: Store,
+  s: StoreCore,
   rawObj: unknown,
   rawString: unknown,
   nameFallback: boolean,
@@ -61,7 +61,7 @@ export function orgFrom(
 // --- sharing groups --------------------------------------------------------------------------
 
 /** `POST /sharing_groups/add` (rec#28): the group, owned by the user's org, with this instance as its server. */
-export function addSharingGroup(s: Store, raw: Raw): SharingGroup {
+export function addSharingGroup(s: StoreCore, raw: Raw): SharingGroup {
   const sgRaw = isRecord(raw['SharingGroup']) ? raw['SharingGroup'] : raw
   const now = new Date(s.clock() * 1000).toISOString().replace('T', ' ').slice(0, 19)
   const servers = asArray(raw['Server'])
@@ -97,7 +97,7 @@ export function addSharingGroup(s: Store, raw: Raw): SharingGroup {
 }
 
 /** A full `SharingGroup` object of a pushed/seeded event (sync users, `captureSG`): found by uuid, else created. */
-export function captureSharingGroup(s: Store, raw: unknown): SharingGroup | undefined {
+export function captureSharingGroup(s: StoreCore, raw: unknown): SharingGroup | undefined {
   if (!isRecord(raw)) return undefined
   const uuid = str(raw['uuid'])
   const found =

@@ -5,7 +5,7 @@
  */
 import type { Ev, Raw, Tag, TagLink } from './model.js'
 import { asArray, isRecord, str } from './model.js'
-import type { Store } from './store.js'
+import type { StoreCore } from './storeCore.js'
 import { toBool } from './validate.js'
 
 const tagColours = ['#fa4c22', '#15a7b8', '#0088cc', '#e2b93b', '#a94442', '#3c763d', '#7c4dff', '#ff6f00']
@@ -15,7 +15,7 @@ const tagColours = ['#fa4c22', '#15a7b8', '#0088cc', '#e2b93b', '#a94442', '#3c7
  * as `Tag::captureTag@v2.5.1:318-334` does (a made-up colour without one).
  */
 export function captureTag(
-  s: Store,
+  s: StoreCore,
   name: string,
   given?: { readonly colour?: unknown; readonly exportable?: unknown },
 ): Tag {
@@ -42,14 +42,14 @@ export function captureTag(
  * lacks only with perm_tag_editor — else it is left out, silently (`Event::_edit@v2.5.1:4263-4281`,
  * `Tag::captureTag@v2.5.1:318-337`; `_add` alike).
  */
-export function restTagLinks(s: Store, raw: Raw): Array<TagLink> {
+export function restTagLinks(s: StoreCore, raw: Raw): Array<TagLink> {
   const u = s.user.perm
   if (!u.siteAdmin && !u.tagger) return []
   return tagLinks(s, raw, 'eventTag', u.siteAdmin || u.tagEditor)
 }
 
 export function tagLinks(
-  s: Store,
+  s: StoreCore,
   raw: Raw,
   kind: 'eventTag' | 'attributeTag',
   mayCreate = true,
@@ -87,7 +87,7 @@ export interface TagRow {
  * `count` = the events carrying it that the user can see (2.3 counts only events it may see,
  * `:32-54`; 2.4 `EventTag::countForTags`).
  */
-export function listTags(s: Store): Array<TagRow> {
+export function listTags(s: StoreCore): Array<TagRow> {
   return [...s.tags]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((tag) => ({
@@ -107,7 +107,7 @@ export type AddTagResult =
  * unique, `colour` `#rrggbb` (`Tag.php@v2.3.178:33-50`). Late 2.4 answers a taken name with the
  * existing tag (`tagAddReturnsExisting`).
  */
-export function addTagRest(s: Store, body: unknown): AddTagResult {
+export function addTagRest(s: StoreCore, body: unknown): AddTagResult {
   const p = s.profile
   const raw = isRecord(body) ? body : {}
   const inner = isRecord(raw['Tag'])
@@ -144,7 +144,7 @@ const refused = (errors: string): SavedAnswer => ({ saved: false, errors })
 const noPermission = refused("You don't have permission to do that.")
 
 /** The tag a request names: a numeric id as given, a name looked up (exactly, trimmed). */
-const tagRef = (s: Store, ref: unknown): { readonly id: number } | undefined => {
+const tagRef = (s: StoreCore, ref: unknown): { readonly id: number } | undefined => {
   const r = typeof ref === 'number' ? String(ref) : typeof ref === 'string' ? ref.trim() : ''
   if (/^\d+$/.test(r)) return { id: Number(r) }
   const found = r === '' ? undefined : s.tags.find((t) => t.name === r)
@@ -152,7 +152,7 @@ const tagRef = (s: Store, ref: unknown): { readonly id: number } | undefined => 
 }
 
 /** The tag of an addTag/removeTag body: `{"Event": {"tag"}}`, and since 2.4.102 also `{"tag"}`/`{"tag_id"}`. */
-const bodyTag = (s: Store, body: unknown): unknown => {
+const bodyTag = (s: StoreCore, body: unknown): unknown => {
   let data: unknown = isRecord(body) && body['request'] !== undefined ? body['request'] : body
   if (!s.profile.has('addTagBodyRearranged'))
     return isRecord(data) && isRecord(data['Event']) ? data['Event']['tag'] : undefined
@@ -167,7 +167,7 @@ const bodyTag = (s: Store, body: unknown): unknown => {
  * (`@v2.4.199:1035-1055`): site admin, or perm_tagger/perm_sync and `canModifyEvent` (creator org
  * or the event's own user).
  */
-const mayTag = (s: Store, ev: Ev): boolean => {
+const mayTag = (s: StoreCore, ev: Ev): boolean => {
   const u = s.user
   if (u.perm.siteAdmin) return true
   // 2.3: `(... || !perm_tagger) && !siteAdmin` refuses (`EventsController.php@v2.3.178:2832`); late
@@ -178,7 +178,7 @@ const mayTag = (s: Store, ev: Ev): boolean => {
 }
 
 /** Late 2.4: a global tag change unpublishes the event and stamps it now (`tagTimestampBump`). */
-const touch = (s: Store, ev: Ev): void => {
+const touch = (s: StoreCore, ev: Ev): void => {
   if (!s.profile.has('tagTimestampBump')) return
   ev.published = false
   ev.timestamp = s.clock()
@@ -197,7 +197,7 @@ const bodyEventId = (body: unknown): string | undefined => {
  * `tlp:amber` as the named parameter `tlp` (why a real MISP 2.5.1 answered "Invalid Tag." for a name in the URL).
  */
 export function attachTagRest(
-  s: Store,
+  s: StoreCore,
   eventRef: string | undefined,
   urlTag: string | undefined,
   body: unknown,
@@ -239,7 +239,7 @@ export function attachTagRest(
  * combination.", as does a tag the event does not carry.
  */
 export function detachTagRest(
-  s: Store,
+  s: StoreCore,
   eventRef: string | undefined,
   urlTag: string | undefined,
   body: unknown,
