@@ -5,103 +5,33 @@
  *
  * Behaviour comes from MISP's source (cited `file@tag:line`) and, for 2.5, from the 32
  * exchanges recorded on a real MISP 2.5.1 (cited `rec#N`); the version thresholds are data in
- * `profiles.ts`, the endpoints in `internal/routes.ts`.
+ * `profiles.ts`, the endpoints in `internal/routes.ts`, the sockets in `internal/server.ts`. The
+ * options are in `EmulatorOptions.ts`, the request log's records in `RequestRecord.ts`; this module
+ * exports them with the running emulator's handle ({@link MispEmulator}) and
+ * {@link startMispEmulator}.
  *
  * @since 0.1.0
  */
 import { randomUUID } from 'node:crypto'
-import * as http from 'node:http'
-import * as https from 'node:https'
-import type { Socket } from 'node:net'
-import { type Fault, type FaultPlan, faultLabel, type InjectOptions, makeFaultPlan } from './faults.js'
-import { cutBody } from './internal/cut.js'
+import { DEFAULT_API_KEY, type EmulatorOptions } from './EmulatorOptions.js'
+import { type Fault, type FaultPlan, type InjectOptions, makeFaultPlan } from './faults.js'
 import { type AttributeState, type EventTagInfo, makeDirectAccess } from './internal/direct.js'
-
-export type { AttributeState, EventTagInfo } from './internal/direct.js'
-
 import type { RenderContext } from './internal/render.js'
 import { ROLES } from './internal/roles.js'
-import { htmlType, makeRouter, type Reply, texts } from './internal/routes.js'
-import { type AlertRecord, type Role, Store } from './internal/store.js'
-import { type EmulatorVersion, type Profile, resolveProfile } from './profiles.js'
+import { makeRouter } from './internal/routes.js'
+import { serve } from './internal/server.js'
+import { type AlertRecord, Store } from './internal/store.js'
+import type { Profile } from './profiles.js'
+import { resolveProfile } from './profiles.js'
+import type { RequestRecord } from './RequestRecord.js'
+
+export { DEFAULT_API_KEY, type EmulatorOptions, type EmulatorRole } from './EmulatorOptions.js'
+export type { AttributeState, EventTagInfo } from './internal/direct.js'
+export type { RequestRecord } from './RequestRecord.js'
 
 // ---------------------------------------------------------------------------------------------
 // model
 // ---------------------------------------------------------------------------------------------
-
-/**
- * The API key the emulator accepts unless told otherwise: 40 alphanumeric characters, like a MISP
- * authkey (`AppController.php@v2.4.199:443-465`).
- *
- * @category model
- * @since 0.1.0
- */
-export const DEFAULT_API_KEY = 'MispBridgeEmulatorApiKey0123456789abcdef'
-
-/**
- * The role of the API key's user: one of MISP's stock roles, with the permissions the release's
- * installer gives it (`INSTALL/MYSQL.sql@v2.3.178:522-542`, `@v2.5.1:1852-1868`):
- *
- * | role | 2.3.178 | 2.4/2.5 |
- * |---|---|---|
- * | `'site-admin'` ("admin") | everything | everything |
- * | `'org-admin'` ("Org Admin") | sync, publish, tag | publish, tag, create tags; no sync |
- * | `'sync'` ("Sync user", the default) | sync, publish; **no tagging** | sync, publish, tag, create tags |
- * | `'publisher'` ("Publisher") | publish; no tagging | publish, tag; no creating tags |
- * | `'user'` ("User") | no sync, no publish, no tagging | tag; no sync, publish, creating tags |
- * | `'automation'` ("Automation user", 2.3) | publish; no sync, no tagging | publish, tag |
- * | `'read-only'` ("Read Only") | reads only | reads only |
- *
- * (2.3's "User" and "Publisher" have no perm_auth, i.e. no API access: the emulator keeps their
- * key usable.) `'sync'` also keeps the creator org of pushed events and edits locked events of
- * other orgs; `'site-admin'` can do anything.
- *
- * @category model
- * @since 0.1.0
- */
-export type EmulatorRole = Role
-
-/**
- * How to start an emulator.
- *
- * @category model
- * @since 0.1.0
- */
-export interface EmulatorOptions {
-  /** The MISP release to imitate (`'2.5'` = 2.5.1). */
-  readonly version: EmulatorVersion
-  /** Default {@link DEFAULT_API_KEY}. */
-  readonly apiKey?: string
-  /** Role of the key's user (default `'sync'`, MISP's stock "Sync user": on 2.3 it may not tag); see {@link EmulatorRole}. */
-  readonly role?: EmulatorRole
-  /** The user's organisation (default `'ORGNAME'`). */
-  readonly orgName?: string
-  /** The user's organisation uuid (default: random). */
-  readonly orgUuid?: string
-  /** The user's e-mail, shown as `event_creator_email` to site admins (default `'admin@admin.test'`). */
-  readonly userEmail?: string
-  /** The instance uuid `getVersion` reports to sync users (default: random). */
-  readonly serverUuid?: string
-  /** Seed events: wire JSON (`{Event:…}` or bare, 2.3 or 2.4 shape), stored as given (ids filled in if missing). */
-  readonly events?: ReadonlyArray<unknown>
-  /** 2.5 only: ids, timestamps, counters and levels as JSON numbers (PHP 8 PDO without STRINGIFY_FETCHES, `default.php@v2.5.1:28-44`). */
-  readonly numericWire?: boolean
-  /** Status of a duplicate create: 404 (default, `Event.php@v2.3.178:1336-1344`, rec#4) or 302 (the flushed-early variant MISP also accepts). */
-  readonly duplicateStatus?: 404 | 302
-  /** MISP installed in a sub-directory, e.g. `'/misp'`. */
-  readonly baseUrlPath?: string
-  /** Serve HTTPS with this key and certificate. */
-  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer }
-  /** The server's clock in unix seconds (default: the real clock). */
-  readonly clock?: () => number
-  /** Generator of the uuids the server makes up (events without uuid, new organisations, sharing groups). */
-  readonly uuid?: () => string
-  /**
-   * `MISP.disablerestalert`: a REST add or edit with `published: 1` publishes without sending the
-   * alert e-mails (default `false`, as MISP ships).
-   */
-  readonly disableRestAlert?: boolean
-}
 
 /**
  * One alert e-mail job the emulator "sent" (MISP's `sendAlertEmailRouter`: one e-mail to each
@@ -112,25 +42,6 @@ export interface EmulatorOptions {
  * @since 0.3.0
  */
 export type AlertEmail = AlertRecord
-
-/**
- * One request as the emulator saw it. `status` is 0 while (or when) no answer was sent.
- *
- * @category model
- * @since 0.1.0
- */
-export interface RequestRecord {
-  readonly method: string
-  /** Path relative to the emulator's base URL, query string included (e.g. `/events/add`). */
-  readonly path: string
-  readonly status: number
-  /** The injected fault's label (`'status:503'`, `'rate-limit'`, `'reset'`, `'reset-after-write'`, `'hang'`, …), if any. */
-  readonly fault?: string
-  /** Arrival time (ms since the epoch). */
-  readonly at: number
-  /** The request body, parsed as JSON when possible. */
-  readonly body?: unknown
-}
 
 /**
  * A running emulator.
@@ -256,149 +167,11 @@ export const startMispEmulator = async (options: EmulatorOptions): Promise<MispE
   })
   const faults: FaultPlan = makeFaultPlan()
   const requests: Array<RequestRecord> = []
-  const sockets = new Set<Socket>()
-  const timers = new Set<NodeJS.Timeout>()
   const ctx = (): RenderContext => ({ store, profile, numeric, baseUrl })
   const n = (x: number): string | number => (numeric ? x : String(x))
 
-  // --- server ----------------------------------------------------------------------------------
-
-  const send = (res: http.ServerResponse, rec: { status: number }, r: Reply): void => {
-    if (res.destroyed) return
-    rec.status = r.status
-    res.writeHead(r.status, {
-      ...r.headers,
-      'Content-Type': r.type,
-      'Content-Length': String(Buffer.byteLength(r.body)),
-    })
-    res.end(r.body)
-  }
-
-  const readBody = (req: http.IncomingMessage): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const chunks: Array<Buffer> = []
-      req.on('data', (c: Buffer) => chunks.push(c))
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-      req.on('error', reject)
-    })
-
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const at = Date.now()
-    const method = (req.method ?? 'GET').toUpperCase()
-    const [pathname = '/', query] = (req.url ?? '/').split(/\?(.*)/s)
-    const inBase = basePath === '' || pathname === basePath || pathname.startsWith(`${basePath}/`)
-    const relPathOnly = inBase ? pathname.slice(basePath.length) || '/' : pathname
-    const relPath = query === undefined ? relPathOnly : `${relPathOnly}?${query}`
-    const rec: { -readonly [K in keyof RequestRecord]: RequestRecord[K] } = {
-      method,
-      path: relPath,
-      status: 0,
-      at,
-    }
-    requests.push(rec)
-    // Faults come before routing and authentication (reset-after-write, cut-write: after, see below).
-    const fault = faults.next(method, relPath)
-    if (fault !== undefined) rec.fault = faultLabel(fault)
-    const reset = (): void => {
-      try {
-        req.socket.resetAndDestroy() // TCP RST
-      } catch {
-        req.socket.destroy() // TLS sockets cannot be reset
-      }
-    }
-    if (fault?.kind === 'reset') {
-      reset()
-      return
-    }
-    if (fault?.kind === 'hang' && fault.ms === undefined) return
-    readBody(req).then(
-      (text) => {
-        let body: unknown
-        if (text.trim() !== '') {
-          try {
-            body = JSON.parse(text)
-          } catch {
-            body = text
-          }
-          rec.body = body
-        }
-        const handle = (): Reply => {
-          let reply: Reply
-          try {
-            reply = inBase
-              ? router.route({
-                  method,
-                  relPath,
-                  authorization: req.headers.authorization,
-                  xMispAuth: [req.headers['x-misp-auth']].flat()[0],
-                  accept: req.headers.accept,
-                  body,
-                })
-              : { status: 404, body: '<h1>Not Found</h1>', type: htmlType, headers: {} }
-          } catch (e) {
-            reply = router.error(
-              500,
-              `${texts.internalError} ${e instanceof Error ? e.message : ''}`.trim(),
-              pathname,
-            )
-          }
-          return reply
-        }
-        const answer = (): void => send(res, rec, handle())
-        if (fault === undefined) {
-          answer()
-        } else if (fault.kind === 'reset-after-write') {
-          // the write is applied, the answer never leaves: "committed, answer lost"
-          handle()
-          reset()
-        } else if (fault.kind === 'cut-write') {
-          // the write is applied part-way (the event and its first attributes), no answer
-          body = cutBody(body, fault.keep)
-          handle()
-          reset()
-        } else if (fault.kind === 'hang') {
-          const t = setTimeout(() => {
-            timers.delete(t)
-            answer()
-          }, fault.ms)
-          timers.add(t)
-        } else {
-          const reply = router.faultReply(fault, relPath)
-          if (reply !== undefined) send(res, rec, reply)
-        }
-      },
-      () => req.socket.destroy(),
-    )
-  }
-
-  const server =
-    options.tls === undefined ? http.createServer(handler) : https.createServer(options.tls, handler)
-  server.on('connection', (s: Socket) => {
-    sockets.add(s)
-    s.on('close', () => sockets.delete(s))
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const address = server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : 0
+  const { port, close } = await serve({ basePath, router, faults, requests, tls: options.tls })
   baseUrl = `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}${basePath}`
-
-  let closing: Promise<void> | undefined
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      for (const t of timers) clearTimeout(t)
-      timers.clear()
-      server.close(() => resolve())
-      for (const s of sockets) s.destroy()
-      sockets.clear()
-    })
-    return closing
-  }
 
   // --- direct access ---------------------------------------------------------------------------
 

@@ -1,37 +1,32 @@
 /**
  * The emulator's endpoints: authentication, routing and the per-version answers (MISP's
  * `EventsController.php`; rec#N = exchange N of the real MISP 2.5.1 recording). Pure with respect to
- * HTTP: a request goes in, a {@link Reply} comes out; `MispEmulator.ts` does the sockets.
+ * HTTP: a request goes in, a {@link Reply} comes out; `MispEmulator.ts` does the sockets. The
+ * replies are built by `replies.ts`, failed saves by `saveFailures.ts`, fault answers by
+ * `faultReplies.ts`; the other controllers are in `routes*.ts`.
  *
  * @since 0.1.0
  */
-import * as http from 'node:http'
 import type { Fault } from '../faults.js'
 import type { Profile } from '../profiles.js'
-import { type JsonStyle, phpJson } from './json.js'
+import { makeFaultReply } from './faultReplies.js'
+import type { JsonStyle } from './json.js'
 import { loginPage } from './loginPage.js'
 import { type RenderContext, type RenderMode, renderEvent, renderSharingGroupAdded } from './render.js'
+import { jsonType, makeReplies, type Reply, texts } from './replies.js'
 import { makePublishRoutes } from './routesPublish.js'
 import { makeSearchRoutes } from './routesSearch.js'
 import { makeTagRoutes } from './routesTags.js'
 import { makeUserRoutes } from './routesUsers.js'
+import { makeSaveFailures } from './saveFailures.js'
 import { type AttributeErrors, type Ev, looksLikeUuid, type Store } from './store.js'
-import { type FieldErrors, toInt } from './validate.js'
+import { toInt } from './validate.js'
 
 // ---------------------------------------------------------------------------------------------
 // model
 // ---------------------------------------------------------------------------------------------
 
 type Json = Record<string, unknown>
-export type Headers = Record<string, string>
-
-/** What the server answers: built here, written to the socket in one place. */
-export interface Reply {
-  readonly status: number
-  readonly body: string
-  readonly type: string
-  readonly headers: Headers
-}
 
 export interface IncomingRequest {
   readonly method: string
@@ -54,32 +49,6 @@ export interface RouterDeps {
   readonly numericWire: boolean
   readonly duplicateStatus: 404 | 302
 }
-
-/** MISP's `EventsController.php` answer texts (rec#N where recorded). */
-export const texts = {
-  authFailed:
-    'Authentication failed. Please make sure you pass the API key of an API enabled user along in the Authorization header.',
-  duplicate: 'Event already exists, if you would like to edit it, use the url in the location header.',
-  noMatches: 'No matches.',
-  noPermission: 'You do not have the permission to do that.',
-  aclDenied: 'You do not have permission to use this functionality.',
-  notFound: 'Not Found',
-  methodNotAllowed: 'Method Not Allowed',
-  internalError: 'An Internal Error Has Occurred.',
-  rateLimit: 'Rate limit exceeded.',
-} as const
-
-/** `h()`: PHP's htmlspecialchars with ENT_QUOTES (CakePHP 2, PHP ≥ 5.4: `&#039;` for the quote). */
-const htmlEntities: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#039;',
-}
-
-export const jsonType = 'application/json; charset=UTF-8'
-export const htmlType = 'text/html; charset=UTF-8'
 
 // ---------------------------------------------------------------------------------------------
 // utils
@@ -114,36 +83,7 @@ export const makeRouter = (d: RouterDeps): Router => {
 
   // --- replies -------------------------------------------------------------------------------
 
-  const json = (
-    status: number,
-    value: unknown,
-    style: JsonStyle = mainStyle,
-    headers: Headers = {},
-  ): Reply => ({
-    status,
-    body: phpJson(value, style),
-    type: jsonType,
-    headers,
-  })
-  /** CakePHP's ExceptionRenderer: `{name, message, url}` with `json_encode` defaults (rec#4, rec#12, rec#13). */
-  const error = (status: number, message: string, here: string, headers: Headers = {}): Reply => {
-    // CakePHP 2's ExceptionRenderer passes the message through h() (real 2.3.178: "You don&#039;t
-    // have permission to do that." on tags/add)
-    const shown = message.replace(/[&<>"']/g, (c) => htmlEntities[c] ?? c)
-    return json(status, { name: shown, message: shown, url: here }, 'compact-escaped', headers)
-  }
-  const empty = (status: number, headers: Headers = {}): Reply => ({
-    status,
-    body: '',
-    type: htmlType,
-    headers,
-  })
-  const html = (status: number, body: string): Reply => ({ status, body, type: htmlType, headers: {} })
-
-  const retyped = (reply: Reply, type: 'json' | 'html'): Reply => ({
-    ...reply,
-    type: type === 'json' ? jsonType : htmlType,
-  })
+  const { json, error, empty, html, retyped } = makeReplies(mainStyle)
   const deps = { profile, store, baseUrl: d.baseUrl, n, json, error, empty, retyped }
   const tagRoutes = makeTagRoutes<Reply>(deps)
   const publishRoutes = makePublishRoutes<Reply>(deps)
@@ -189,42 +129,7 @@ export const makeRouter = (d: RouterDeps): Router => {
   const wantsDeleted = (v: unknown): boolean =>
     profile.has('attributeDeleted') && (Array.isArray(v) ? v : [v]).some((x) => toInt(x) === 1 || x === true)
 
-  /** `EventsController.php@v2.3.178:1000-1014`: 2.3–2.4.102 → 200 "Add event failed."; 2.4.103+ → 403 saveFailResponse (rec#24, rec#25). */
-  const addFailed = (errors: FieldErrors): Reply => {
-    if (!profile.has('saveFailResponse'))
-      return json(200, {
-        name: 'Add event failed.',
-        message: 'The event could not be saved.',
-        url: '/events/add',
-        // 2.3 nests them under the model (`$validationErrors['Event']`, `Event.php@v2.3.178:1388`)
-        errors: profile.era === '2.3' ? { Event: errors } : errors,
-      })
-    const body: Json = {}
-    if (profile.has('saveFailSavedFlag')) body['saved'] = false
-    body['name'] = 'Could not add Event'
-    body['message'] = 'Could not add Event'
-    body['url'] = '/events/add'
-    body['errors'] = { Event: errors }
-    return json(403, body)
-  }
-
-  /** `Event::_edit@v2.4.199:4075-4160` edit failure by era: 405 (2.3), 200 (2.4.0–2.4.102), 403 (+saved 2.4.120, +id 2.4.159; rec#6, rec#7). */
-  const editFailed = (id: number, errors: string | FieldErrors, here: string): Reply => {
-    if (profile.has('editFail405')) {
-      const msg = typeof errors === 'string' ? errors : 'Event could not be saved.'
-      return json(405, { name: msg, message: msg, url: here }, 'compact-escaped')
-    }
-    if (profile.has('editFail200'))
-      return json(200, { name: 'Edit event failed.', message: 'Error', url: `/events/edit/${id}`, errors })
-    const body: Json = {}
-    if (profile.has('saveFailSavedFlag')) body['saved'] = false
-    body['name'] = 'Could not edit Event'
-    body['message'] = 'Could not edit Event'
-    body['url'] = `/events/edit/${id}`
-    body['errors'] = typeof errors === 'string' ? errors : { Event: errors }
-    if (profile.has('saveFailId')) body['id'] = n(id)
-    return json(403, body)
-  }
+  const { addFailed, editFailed } = makeSaveFailures({ profile, json, n })
 
   const { index, restSearch } = makeSearchRoutes({
     profile,
@@ -401,37 +306,7 @@ export const makeRouter = (d: RouterDeps): Router => {
     }
   }
 
-  // --- faults ----------------------------------------------------------------------------------
-
-  const faultReply = (fault: Fault, relPath: string): Reply | undefined => {
-    const here = `${d.basePath}${relPath.split('?')[0] ?? '/'}`
-    switch (fault.kind) {
-      case 'status': {
-        if (fault.status === 500) return error(500, texts.internalError, here)
-        const title = `${fault.status} ${http.STATUS_CODES[fault.status] ?? ''}`
-        return html(
-          fault.status,
-          `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`,
-        )
-      }
-      case 'rate-limit':
-        return error(429, texts.rateLimit, here, { 'Retry-After': String(fault.retryAfter) })
-      case 'login-page':
-        return html(200, loginPage(d.baseUrl()))
-      case 'truncated-json':
-        return {
-          status: 200,
-          body: '{"Event":{"id":"1","orgc_id":"1","org_id":"1","date":"2015-12-14","threat_level_id":"2","info":"trunc',
-          type: jsonType,
-          headers: {},
-        }
-      case 'reset':
-      case 'reset-after-write':
-      case 'cut-write':
-      case 'hang':
-        return undefined
-    }
-  }
+  const faultReply = makeFaultReply({ basePath: d.basePath, baseUrl: d.baseUrl, error, html })
 
   return { route, faultReply, error: (status, message, here) => error(status, message, here) }
 }

@@ -9,7 +9,7 @@ import type { Profile } from '../profiles.js'
 import { type JsonStyle, phpJson } from './json.js'
 import type { RenderContext, RenderMode } from './render.js'
 import { renderIndexRow, renderMinimalRow } from './renderIndex.js'
-import type { Reply } from './routes.js'
+import type { Reply } from './replies.js'
 import type { Ev, Store } from './store.js'
 import { toBool, toInt } from './validate.js'
 
