@@ -5,7 +5,9 @@
  */
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import * as E from 'fp-ts/lib/Either.js'
+import { acquireLock, type HeldLock, type LockBusy, type LockFailed } from './internal/fileLock.js'
 import { fsCode, fsProblem } from './internal/fsProblem.js'
 import { writeFileAtomic } from './internal/writeFileAtomic.js'
 import { isWatermark, type StateError, type StateStore, stateError, type Watermark } from './StateStore.js'
@@ -21,6 +23,9 @@ export interface StateFile {
   readonly watermarks: Readonly<Record<string, Watermark & { readonly savedAt: string }>>
 }
 
+/** How long a save waits for another process's save to finish. */
+const SAVE_LOCK_WAIT_MS = 10_000
+
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === 'object' && u !== null && !Array.isArray(u)
 
@@ -29,6 +34,10 @@ const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
  * retry?, savedAt}}}` (`retry`: the events that failed, `[{uuid, timestamp}]`, absent when none). A missing file is an empty store; a file that is not such a document is an error
  * (the store never starts over silently). Saves rewrite the file atomically (temporary file,
  * flush, rename) one at a time, readable by its owner only (0600); the directory must exist.
+ * Each save reads the file again and changes only its own key, under a lock file
+ * (`<file>.save.lock`, held for the few milliseconds of the save; a dead holder's is taken
+ * over): runs of different links, in other processes, may share one state file without losing
+ * each other's watermarks.
  *
  * @example
  * const state = fileStateStore('./misp-bridge.state.json')
@@ -94,7 +103,44 @@ export const fileStateStore = (path: string): StateStore => {
     return E.right({ version: 1, watermarks })
   }
 
+  /** The save lock: waited for while another process saves (a save takes milliseconds). */
+  const lock = async (key: string): Promise<E.Either<StateError, HeldLock>> => {
+    const lockFile = `${path}.save.lock`
+    const deadline = Date.now() + SAVE_LOCK_WAIT_MS
+    let last: LockBusy | LockFailed | undefined
+    for (let wait = 5; Date.now() < deadline; wait = Math.min(wait * 2, 100)) {
+      const got = await acquireLock(lockFile, `saving ${key}`)
+      if (E.isRight(got)) return got
+      last = got.left
+      if (last._tag === 'LockFailed' && last.code !== undefined)
+        // the lock file cannot be created: nor could the state file be
+        return E.left(
+          stateError(
+            name,
+            `cannot save ${path}: cannot create files in ${dirname(path)}: ${fsProblem({ code: last.code })}`,
+            last.code,
+          ),
+        )
+      await sleep(wait)
+    }
+    const why =
+      last?._tag === 'LockBusy'
+        ? `pid ${last.holder.pid} on ${last.holder.host} held it for over ${SAVE_LOCK_WAIT_MS / 1000} s (delete ${lockFile} if no misp-bridge is running)`
+        : (last?.message ?? 'timed out')
+    return E.left(stateError(name, `cannot save ${path}: the save lock ${lockFile}: ${why}`))
+  }
+
   const write = async (key: string, w: Watermark): Promise<E.Either<StateError, void>> => {
+    const held = await lock(key)
+    if (E.isLeft(held)) return held
+    try {
+      return await merge(key, w)
+    } finally {
+      await held.right.release()
+    }
+  }
+
+  const merge = async (key: string, w: Watermark): Promise<E.Either<StateError, void>> => {
     const current = await read()
     if (E.isLeft(current)) return current
     const next: StateFile = {

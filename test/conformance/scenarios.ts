@@ -491,6 +491,45 @@ export const cutCreate = async (b: Backend): Promise<void> => {
   expect(uuidsOf(await right(b.s23.client.get(src25.uuid)))).toEqual(uuidsOf(src25))
 }
 
+/**
+ * 2.5 → 2.3: an update that adds several attributes arrives whole. A real MISP 2.3.178 edit that
+ * carries the copy's attributes unchanged plus three new ones keeps only the last new one
+ * (`EventsController::edit@v2.3.178:1209-1253` saves each new attribute without `create()`, so
+ * the next overwrites the row before; its `attribute_count` still counts three), and answers 200;
+ * the bridge's check of the copy finds the two missing and adds them. The emulator's edit keeps
+ * all three. Either way the user sees `updated` and a whole copy, and a re-run writes nothing.
+ */
+export const updateAddsSeveral = async (b: Backend): Promise<void> => {
+  const t0 = unix() - 60
+  const src = event24(t0, [
+    attr24('ip-dst', 'Network activity', ip(), t0),
+    attr24('ip-dst', 'Network activity', ip(), t0),
+  ])
+  await created(b.s25.client.create(src))
+  const connect = () => connect24to23({ from: b.s25.client, to: b.s23.client, tags: 'none' })
+  expectRun(await connect().sync({ uuids: [src.uuid] })(), { created: 1 })
+
+  const t1 = await after(unix())
+  const added = [0, 1, 2].map(() => attr24('ip-dst', 'Network activity', ip(), t1))
+  const now = await right(b.s25.client.get(src.uuid))
+  expect(
+    await right(
+      b.s25.client.update({
+        ...now,
+        timestamp: String(await after(t1)),
+        Attribute: [...(now.Attribute ?? []), ...added],
+      }),
+    ),
+  ).toMatchObject({ _tag: 'Updated' })
+  const up = await connect().sync({ uuids: [src.uuid] })()
+  expectRun(up, { updated: 1 })
+  const want = [...(src.Attribute ?? []), ...added].map((a) => lower(a.uuid)).sort()
+  expect(uuidsOf(await right(b.s23.client.get(src.uuid)))).toEqual(want)
+  const mark = b.s23.sent.length
+  expectRun(await connect().sync({ uuids: [src.uuid] })(), { unchanged: 1 })
+  expect(writes(b.s23.sent, mark)).toEqual([])
+}
+
 /** One row of the scenario table. */
 export interface Scenario {
   readonly name: string
@@ -529,5 +568,9 @@ export const scenarios: ReadonlyArray<Scenario> = [
   {
     name: 'a create cut part-way (K of N attributes on the copy): the next run completes it, both ways',
     run: cutCreate,
+  },
+  {
+    name: '2.5 → 2.3: an update adding three attributes arrives whole (a real 2.3.178 edit keeps one)',
+    run: updateAddsSeveral,
   },
 ]

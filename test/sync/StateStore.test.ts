@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
@@ -53,6 +55,32 @@ describe('fileStateStore', () => {
     const file = JSON.parse(await readFile(path, 'utf8'))
     expect(file.version).toBe(1)
     expect(file.watermarks.a.savedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/)
+    expect(await readdir(dir.path)).toEqual(['state.json'])
+  })
+
+  test('two stores on one file (two links in two processes) lose no watermark: each save is locked', async () => {
+    const path = join(dir.path, 'state.json')
+    const one = fileStateStore(path)
+    const two = fileStateStore(path)
+    const keys = (p: string) => Array.from({ length: 40 }, (_, i) => `${p}${i}`)
+    const results = await Promise.all([
+      ...keys('one-').map((k, i) => one.save(k, { timestamp: i, uuid: k })()),
+      ...keys('two-').map((k, i) => two.save(k, { timestamp: i, uuid: k })()),
+    ])
+    expect(results.filter(E.isLeft)).toEqual([])
+    const file = JSON.parse(await readFile(path, 'utf8'))
+    expect(Object.keys(file.watermarks).sort()).toEqual([...keys('one-'), ...keys('two-')].sort())
+    expect(await readdir(dir.path)).toEqual(['state.json'])
+  })
+
+  test('a save lock left by a dead process is taken over', async () => {
+    const path = join(dir.path, 'state.json')
+    const dead = spawnSync(process.execPath, ['-e', '']).pid
+    await writeFile(
+      `${path}.save.lock`,
+      JSON.stringify({ pid: dead, host: hostname(), startedAt: new Date().toISOString(), link: 'saving k' }),
+    )
+    expect(await fileStateStore(path).save('k', { timestamp: 1, uuid: 'u' })()).toEqual(E.right(undefined))
     expect(await readdir(dir.path)).toEqual(['state.json'])
   })
 

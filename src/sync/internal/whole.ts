@@ -252,7 +252,7 @@ export const writeWhole = async <T extends ApiVersion>(w: WholeInput<T>): Promis
     return complete(id, Number(copy.timestamp ?? sending ?? 0), missing, e)
   }
 
-  // a real MISP 2.3.178 edit does not store the new attributes it carries (docs/performance.md):
+  // a real MISP 2.3.178 edit does not reliably store the new attributes it carries (docs/guide.md):
   // a 2.3 target gets the event in one create, with a time budget for its size
   const big = total > w.pieces.threshold && sending !== undefined && w.to.apiVersion !== '2.3'
   if (!big) return settle(await write({ ...w, call: budget(total) }))
