@@ -259,6 +259,24 @@ describe.each(directions)('$name', (d) => {
     expect((await d.connect(p).sync()()).events[0]?.outcome).toBe('unchanged')
   })
 
+  test('an incremental run completes a copy a crash left short and stamped newer than its source', async () => {
+    const { p, uuid, target, state } = await copied(300)
+    const whole = held(target, uuid)
+    // a run killed while completing a 2.3 copy: each attributes/add stamped it with the server's
+    // clock, 120 attributes never came; the run did not save its position past the event
+    target.setEvent(uuid, (e) => {
+      e['Attribute'] = (e['Attribute'] as Array<unknown>).slice(0, -120)
+      e['timestamp'] = String(Number(e['timestamp']) + 500)
+    })
+    for (const [k, w] of state.watermarks) await state.save(k, { timestamp: w.timestamp - 1, uuid: w.uuid })()
+    const next = await d.connect(p, { state }).sync()()
+    expect(next.selected).toBe(1)
+    expect(next.ok).toBe(true)
+    expect(next.events[0]).toMatchObject({ outcome: 'updated' })
+    expect(next.events[0]?.reason).toMatch(/lacked 120 of/)
+    expect(held(target, uuid)).toBe(whole)
+  })
+
   test.skipIf(d.v24 === '2.5')(
     'a 2.3 key that may not add attributes to the copy (not a site admin): the cut create ends failed, never created',
     async () => {

@@ -234,10 +234,10 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
             tagsMode === 'none' ? undefined : a.view?.tags(uuid),
             tagsMode,
           )
-    // a full run also compares the copy's attribute count with the source's (a cut write leaves a
-    // copy short); an event from the retry set is always read again
-    const countShort =
-      a.compare && row !== undefined && mayBeShort(row.attributes, a.view?.attributeCount(uuid))
+    // every run also compares the copy's attribute count with the source's where the indexes show
+    // them (a cut write leaves a copy short; a run killed while completing a 2.3 copy leaves it
+    // short and stamped newer by the adds); an event from the retry set is always read again
+    const countShort = row !== undefined && mayBeShort(row.attributes, a.view?.attributeCount(uuid))
     if (same !== undefined && !readAnyway && !countShort && !a.retrying && a.verdict?._tag !== 'Undecided')
       return end(await arrive(a, same, row?.published, indexedPublished(a)))
     // the target's own event (not a synced replica) is never overwritten from a copy of it
@@ -314,8 +314,8 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     let refused: Written<T>['refused']
     const written = await writeWhole({
       pieces: resolvePieces(options.pieces),
-      // (a create-first run reads no index: its full runs do not compare counts)
-      check: a.retrying || (a.compare && options.existence !== 'create-first'),
+      // (a create-first run reads no index: it does not compare counts)
+      check: a.retrying || options.existence !== 'create-first',
       counted: a.view?.attributeCount(uuid),
       to: spec.to,
       value,

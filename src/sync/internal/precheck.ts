@@ -78,7 +78,7 @@ export const needsRead = <S extends ApiVersion, T extends ApiVersion>(
   const tags = mode === 'none' ? undefined : view.tags(row.uuid)
   if (
     asNew(row, known, timestampShift(options), tags, mode) !== undefined &&
-    !(compare && mayBeShort(row.attributes, view.attributeCount(row.uuid)))
+    !mayBeShort(row.attributes, view.attributeCount(row.uuid))
   )
     return false
   return !(known.exists && view.locked(row.uuid) === false)
