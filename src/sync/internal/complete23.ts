@@ -12,7 +12,9 @@
  * check-then-insert by uuid never races itself): a 2.3 add re-reads the event's attributes on the
  * server (`Attribute::valueIsUnique`, the counter cache), so a lone add leaves the server waiting
  * on the network and the client in turn. After the first failure no new add starts; the ones in
- * flight finish.
+ * flight finish. The last add is sent alone, after the others: its recount of the event's
+ * `attribute_count` then sees every row (adds in flight together were seen to leave it short of
+ * the rows on a real 2.3.178: "attribute_count (45759) => (45757)").
  *
  * @internal
  */
@@ -59,6 +61,14 @@ export const complete23 = async <T extends ApiVersion>(
       else added++
     }
   }
+  // the last add goes alone, once the others are done: each 2.3 add recounts the event's
+  // attributes into its `attribute_count` (CakePHP's counterCache), and adds in flight together
+  // can leave a count that misses some; the last one's recount sees every row
+  const last = todo.pop()
   await Promise.all(Array.from({ length: Math.max(1, Math.min(c.parallel, todo.length)) }, worker))
+  if (last !== undefined && failed === undefined) {
+    todo.push(last)
+    await worker()
+  }
   return failed === undefined ? E.right(added) : E.left({ error: failed, added })
 }
