@@ -203,3 +203,89 @@ describe('§7: MISP 2.3 keeps a foreign attribute id on edit', () => {
     expect(attributesOf(emu.event('1'))[0]).toMatchObject({ id: '4242', uuid: foreign.uuid })
   })
 })
+
+describe("MISP 2.3.178's REST edit of new attributes (real 2.3.178, docs/guide.md)", () => {
+  const T0 = NOW - 1000
+  const a = (i: number, ts: number) => ({
+    uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    type: 'ip-dst',
+    category: 'Network activity',
+    value: `10.77.0.${i}`,
+    to_ids: true,
+    distribution: '1',
+    comment: '',
+    timestamp: String(ts),
+  })
+  // [the edit's attributes as index:timestamp (T0: as stored, T1: newer)], the indexes stored after
+  test.each([
+    ['3 new', [2, 3, 4].map((i) => [i, 1]), [0, 1, 4]],
+    [
+      '2 existing (not newer), 3 new',
+      [
+        [0, 0],
+        [1, 0],
+        [2, 1],
+        [3, 1],
+        [4, 1],
+      ],
+      [0, 1, 4],
+    ],
+    [
+      '2 existing (newer), 3 new',
+      [
+        [0, 1],
+        [1, 1],
+        [2, 1],
+        [3, 1],
+        [4, 1],
+      ],
+      [0, 1, 2, 3, 4],
+    ],
+    [
+      '1 existing (newer) first, 5 new',
+      [[0, 1], ...[2, 3, 4, 5, 6].map((i) => [i, 1])],
+      [0, 1, 2, 3, 4, 5, 6],
+    ],
+    ['5 new, then 1 existing (newer)', [...[2, 3, 4, 5, 6].map((i) => [i, 1]), [0, 1]], [0, 1, 6]],
+  ] as const)('%s', async (_, edit, stored) => {
+    const emu = await start({ version: '2.3.178', role: 'site-admin' })
+    const u = uuid()
+    const made = await create(emu, {
+      ...sampleEvent({ uuid: u, timestamp: String(T0) }),
+      Attribute: [a(0, T0), a(1, T0)],
+    })
+    const T1 = T0 + 100
+    const r = await call(emu, 'POST', `/events/${String(made['id'])}`, {
+      body: {
+        Event: {
+          ...sampleEvent({ uuid: u, timestamp: String(T1) }),
+          Attribute: edit.map(([i, newer]) => a(i, newer === 1 ? T1 : T0)),
+        },
+      },
+    })
+    expect(r.status).toBe(200)
+    const values = attributesOf(eventOf(r)).map((x) => Number(String(x['value']).split('.')[3]))
+    expect(values.sort((x, y) => x - y)).toEqual([...stored])
+  })
+
+  test('2.4 and 2.5 store every new attribute', async () => {
+    for (const version of ['2.4.199', '2.5'] as const) {
+      const emu = await start({ version, role: 'site-admin' })
+      const u = uuid()
+      const made = await create(emu, {
+        ...sampleEvent({ uuid: u, timestamp: String(T0) }),
+        Attribute: [a(0, T0)],
+      })
+      const r = await call(emu, 'POST', `/events/edit/${String(made['id'])}`, {
+        body: {
+          Event: {
+            ...sampleEvent({ uuid: u, timestamp: String(T0 + 1) }),
+            Attribute: [2, 3, 4].map((i) => a(i, T0 + 1)),
+          },
+        },
+      })
+      expect(r.status).toBe(200)
+      expect(attributesOf(eventOf(r))).toHaveLength(4)
+    }
+  })
+})

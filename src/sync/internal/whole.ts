@@ -116,6 +116,7 @@ export const writeWhole = async <T extends ApiVersion>(w: WholeInput<T>): Promis
     last: number | undefined,
     published: boolean,
     holding: number,
+    lead?: (piece: EventOf<T>, timestamp: number) => EventOf<T>,
   ): Promise<Stage<T> & { readonly at?: number; readonly pieces?: number }> => {
     const end = last ?? from + Math.max(1, Math.ceil(attributeTotal(part) / w.pieces.size))
     const ps = piecesOf(part, w.pieces.size, end, Math.max(1, end - from))
@@ -125,7 +126,8 @@ export const writeWhole = async <T extends ApiVersion>(w: WholeInput<T>): Promis
     let holds = holding
     for (const [i, p] of ps.entries()) {
       const final = i === ps.length - 1
-      const event = (final ? { ...p.event, published } : p.event) as EventOf<T>
+      const body = lead === undefined ? p.event : lead(p.event, p.timestamp)
+      const event = (final ? { ...body, published } : body) as EventOf<T>
       holds += p.attributes
       const r = await write({
         ...w,
@@ -184,7 +186,7 @@ export const writeWhole = async <T extends ApiVersion>(w: WholeInput<T>): Promis
           outcome: 'failed',
           targetId: id,
           error: { _tag: 'TargetFailed', step: 'add-attribute', error: added.left.error },
-          reason: `the copy lacked ${missing.size} of ${want.size} attributes; ${added.left.added} added one by one, then an add failed`,
+          reason: `the copy lacked ${missing.size} of ${want.size} attributes; ${added.left.added} added, then an add failed`,
         },
       }
     const got = await read(id, 'the attributes were added')
@@ -202,16 +204,71 @@ export const writeWhole = async <T extends ApiVersion>(w: WholeInput<T>): Promis
     return last.stored === undefined ? read(id, 'the last edit') : { copy: last.stored }
   }
 
+  /**
+   * MISP 2.3: edits that carry, before the missing attributes, one attribute the copy holds with
+   * the edit's timestamp. A real 2.3.178 REST edit saves a new attribute without `create()`: new
+   * attributes sent before any existing one is saved overwrite one another (one survives), but
+   * once an existing attribute has been saved in the edit, every new one after it is inserted
+   * (seen on the real server with an admin and a "Sync user" key, 5 and 50 new attributes;
+   * docs/guide.md). Unlike `attributes/add` (site admin or the event's creator org only), an edit
+   * is what a sync key may do. Pieces of `pieces.size`, one second newer each. `undefined` when
+   * the copy holds none of the event's attributes (nothing to lead with).
+   */
+  const anchoredEdits = async (
+    id: string,
+    copy: EventOf<T>,
+    copyTimestamp: number,
+    missing: ReadonlySet<string>,
+  ): Promise<(Stage<T> & { readonly at?: number }) | undefined> => {
+    const held = heldBy(copy)
+    const anchor = liveAttributes(w.value as Parameters<typeof liveAttributes>[0]).find((a) => {
+      const u = a.uuid?.toLowerCase()
+      return u !== undefined && held.has(u) && !missing.has(u)
+    })
+    if (anchor === undefined) return undefined
+    return send(
+      id,
+      onlyAttributes(w.value, missing),
+      copyTimestamp,
+      undefined,
+      published(w.value),
+      held.size,
+      (piece, timestamp) =>
+        ({
+          ...piece,
+          Attribute: [
+            { ...anchor, timestamp: String(timestamp) },
+            ...((piece as { Attribute?: ReadonlyArray<unknown> }).Attribute ?? []),
+          ],
+        }) as EventOf<T>,
+    )
+  }
+
+  /** MISP 2.3: anchored edits, then `attributes/add` for whatever they did not store */
+  const complete23Copy = async (
+    id: string,
+    copy: EventOf<T>,
+    copyTimestamp: number,
+    missing: ReadonlySet<string>,
+  ): Promise<Stage<T>> => {
+    const edited = await anchoredEdits(id, copy, copyTimestamp, missing)
+    if (edited !== undefined && 'ending' in edited) return edited
+    const now = edited === undefined ? copy : edited.copy
+    const still = missingFrom(missing, heldBy(now))
+    return still.size === 0 ? { copy: now } : addOneByOne(id, still)
+  }
+
   /** completes a copy that lacks `missing`, one second newer than `from` */
   const complete = async (
     id: string,
+    copy: EventOf<T>,
     copyTimestamp: number,
     missing: ReadonlySet<string>,
     ending: Ending,
   ): Promise<Written<T>> => {
     const sent =
       w.to.apiVersion === '2.3'
-        ? await addOneByOne(id, missing)
+        ? await complete23Copy(id, copy, copyTimestamp, missing)
         : await send(
             id,
             onlyAttributes(w.value, missing),
@@ -249,7 +306,7 @@ export const writeWhole = async <T extends ApiVersion>(w: WholeInput<T>): Promis
     }
     const missing = missingFrom(want, heldBy(copy))
     if (missing.size === 0) return { ...r, stored: copy }
-    return complete(id, Number(copy.timestamp ?? sending ?? 0), missing, e)
+    return complete(id, copy, Number(copy.timestamp ?? sending ?? 0), missing, e)
   }
 
   // a real MISP 2.3.178 edit does not reliably store the new attributes it carries (docs/guide.md):

@@ -14,6 +14,7 @@ import {
   mergeObject,
 } from './storeAttributes.js'
 import type { StoreCore } from './storeCore.js'
+import { mergeAttributes23 } from './storeEdit23.js'
 import { captureOrg, captureSharingGroup, orgFrom } from './storeOrgs.js'
 import { restTagLinks, tagLinks } from './storeTags.js'
 import { toBool, toInt, validateEventFields } from './validate.js'
@@ -172,7 +173,10 @@ export function edit(s: StoreCore, urlRef: string, body: unknown): EditResult {
     for (const l of restTagLinks(s, raw)) if (!ev.tags.some((t) => t.tagId === l.tagId)) ev.tags.push(l)
   }
   // rule 5: per attribute, by uuid; absent attributes are kept.
-  for (const a of asArray(raw['Attribute'])) if (isRecord(a)) mergeAttribute(s, ev, a, 0, ev.attributes, now)
+  if (p.era === '2.3') mergeAttributes23(s, ev, raw['Attribute'], now)
+  else
+    for (const a of asArray(raw['Attribute']))
+      if (isRecord(a)) mergeAttribute(s, ev, a, 0, ev.attributes, now)
   if (p.has('objects')) {
     for (const o of asArray(raw['Object'])) if (isRecord(o)) mergeObject(s, ev, o, now)
   }
