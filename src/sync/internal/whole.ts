@@ -17,246 +17,28 @@
  *   state, once the copy holds everything. A copy cut between pieces is older than its source, so
  *   the next run updates it — and sends only what the copy lacks.
  *
+ * The steps it is made of are in `wholeSteps.ts`; completing a MISP 2.3 copy, in `whole23.ts`.
+ *
  * @internal
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { CallOptions } from '../../client/MispClientOptions.js'
 import type { EventOf, Exists } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
-import { complete23 } from './complete23.js'
 import { liveAttributes } from './mirror.js'
-import {
-  attributeTotal,
-  attributeUuids,
-  onlyAttributes,
-  type PiecePolicy,
-  piecesOf,
-  writeBudget,
-} from './pieces.js'
+import { onlyAttributes, piecesOf } from './pieces.js'
 import type { Ending } from './spec.js'
-import { type WriteInput, type Written, write } from './write.js'
+import { complete23Copy } from './whole23.js'
+import { heldBy, missingFrom, published, type WholeInput, wholeSteps } from './wholeSteps.js'
+import { type Written, write } from './write.js'
 
-/** What the whole write needs beyond the single write's input. */
-export interface WholeInput<T extends ApiVersion> extends WriteInput<T> {
-  readonly pieces: PiecePolicy
-  /** check a copy the write leaves `unchanged` (a full run, or an event from the retry set) */
-  readonly check: boolean
-  /** the copy's live attribute count as the run's index read shows it, when it does */
-  readonly counted: number | undefined
-}
-
-const SAMPLE = 10
-
-type Stage<T extends ApiVersion> = { readonly copy: EventOf<T> } | { readonly ending: Ending }
-
-/** The live attribute uuids of a copy, with their timestamps. */
-const heldBy = <T extends ApiVersion>(copy: EventOf<T>): ReadonlyMap<string, number> =>
-  new Map(
-    liveAttributes(copy as Parameters<typeof liveAttributes>[0]).flatMap((a) =>
-      a.uuid === undefined
-        ? []
-        : [[a.uuid.toLowerCase(), Number((a as { timestamp?: unknown }).timestamp ?? 0)] as const],
-    ),
-  )
-
-const missingFrom = (want: ReadonlySet<string>, held: ReadonlyMap<string, number>): ReadonlySet<string> =>
-  new Set([...want].filter((u) => !held.has(u)))
+export type { WholeInput } from './wholeSteps.js'
 
 /** The whole write. Never rejects. */
 export const writeWhole = async <T extends ApiVersion>(w: WholeInput<T>): Promise<Written<T>> => {
   if (w.dryRun) return write(w)
-  const total = attributeTotal(w.value)
-  const budget = (holding: number): CallOptions => ({
-    ...w.call,
-    timeout: writeBudget(w.pieces, holding, w.to.timeouts.event),
-  })
-  const want = attributeUuids(w.value)
+  const steps = wholeSteps(w)
+  const { total, want, budget, read, incomplete, send } = steps
   const sending = w.sending
-
-  /** the copy as the target has it now */
-  const read = async (id: string, step: string): Promise<Stage<T>> => {
-    const got = await w.to.get(id, budget(total))()
-    return E.isRight(got)
-      ? { copy: got.right }
-      : {
-          ending: {
-            outcome: 'failed',
-            targetId: id,
-            error: { _tag: 'TargetFailed', step: 'read', error: got.left },
-            reason: `${step}; reading the copy to check it holds every attribute failed`,
-          },
-        }
-  }
-
-  /** the ending of a copy still short after everything */
-  const incomplete = (id: string, held: ReadonlyMap<string, number>, said: string): Ending => {
-    const missing = missingFrom(want, held)
-    return {
-      outcome: 'failed',
-      targetId: id,
-      error: {
-        _tag: 'Incomplete',
-        sent: want.size,
-        held: want.size - missing.size,
-        missing: [...missing].slice(0, SAMPLE),
-      },
-      reason: `${said}; the copy still lacks ${missing.size} of ${want.size} attributes (the target does not store them)`,
-    }
-  }
-
-  /**
-   * Sends `part` as edits in pieces at the timestamps after `from` (the copy's), the last one at
-   * `last` when given (then the pieces before it stay below it). Answers the copy as the last
-   * answered edit shows it, or read again after a lost answer.
-   */
-  const send = async (
-    id: string,
-    part: EventOf<T>,
-    from: number,
-    last: number | undefined,
-    published: boolean,
-    holding: number,
-    lead?: (piece: EventOf<T>, timestamp: number) => EventOf<T>,
-  ): Promise<Stage<T> & { readonly at?: number; readonly pieces?: number }> => {
-    const end = last ?? from + Math.max(1, Math.ceil(attributeTotal(part) / w.pieces.size))
-    const ps = piecesOf(part, w.pieces.size, end, Math.max(1, end - from))
-    let at = from
-    let stored: EventOf<T> | undefined
-    let lost = false
-    let holds = holding
-    for (const [i, p] of ps.entries()) {
-      const final = i === ps.length - 1
-      const body = lead === undefined ? p.event : lead(p.event, p.timestamp)
-      const event = (final ? { ...body, published } : body) as EventOf<T>
-      holds += p.attributes
-      const r = await write({
-        ...w,
-        value: event,
-        sending: p.timestamp,
-        known: { exists: true, id, timestamp: String(at) },
-        createFirst: false,
-        call: budget(holds),
-      })
-      if (r.ending.outcome === 'failed' || r.ending.outcome === 'skipped')
-        return {
-          ending: { ...r.ending, reason: `piece ${i + 1} of ${ps.length}: ${r.ending.reason ?? 'failed'}` },
-        }
-      if (r.ending.outcome === 'unchanged')
-        // someone else's edit made the copy newer meanwhile: this piece was not applied
-        return {
-          ending: {
-            outcome: 'failed',
-            targetId: id,
-            error: {
-              _tag: 'Incomplete',
-              sent: want.size,
-              held: holding,
-              missing: [],
-            },
-            reason: `piece ${i + 1} of ${ps.length}: ${r.ending.reason ?? 'not newer'} (the copy changed meanwhile); the next run sends what it lacks`,
-          },
-        }
-      stored = r.stored
-      lost ||= r.stored === undefined
-      at = p.timestamp
-    }
-    if (stored !== undefined && !lost) return { copy: stored, at, pieces: ps.length }
-    const again = await read(id, 'an edit answer was lost')
-    return { ...again, at, pieces: ps.length }
-  }
-
-  /**
-   * MISP 2.3: the missing attributes one `attributes/add` each (a 2.3 edit does not store new
-   * attributes), then — the adds unpublish the copy and stamp it with the server's clock — an edit
-   * one second newer restoring the source's published state.
-   */
-  const addOneByOne = async (id: string, missing: ReadonlySet<string>): Promise<Stage<T>> => {
-    const added = await complete23({
-      to: w.to,
-      id,
-      value: w.value,
-      missing,
-      call: w.call,
-      recovery: w.recovery,
-      parallel: w.pieces.parallelAdds,
-    })
-    if (E.isLeft(added))
-      return {
-        ending: {
-          outcome: 'failed',
-          targetId: id,
-          error: { _tag: 'TargetFailed', step: 'add-attribute', error: added.left.error },
-          reason: `the copy lacked ${missing.size} of ${want.size} attributes; ${added.left.added} added, then an add failed`,
-        },
-      }
-    const got = await read(id, 'the attributes were added')
-    if ('ending' in got || !published(w.value)) return got
-    const at = Number(got.copy.timestamp ?? 0) + 1
-    const last = await write({
-      ...w,
-      value: { ...onlyAttributes(w.value, new Set()), timestamp: String(at) } as EventOf<T>,
-      sending: at,
-      known: { exists: true, id, timestamp: String(at - 1) },
-      createFirst: false,
-    })
-    if (last.ending.outcome === 'failed' || last.ending.outcome === 'skipped')
-      return { ending: { ...last.ending, targetId: id } }
-    return last.stored === undefined ? read(id, 'the last edit') : { copy: last.stored }
-  }
-
-  /**
-   * MISP 2.3: edits that carry, before the missing attributes, one attribute the copy holds with
-   * the edit's timestamp. A real 2.3.178 REST edit saves a new attribute without `create()`: new
-   * attributes sent before any existing one is saved overwrite one another (one survives), but
-   * once an existing attribute has been saved in the edit, every new one after it is inserted
-   * (seen on the real server with an admin and a "Sync user" key, 5 and 50 new attributes;
-   * docs/guide.md). Unlike `attributes/add` (site admin or the event's creator org only), an edit
-   * is what a sync key may do. Pieces of `pieces.size`, one second newer each. `undefined` when
-   * the copy holds none of the event's attributes (nothing to lead with).
-   */
-  const anchoredEdits = async (
-    id: string,
-    copy: EventOf<T>,
-    copyTimestamp: number,
-    missing: ReadonlySet<string>,
-  ): Promise<(Stage<T> & { readonly at?: number }) | undefined> => {
-    const held = heldBy(copy)
-    const anchor = liveAttributes(w.value as Parameters<typeof liveAttributes>[0]).find((a) => {
-      const u = a.uuid?.toLowerCase()
-      return u !== undefined && held.has(u) && !missing.has(u)
-    })
-    if (anchor === undefined) return undefined
-    return send(
-      id,
-      onlyAttributes(w.value, missing),
-      copyTimestamp,
-      undefined,
-      published(w.value),
-      held.size,
-      (piece, timestamp) =>
-        ({
-          ...piece,
-          Attribute: [
-            { ...anchor, timestamp: String(timestamp) },
-            ...((piece as { Attribute?: ReadonlyArray<unknown> }).Attribute ?? []),
-          ],
-        }) as EventOf<T>,
-    )
-  }
-
-  /** MISP 2.3: anchored edits, then `attributes/add` for whatever they did not store */
-  const complete23Copy = async (
-    id: string,
-    copy: EventOf<T>,
-    copyTimestamp: number,
-    missing: ReadonlySet<string>,
-  ): Promise<Stage<T>> => {
-    const edited = await anchoredEdits(id, copy, copyTimestamp, missing)
-    if (edited !== undefined && 'ending' in edited) return edited
-    const now = edited === undefined ? copy : edited.copy
-    const still = missingFrom(missing, heldBy(now))
-    return still.size === 0 ? { copy: now } : addOneByOne(id, still)
-  }
 
   /** completes a copy that lacks `missing`, one second newer than `from` */
   const complete = async (
@@ -268,7 +50,7 @@ export const writeWhole = async <T extends ApiVersion>(w: WholeInput<T>): Promis
   ): Promise<Written<T>> => {
     const sent =
       w.to.apiVersion === '2.3'
-        ? await complete23Copy(id, copy, copyTimestamp, missing)
+        ? await complete23Copy(w, steps, id, copy, copyTimestamp, missing)
         : await send(
             id,
             onlyAttributes(w.value, missing),
@@ -436,9 +218,4 @@ export const writeWhole = async <T extends ApiVersion>(w: WholeInput<T>): Promis
       stored: final,
     }
   }
-}
-
-const published = (e: unknown): boolean => {
-  const p = (e as { published?: unknown }).published
-  return p === true || p === 1 || p === '1'
 }

@@ -1,0 +1,111 @@
+/**
+ * The whole write's MISP 2.3 part: completing a short 2.3 copy. First edits that lead with one
+ * attribute the copy holds (what any key that may edit the copy may do), then `attributes/add`
+ * for whatever they did not store (`complete23.ts`; a site admin's or the creator org's key).
+ *
+ * @internal
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { EventOf } from '../../client/Results.js'
+import type { ApiVersion } from '../../client/ServerVersion.js'
+import { complete23 } from './complete23.js'
+import { liveAttributes } from './mirror.js'
+import { onlyAttributes } from './pieces.js'
+import { heldBy, missingFrom, published, type Stage, type WholeInput, type WholeSteps } from './wholeSteps.js'
+import { write } from './write.js'
+
+/** Completes the 2.3 copy `id` (as read: `copy`, at `copyTimestamp`) that lacks `missing`. */
+export const complete23Copy = async <T extends ApiVersion>(
+  w: WholeInput<T>,
+  steps: WholeSteps<T>,
+  id: string,
+  copy: EventOf<T>,
+  copyTimestamp: number,
+  missing: ReadonlySet<string>,
+): Promise<Stage<T>> => {
+  const { want, read, send } = steps
+  /**
+   * MISP 2.3: the missing attributes one `attributes/add` each (a 2.3 edit does not store new
+   * attributes), then — the adds unpublish the copy and stamp it with the server's clock — an edit
+   * one second newer restoring the source's published state.
+   */
+  const addOneByOne = async (id: string, missing: ReadonlySet<string>): Promise<Stage<T>> => {
+    const added = await complete23({
+      to: w.to,
+      id,
+      value: w.value,
+      missing,
+      call: w.call,
+      recovery: w.recovery,
+      parallel: w.pieces.parallelAdds,
+    })
+    if (E.isLeft(added))
+      return {
+        ending: {
+          outcome: 'failed',
+          targetId: id,
+          error: { _tag: 'TargetFailed', step: 'add-attribute', error: added.left.error },
+          reason: `the copy lacked ${missing.size} of ${want.size} attributes; ${added.left.added} added, then an add failed`,
+        },
+      }
+    const got = await read(id, 'the attributes were added')
+    if ('ending' in got || !published(w.value)) return got
+    const at = Number(got.copy.timestamp ?? 0) + 1
+    const last = await write({
+      ...w,
+      value: { ...onlyAttributes(w.value, new Set()), timestamp: String(at) } as EventOf<T>,
+      sending: at,
+      known: { exists: true, id, timestamp: String(at - 1) },
+      createFirst: false,
+    })
+    if (last.ending.outcome === 'failed' || last.ending.outcome === 'skipped')
+      return { ending: { ...last.ending, targetId: id } }
+    return last.stored === undefined ? read(id, 'the last edit') : { copy: last.stored }
+  }
+
+  /**
+   * MISP 2.3: edits that carry, before the missing attributes, one attribute the copy holds with
+   * the edit's timestamp. A real 2.3.178 REST edit saves a new attribute without `create()`: new
+   * attributes sent before any existing one is saved overwrite one another (one survives), but
+   * once an existing attribute has been saved in the edit, every new one after it is inserted
+   * (seen on the real server with an admin and a "Sync user" key, 5 and 50 new attributes;
+   * docs/guide.md). Unlike `attributes/add` (site admin or the event's creator org only), an edit
+   * is what a sync key may do. Pieces of `pieces.size`, one second newer each. `undefined` when
+   * the copy holds none of the event's attributes (nothing to lead with).
+   */
+  const anchoredEdits = async (
+    id: string,
+    copy: EventOf<T>,
+    copyTimestamp: number,
+    missing: ReadonlySet<string>,
+  ): Promise<(Stage<T> & { readonly at?: number }) | undefined> => {
+    const held = heldBy(copy)
+    const anchor = liveAttributes(w.value as Parameters<typeof liveAttributes>[0]).find((a) => {
+      const u = a.uuid?.toLowerCase()
+      return u !== undefined && held.has(u) && !missing.has(u)
+    })
+    if (anchor === undefined) return undefined
+    return send(
+      id,
+      onlyAttributes(w.value, missing),
+      copyTimestamp,
+      undefined,
+      published(w.value),
+      held.size,
+      (piece, timestamp) =>
+        ({
+          ...piece,
+          Attribute: [
+            { ...anchor, timestamp: String(timestamp) },
+            ...((piece as { Attribute?: ReadonlyArray<unknown> }).Attribute ?? []),
+          ],
+        }) as EventOf<T>,
+    )
+  }
+
+  const edited = await anchoredEdits(id, copy, copyTimestamp, missing)
+  if (edited !== undefined && 'ending' in edited) return edited
+  const now = edited === undefined ? copy : edited.copy
+  const still = missingFrom(missing, heldBy(now))
+  return still.size === 0 ? { copy: now } : addOneByOne(id, still)
+}
