@@ -492,12 +492,12 @@ export const cutCreate = async (b: Backend): Promise<void> => {
 }
 
 /**
- * 2.5 → 2.3: an update that adds several attributes arrives whole. A real MISP 2.3.178 edit that
- * carries the copy's attributes unchanged plus three new ones keeps only the last new one
- * (`EventsController::edit@v2.3.178:1209-1253` saves each new attribute without `create()`, so
- * the next overwrites the row before; its `attribute_count` still counts three), and answers 200;
- * the bridge's check of the copy finds the two missing and adds them. The emulator's edit keeps
- * all three. Either way the user sees `updated` and a whole copy, and a re-run writes nothing.
+ * 2.5 → 2.3: an update that adds several attributes arrives whole, in its one edit. A real MISP
+ * 2.3.178 edit that carries the copy's attributes unchanged plus three new ones keeps only the
+ * last new one (`EventsController::edit@v2.3.178:1209-1253` saves a new attribute without
+ * `create()`), unless an existing attribute is saved before them: the bridge leads a 2.3 update
+ * with one attribute the copy holds, re-sent with the edit's timestamp. The emulator's 2.3 edit
+ * behaves the same way. A re-run writes nothing.
  */
 export const updateAddsSeveral = async (b: Backend): Promise<void> => {
   const t0 = unix() - 60
@@ -521,13 +521,75 @@ export const updateAddsSeveral = async (b: Backend): Promise<void> => {
       }),
     ),
   ).toMatchObject({ _tag: 'Updated' })
+  const mark0 = b.s23.sent.length
   const up = await connect().sync({ uuids: [src.uuid] })()
   expectRun(up, { updated: 1 })
+  // one edit, nothing to complete afterwards
+  expect(up.events[0]?.reason ?? '').not.toMatch(/lacked/)
+  expect(
+    writes(b.s23.sent, mark0).filter((l) => /attributes\/add|events\/(edit\/)?\d+/.test(l)),
+  ).toHaveLength(1)
   const want = [...(src.Attribute ?? []), ...added].map((a) => lower(a.uuid)).sort()
   expect(uuidsOf(await right(b.s23.client.get(src.uuid)))).toEqual(want)
   const mark = b.s23.sent.length
   expectRun(await connect().sync({ uuids: [src.uuid] })(), { unchanged: 1 })
   expect(writes(b.s23.sent, mark)).toEqual([])
+}
+
+/**
+ * 2.5 → 2.3 with the stock "Sync user" key (tags none): a copy cut part-way, and an update that
+ * adds three attributes, arrive whole. Such a key may not use `attributes/add` (a real 2.3.178
+ * answers 401 "You do not have permission to do that."; site admin or the creator org only), but
+ * may edit the copies it synced: the bridge completes a 2.3 copy with edits led by an attribute
+ * the copy holds.
+ */
+export const syncKeyWhole = async (b: Backend): Promise<void> => {
+  const t0 = unix() - 60
+  const to = b.sync23.client
+  const connect = () => connect24to23({ from: b.s25.client, to, tags: 'none' })
+  // a copy cut after 4 of 12 attributes (as the sync key would have left it)
+  const src = event24(
+    t0,
+    Array.from({ length: 12 }, () => attr24('ip-dst', 'Network activity', ip(), t0)),
+  )
+  await created(b.s25.client.create(src))
+  await created(
+    to.create({
+      uuid: src.uuid,
+      info: src.info,
+      date: src.date,
+      threat_level_id: '2',
+      analysis: '1',
+      distribution: '0',
+      published: false,
+      timestamp: String(t0),
+      locked: true,
+      Attribute: (src.Attribute ?? []).slice(0, 4).map((a) => ({ ...a, distribution: '0' })),
+    } as unknown as V23.Event),
+  )
+  const mark = b.sync23.sent.length
+  expectRun(await connect().sync({ uuids: [src.uuid] })(), { updated: 1 })
+  expect(writes(b.sync23.sent, mark).filter((l) => l.includes('attributes/add'))).toEqual([])
+  expect(uuidsOf(await right(b.sync23Reader.get(src.uuid)))).toEqual(uuidsOf(src))
+
+  // the source gains three attributes: one edit stores them all
+  const t1 = await after(unix())
+  const added = [0, 1, 2].map(() => attr24('ip-dst', 'Network activity', ip(), t1))
+  const now = await right(b.s25.client.get(src.uuid))
+  await right(
+    b.s25.client.update({
+      ...now,
+      timestamp: String(await after(t1)),
+      Attribute: [...(now.Attribute ?? []), ...added],
+    }),
+  )
+  const mark2 = b.sync23.sent.length
+  expectRun(await connect().sync({ uuids: [src.uuid] })(), { updated: 1 })
+  expect(writes(b.sync23.sent, mark2).filter((l) => l.includes('attributes/add'))).toEqual([])
+  expect(uuidsOf(await right(b.sync23Reader.get(src.uuid)))).toEqual(
+    [...(src.Attribute ?? []), ...added].map((a) => lower(a.uuid)).sort(),
+  )
+  expectRun(await connect().sync({ uuids: [src.uuid] })(), { unchanged: 1 })
 }
 
 /** One row of the scenario table. */
@@ -570,7 +632,11 @@ export const scenarios: ReadonlyArray<Scenario> = [
     run: cutCreate,
   },
   {
-    name: '2.5 → 2.3: an update adding three attributes arrives whole (a real 2.3.178 edit keeps one)',
+    name: '2.5 → 2.3: an update adding three attributes arrives whole in one edit',
     run: updateAddsSeveral,
+  },
+  {
+    name: '2.5 → 2.3 with a "Sync user" key: a cut copy and an update adding three attributes arrive whole (edits, no adds)',
+    run: syncKeyWhole,
   },
 ]

@@ -278,6 +278,27 @@ describe.each(directions)('$name', (d) => {
   })
 
   test.skipIf(d.v24 === '2.5')(
+    '2.3: an update adding 3 attributes is stored whole by its one edit, led by an attribute the copy holds',
+    async () => {
+      const { p, uuid, target, state } = await copied(20)
+      const ts = T0 + 50
+      d.source(p).setEvent(uuid, (e) => {
+        e['Attribute'] = [...(e['Attribute'] as Array<unknown>), ...attributes(3, ts, 5000)]
+        e['timestamp'] = String(ts)
+      })
+      const from = target.requests.length
+      const run = await d.connect(p, { state, tags: 'none' }).sync()()
+      expect(run.events[0]).toMatchObject({ outcome: 'updated' })
+      expect(run.events[0]?.reason ?? '').not.toMatch(/lacked/)
+      expect(held(target, uuid)).toBe(held(d.source(p), uuid))
+      const edits = target.requests.slice(from).filter((r) => r.method === 'POST' && EDIT.test(r.path))
+      expect(edits).toHaveLength(1)
+      expect(lines(target, from).filter((l) => l.startsWith('POST /attributes/add'))).toEqual([])
+      expect(Number(target.event(uuid)?.['timestamp'])).toBe(ts)
+    },
+  )
+
+  test.skipIf(d.v24 === '2.5')(
     'a 2.3 "Sync user" key, which may not add attributes: a cut create is completed by edits led by an attribute the copy holds',
     async () => {
       pair = await startPair(d.v24, { events24: [big24(2000)] })

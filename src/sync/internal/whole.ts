@@ -27,7 +27,7 @@ import type { ApiVersion } from '../../client/ServerVersion.js'
 import { liveAttributes } from './mirror.js'
 import { onlyAttributes, piecesOf } from './pieces.js'
 import type { Ending } from './spec.js'
-import { complete23Copy } from './whole23.js'
+import { complete23Copy, ledFor23 } from './whole23.js'
 import { heldBy, missingFrom, published, type WholeInput, wholeSteps } from './wholeSteps.js'
 import { type Written, write } from './write.js'
 
@@ -94,7 +94,7 @@ export const writeWhole = async <T extends ApiVersion>(w: WholeInput<T>): Promis
   // a real MISP 2.3.178 edit does not reliably store the new attributes it carries (docs/guide.md):
   // a 2.3 target gets the event in one create, with a time budget for its size
   const big = total > w.pieces.threshold && sending !== undefined && w.to.apiVersion !== '2.3'
-  if (!big) return settle(await write({ ...w, call: budget(total) }))
+  if (!big) return settle(await write({ ...w, value: ledFor23(w), call: budget(total) }))
 
   // big: look up (a create-first run too: a big create is never sent blindly)
   let found: Exists | undefined = w.known

@@ -109,3 +109,24 @@ export const complete23Copy = async <T extends ApiVersion>(
   const still = missingFrom(missing, heldBy(now))
   return still.size === 0 ? { copy: now } : addOneByOne(id, still)
 }
+
+/**
+ * An update of a 2.3 copy, led by an attribute the copy holds: the first attribute no newer than
+ * the copy's timestamp (the copy was written from the source at that time, so it has it), moved
+ * first and re-sent with the edit's timestamp. A real 2.3.178 edit then stores every new
+ * attribute that follows it, where without it only the last new one survives; a guess that
+ * misses costs nothing (the whole-copy check completes the copy). The value as it is for other
+ * targets, for creates, and when nothing qualifies.
+ */
+export const ledFor23 = <T extends ApiVersion>(w: WholeInput<T>): EventOf<T> => {
+  const known = w.known
+  if (w.to.apiVersion !== '2.3' || w.createFirst || known?.exists !== true || w.sending === undefined)
+    return w.value
+  const copyTimestamp = Number(known.timestamp)
+  const list = ((w.value as { Attribute?: ReadonlyArray<{ readonly timestamp?: unknown }> }).Attribute ?? [])
+  const i = list.findIndex((a) => Number(a.timestamp ?? Number.POSITIVE_INFINITY) <= copyTimestamp)
+  if (i < 0 || w.sending <= copyTimestamp) return w.value
+  const lead = { ...list[i], timestamp: String(w.sending) }
+  return { ...w.value, Attribute: [lead, ...list.slice(0, i), ...list.slice(i + 1)] } as EventOf<T>
+}
+
