@@ -1,9 +1,9 @@
 /**
- * Completing a short copy on MISP 2.3: one `attributes/add/{eventId}` per missing attribute. A
- * real MISP 2.3.178 edit does not reliably store the new attributes it carries (one that carries
- * the copy's attributes unchanged plus 3 new ones stored only the last new one:
- * `EventsController::edit@v2.3.178:1209-1253` saves a new attribute without `create()`; see
- * docs/guide.md), so the additive edit that completes a 2.4/2.5 copy cannot complete a 2.3 one. Adding is idempotent by uuid (a second add
+ * Completing a short copy on MISP 2.3 by `attributes/add/{eventId}`, one per missing attribute:
+ * what the led edits (`whole23.ts`) did not store, or all of it when the copy holds no attribute
+ * to lead an edit with. (A real MISP 2.3.178 edit that does not save an existing attribute first
+ * keeps only the last of the new ones it carries: `EventsController::edit@v2.3.178:1209-1253`
+ * saves a new attribute without `create()`; see docs/guide.md.) Adding is idempotent by uuid (a second add
  * answers "Attribute already exists"), so an add whose answer was lost is simply sent again.
  * MISP 2.3 stamps the event with its clock and unpublishes it on every add: the last step is an
  * edit one second newer that restores the source's published state.
