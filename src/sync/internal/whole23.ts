@@ -123,10 +123,9 @@ export const ledFor23 = <T extends ApiVersion>(w: WholeInput<T>): EventOf<T> => 
   if (w.to.apiVersion !== '2.3' || w.createFirst || known?.exists !== true || w.sending === undefined)
     return w.value
   const copyTimestamp = Number(known.timestamp)
-  const list = ((w.value as { Attribute?: ReadonlyArray<{ readonly timestamp?: unknown }> }).Attribute ?? [])
+  const list = (w.value as { Attribute?: ReadonlyArray<{ readonly timestamp?: unknown }> }).Attribute ?? []
   const i = list.findIndex((a) => Number(a.timestamp ?? Number.POSITIVE_INFINITY) <= copyTimestamp)
   if (i < 0 || w.sending <= copyTimestamp) return w.value
   const lead = { ...list[i], timestamp: String(w.sending) }
   return { ...w.value, Attribute: [lead, ...list.slice(0, i), ...list.slice(i + 1)] } as EventOf<T>
 }
-
