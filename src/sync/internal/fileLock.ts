@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import { randomUUID } from 'node:crypto'
 import { open, readFile, rm } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import * as E from 'fp-ts/lib/Either.js'
@@ -15,6 +16,8 @@ export interface LockHolder {
   readonly pid: number
   readonly host: string
   readonly startedAt: string
+  /** unique to one taking of the lock (two in one process in the same millisecond differ) */
+  readonly token?: string
   /** what holds it: a link's name (`sync` writes `sync`), or what the lock is for */
   readonly link: string
 }
@@ -92,13 +95,20 @@ export const acquireLock = async (
   path: string,
   link: string,
 ): Promise<E.Either<LockBusy | LockFailed, HeldLock>> => {
-  const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), link }
+  const me: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    link,
+    token: randomUUID(),
+  }
   const held = (tookOverFrom?: LockHolder): HeldLock => ({
     path,
     ...(tookOverFrom === undefined ? {} : { tookOverFrom }),
     release: async () => {
       const now = await readHolder(path)
-      if (now.holder?.pid === me.pid && now.holder.startedAt === me.startedAt) await rm(path, { force: true })
+      if (now.holder !== undefined && now.holder.token === me.token && now.holder.pid === me.pid)
+        await rm(path, { force: true })
     },
   })
   try {
