@@ -7,7 +7,12 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { afterEach, describe, expect, test } from 'vitest'
 import { type KeyPermissions, MispClient } from '../../src/index.js'
-import { type EmulatorRole, type MispEmulator, startMispEmulator } from '../../src/testing/index.js'
+import {
+  type EmulatorRole,
+  type Fault,
+  type MispEmulator,
+  startMispEmulator,
+} from '../../src/testing/index.js'
 
 const open: Array<MispEmulator> = []
 afterEach(async () => {
@@ -89,33 +94,26 @@ describe('MISP 2.3.178: an answer that decides nothing is an error, never a gues
     ['filterEventIdsForPush', 500],
   ] as const)('%s answering %d', async (path, status) => {
     for (const role of ['sync', 'site-admin'] as const) {
-      const emu = await startMispEmulator({ version: '2.3.178', role })
-      open.push(emu)
-      emu.inject({ kind: 'status', status }, { times: Infinity, match: { path: new RegExp(path) } })
-      const r = await new MispClient({
-        url: emu.url,
-        key: emu.apiKey,
-        version: '2.3',
-        retry: 0,
-      }).permissions()()
+      const { r, emu } = await faulted(role, { kind: 'status', status }, new RegExp(path), Infinity)
       expect(E.isLeft(r)).toBe(true)
       expect(JSON.stringify(r)).not.toContain(emu.apiKey)
     }
   })
 
   test('a probe cut by a reset is an error too', async () => {
-    const emu = await startMispEmulator({ version: '2.3.178', role: 'sync' })
-    open.push(emu)
-    emu.inject({ kind: 'reset' }, { match: { path: /tags\/delete/ } })
-    const r = await new MispClient({
-      url: emu.url,
-      key: emu.apiKey,
-      version: '2.3',
-      retry: 0,
-    }).permissions()()
+    const { r } = await faulted('sync', { kind: 'reset' }, /tags\/delete/, 1)
     expect(E.isLeft(r)).toBe(true)
   })
 })
+
+/** A 2.3.178 emulator for `role` whose requests matching `path` get `fault` (`times`), and the key's permissions there. */
+const faulted = async (role: EmulatorRole, fault: Fault, path: RegExp, times: number) => {
+  const emu = await startMispEmulator({ version: '2.3.178', role })
+  open.push(emu)
+  emu.inject(fault, { times, match: { path } })
+  const r = await new MispClient({ url: emu.url, key: emu.apiKey, version: '2.3', retry: 0 }).permissions()()
+  return { r, emu }
+}
 
 test('a refused key is AuthenticationFailed, without the key in the error', async () => {
   const emu = await startMispEmulator({ version: '2.3.178' })

@@ -430,6 +430,26 @@ export const authFailure = async (b: Backend): Promise<void> => {
 }
 
 /**
+ * On a 2.3 server, what a create of the 2.5 event `src` cut after its first `k` attributes leaves:
+ * the copy, locked, at `timestamp`, with those attributes.
+ */
+const cutCopy23 = (to: MispClient<'2.3'>, src: V24.Event, timestamp: number, k: number) =>
+  created(
+    to.create({
+      uuid: src.uuid,
+      info: src.info,
+      date: src.date,
+      threat_level_id: '2',
+      analysis: '1',
+      distribution: '0',
+      published: false,
+      timestamp: String(timestamp),
+      locked: true,
+      Attribute: (src.Attribute ?? []).slice(0, k).map((a) => ({ ...a, distribution: '0' })),
+    } as unknown as V23.Event),
+  )
+
+/**
  * What a create cut part-way leaves on a target (MISP saves the event row, then the attributes one
  * by one: a proxy or worker timeout stops it after K of N): built here over REST — the copy,
  * locked, with the source's timestamp and its first K attributes — since a real server cannot be
@@ -469,20 +489,7 @@ export const cutCreate = async (b: Backend): Promise<void> => {
     Array.from({ length: n }, () => attr24('ip-dst', 'Network activity', ip(), t0)),
   )
   await created(b.s25.client.create(src25))
-  await created(
-    b.s23.client.create({
-      uuid: src25.uuid,
-      info: src25.info,
-      date: src25.date,
-      threat_level_id: '2',
-      analysis: '1',
-      distribution: '0',
-      published: false,
-      timestamp: String(t0),
-      locked: true,
-      Attribute: (src25.Attribute ?? []).slice(0, k).map((a) => ({ ...a, distribution: '0' })),
-    } as unknown as V23.Event),
-  )
+  await cutCopy23(b.s23.client, src25, t0, k)
   const down = await connect24to23({ from: b.s25.client, to: b.s23.client, tags: 'none' }).sync({
     uuids: [src25.uuid],
   })()
@@ -553,20 +560,7 @@ export const syncKeyWhole = async (b: Backend): Promise<void> => {
     Array.from({ length: 12 }, () => attr24('ip-dst', 'Network activity', ip(), t0)),
   )
   await created(b.s25.client.create(src))
-  await created(
-    to.create({
-      uuid: src.uuid,
-      info: src.info,
-      date: src.date,
-      threat_level_id: '2',
-      analysis: '1',
-      distribution: '0',
-      published: false,
-      timestamp: String(t0),
-      locked: true,
-      Attribute: (src.Attribute ?? []).slice(0, 4).map((a) => ({ ...a, distribution: '0' })),
-    } as unknown as V23.Event),
-  )
+  await cutCopy23(to, src, t0, 4)
   const mark = b.sync23.sent.length
   expectRun(await connect().sync({ uuids: [src.uuid] })(), { updated: 1 })
   expect(writes(b.sync23.sent, mark).filter((l) => l.includes('attributes/add'))).toEqual([])

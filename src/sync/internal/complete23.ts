@@ -47,28 +47,28 @@ export const complete23 = async <T extends ApiVersion>(
     (a) => a.uuid !== undefined && c.missing.has(a.uuid.toLowerCase()),
   )
   let added = 0
-  let next = 0
   let failed: MispError | undefined
-  const worker = async (): Promise<void> => {
-    while (failed === undefined && next < todo.length) {
-      const a = todo[next++]!
-      const r = await idempotentWrite(
-        () => c.to.addAttribute(c.id, a as object, c.call)(),
-        c.recovery,
-        c.call.signal,
-      )
-      if (E.isLeft(r)) failed ??= r.left
-      else added++
+  /** adds `list`, `parallel` in flight; none starts after a failure */
+  const addAll = async (list: typeof todo, parallel: number): Promise<void> => {
+    let next = 0
+    const worker = async (): Promise<void> => {
+      while (failed === undefined && next < list.length) {
+        const a = list[next++]!
+        const r = await idempotentWrite(
+          () => c.to.addAttribute(c.id, a as object, c.call)(),
+          c.recovery,
+          c.call.signal,
+        )
+        if (E.isLeft(r)) failed ??= r.left
+        else added++
+      }
     }
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, list.length)) }, worker))
   }
   // the last add goes alone, once the others are done: each 2.3 add recounts the event's
   // attributes into its `attribute_count` (CakePHP's counterCache), and adds in flight together
   // can leave a count that misses some; the last one's recount sees every row
-  const last = todo.pop()
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(c.parallel, todo.length)) }, worker))
-  if (last !== undefined && failed === undefined) {
-    todo.push(last)
-    await worker()
-  }
+  await addAll(todo.slice(0, -1), c.parallel)
+  await addAll(todo.slice(-1), 1)
   return failed === undefined ? E.right(added) : E.left({ error: failed, added })
 }

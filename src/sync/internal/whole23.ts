@@ -82,7 +82,7 @@ export const complete23Copy = async <T extends ApiVersion>(
     const held = heldBy(copy)
     const anchor = liveAttributes(w.value as Parameters<typeof liveAttributes>[0]).find((a) => {
       const u = a.uuid?.toLowerCase()
-      return u !== undefined && held.has(u) && !missing.has(u)
+      return u !== undefined && held.has(u)
     })
     if (anchor === undefined) return undefined
     return send(

@@ -11,7 +11,7 @@ import type { EventOf } from '../../client/Results.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import { liveAttributes } from './mirror.js'
 import { attributeTotal, attributeUuids, type PiecePolicy, piecesOf, writeBudget } from './pieces.js'
-import type { Ending } from './spec.js'
+import { type Ending, flag } from './spec.js'
 import { type WriteInput, write } from './write.js'
 
 /** What the whole write needs beyond the single write's input. */
@@ -45,10 +45,7 @@ export const missingFrom = (
 ): ReadonlySet<string> => new Set([...want].filter((u) => !held.has(u)))
 
 /** Whether an event is published (MISP's booleans in every era). */
-export const published = (e: unknown): boolean => {
-  const p = (e as { published?: unknown }).published
-  return p === true || p === 1 || p === '1'
-}
+export const published = (e: unknown): boolean => flag((e as { published?: unknown }).published) === true
 
 /** The steps of one whole write (see the module's comment). */
 export const wholeSteps = <T extends ApiVersion>(w: WholeInput<T>) => {
