@@ -13,6 +13,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // FC_SEED / FC_PATH replay a property failure (test/support/fastCheckReplay.ts)
+    setupFiles: ['test/support/fastCheckReplay.ts'],
     testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -41,6 +41,8 @@ const decoded23 = event23('lenient', true).map((u) => {
   if (r._tag === 'Left') throw new Error(`generator produced an invalid 2.3 event: ${JSON.stringify(r.left)}`)
   return r.right
 })
+/** Every attribute's category and type is a pair 2.3 accepts (`Attribute.php@v2.3.178:101-145`). */
+const held23 = (e: V23.Event) => (e.Attribute ?? []).every((a) => V23.isValidPair(a.category, a.type))
 
 /** The conservation law for one conversion: fails naming the first leaf that vanished silently. */
 const conserved = (
@@ -241,7 +243,8 @@ describe(`laws (${numRuns} events per property)`, { timeout: 900_000 }, () => {
     const same24 = (a: unknown, b: unknown) =>
       expect(withoutNotALoss(a, downgradeSpec)).toEqual(withoutNotALoss(b, downgradeSpec))
     fc.assert(
-      fc.property(fc.oneof(portable23, decoded23), (e23) => {
+      // over events a 2.3 server can hold: a pair 2.3 refuses cannot come back (the next law)
+      fc.property(fc.oneof(portable23, decoded23.filter(held23)), (e23) => {
         const up = upgrade(e23 as V23.Event)
         if (up.losses.length === 0) {
           exactCases++
@@ -262,6 +265,38 @@ describe(`laws (${numRuns} events per property)`, { timeout: 900_000 }, () => {
       params,
     )
     expect(exactCases).toBeGreaterThan(numRuns / 10)
+  })
+
+  test('a pair 2.3 refuses, in a 2.3 body, is carried up as it is and dropped, named, on the way back', () => {
+    let cases = 0
+    fc.assert(
+      fc.property(
+        decoded23.filter((e) => !held23(e)),
+        (e23) => {
+          const up = upgrade(e23)
+          const down = downgrade(up.value)
+          for (const [i, a] of (e23.Attribute ?? []).entries()) {
+            if (V23.isValidPair(a.category, a.type)) continue
+            const upgraded = up.value.Attribute?.find((b) => b.uuid === a.uuid)
+            if (upgraded === undefined) continue // dropped by the distribution policy, named (conservation)
+            cases++
+            expect({ category: upgraded.category, type: upgraded.type }).toEqual({
+              category: a.category,
+              type: a.type,
+            })
+            const named = down.losses.find((l) => l._tag === 'AttributeDropped' && l.uuid === a.uuid)
+            expect(named, `Event.Attribute[${i}] left 2.3's table silently`).toMatchObject({
+              _tag: 'AttributeDropped',
+              reason: expect.stringMatching(
+                /^(type|category|category-type-pair)-not-in-2\.3$|^duplicate-in-2\.3$/,
+              ),
+            })
+          }
+        },
+      ),
+      params,
+    )
+    expect(cases).toBeGreaterThan(0)
   })
 
   test('custom tables that could widen sharing are refused, and organisation-only is used', () => {
