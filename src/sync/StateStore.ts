@@ -41,6 +41,15 @@ export interface Watermark {
   readonly uuid: string
   /** events at or before the position that are not done yet (absent: none) */
   readonly retry?: ReadonlyArray<RetryEntry>
+  /**
+   * The other events the run listed in the position's own second, before it (lower uuids, lower
+   * case; absent: none). MISP stamps an event with the second it is saved in, so an event saved in
+   * that second just after the run read the list can sort before the position: one not named here
+   * is selected by the next run.
+   *
+   * @since 0.3.0
+   */
+  readonly atSecond?: ReadonlyArray<string>
 }
 
 /**
@@ -154,7 +163,11 @@ export const compareWatermarks = (a: Watermark, b: Watermark): number => {
 export const isWatermark = (u: unknown): u is Watermark => {
   if (!isRetryEntry(u)) return false
   const retry: unknown = (u as { retry?: unknown }).retry
-  return retry === undefined || (Array.isArray(retry) && retry.every(isRetryEntry))
+  const atSecond: unknown = (u as { atSecond?: unknown }).atSecond
+  return (
+    (retry === undefined || (Array.isArray(retry) && retry.every(isRetryEntry))) &&
+    (atSecond === undefined || (Array.isArray(atSecond) && atSecond.every((x) => typeof x === 'string')))
+  )
 }
 
 /**

@@ -29,9 +29,20 @@ const SAVE_LOCK_WAIT_MS = 10_000
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === 'object' && u !== null && !Array.isArray(u)
 
+/** A watermark's own fields only, empty lists left out. */
+const plain = (w: Watermark): Watermark => ({
+  timestamp: w.timestamp,
+  uuid: w.uuid,
+  ...(w.retry === undefined || w.retry.length === 0
+    ? {}
+    : { retry: w.retry.map((r) => ({ uuid: r.uuid, timestamp: r.timestamp })) }),
+  ...(w.atSecond === undefined || w.atSecond.length === 0 ? {} : { atSecond: [...w.atSecond] }),
+})
+
 /**
  * A state store in a JSON file: `{"version": 1, "watermarks": {"<key>": {timestamp, uuid,
- * retry?, savedAt}}}` (`retry`: the events that failed, `[{uuid, timestamp}]`, absent when none). A missing file is an empty store; a file that is not such a document is an error
+ * retry?, atSecond?, savedAt}}}` (`retry`: the events that failed, `[{uuid, timestamp}]`;
+ * `atSecond`: see {@link Watermark}; each absent when empty). A missing file is an empty store; a file that is not such a document is an error
  * (the store never starts over silently). Saves rewrite the file atomically (temporary file,
  * flush, rename) one at a time, readable by its owner only (0600); the directory must exist.
  * Each save reads the file again and changes only its own key, under a lock file
@@ -93,12 +104,7 @@ export const fileStateStore = (path: string): StateStore => {
       if (!isWatermark(v) || !isRecord(v))
         return E.left(stateError(name, `watermark ${JSON.stringify(k)} is not valid`))
       const savedAt = v['savedAt']
-      watermarks[k] = {
-        timestamp: v.timestamp,
-        uuid: v.uuid,
-        ...(v.retry === undefined || v.retry.length === 0 ? {} : { retry: v.retry }),
-        savedAt: typeof savedAt === 'string' ? savedAt : '',
-      }
+      watermarks[k] = { ...plain(v), savedAt: typeof savedAt === 'string' ? savedAt : '' }
     }
     return E.right({ version: 1, watermarks })
   }
@@ -147,14 +153,7 @@ export const fileStateStore = (path: string): StateStore => {
       version: 1,
       watermarks: {
         ...current.right.watermarks,
-        [key]: {
-          timestamp: w.timestamp,
-          uuid: w.uuid,
-          ...(w.retry === undefined || w.retry.length === 0
-            ? {}
-            : { retry: w.retry.map((r) => ({ uuid: r.uuid, timestamp: r.timestamp })) }),
-          savedAt: new Date().toISOString(),
-        },
+        [key]: { ...plain(w), savedAt: new Date().toISOString() },
       },
     }
     try {
@@ -185,11 +184,7 @@ export const fileStateStore = (path: string): StateStore => {
         const file = await read()
         if (E.isLeft(file)) return file
         const w = file.right.watermarks[key]
-        return E.right(
-          w === undefined
-            ? undefined
-            : { timestamp: w.timestamp, uuid: w.uuid, ...(w.retry === undefined ? {} : { retry: w.retry }) },
-        )
+        return E.right(w === undefined ? undefined : plain(w))
       }),
     save: (key, w) => () => serialised(() => write(key, w)),
   }

@@ -244,7 +244,8 @@ describe('run, status, metrics, the lock', () => {
 
   test('the lock: a busy link is refused (exit 1, nothing written) while the free one runs; a dead holder is taken over', async () => {
     const config = join(dir.path, 'bridge.json')
-    e25.seed([wire24(9, { timestamp: String(Math.floor(Date.now() / 1000)) })])
+    const stamp9 = String(Math.floor(Date.now() / 1000))
+    e25.seed([wire24(9, { timestamp: stamp9 })])
     const first = await bin(['run', '--config', config], env)
     expect(first.code).toBe(0)
     // a live process on this host holds hub-to-legacy's lock
@@ -260,8 +261,8 @@ describe('run, status, metrics, the lock', () => {
       }),
     )
     try {
-      // one second after event 9: a row at the watermark's own second is not selected again
-      e25.seed([wire24(10, { timestamp: String(Math.floor(Date.now() / 1000) + 1) })])
+      // in event 9's own second: whichever way the uuids sort, the next run selects it (atSecond)
+      e25.seed([wire24(10, { timestamp: stamp9 })])
       const w23 = writes(e23)
       const busy = await bin(['run', '--config', config], env)
       expect(busy.code).toBe(1)

@@ -26,6 +26,9 @@ describe('watermarks', () => {
     expect(compareWatermarks({ timestamp: 2, uuid: 'A' }, { timestamp: 2, uuid: 'a' })).toBe(0)
     expect(isWatermark({ timestamp: 1, uuid: 'x' })).toBe(true)
     expect(isWatermark({ timestamp: '1', uuid: 'x' })).toBe(false)
+    expect(isWatermark({ timestamp: 1, uuid: 'x', atSecond: ['a', 'b'] })).toBe(true)
+    expect(isWatermark({ timestamp: 1, uuid: 'x', atSecond: 'a' })).toBe(false)
+    expect(isWatermark({ timestamp: 1, uuid: 'x', atSecond: [1] })).toBe(false)
     expect(formatWatermark({ timestamp: 0, uuid: 'u' })).toBe('0 (1970-01-01T00:00:00.000Z) / u')
   })
 })
@@ -52,6 +55,10 @@ describe('fileStateStore', () => {
     await s.save('a', { timestamp: 3, uuid: 'z' })()
     expect(await fileStateStore(path).load('a')()).toEqual(E.right({ timestamp: 3, uuid: 'z' }))
     expect(await fileStateStore(path).load('b')()).toEqual(E.right({ timestamp: 2, uuid: 'y' }))
+    // every field of a watermark is kept, and only those
+    const full = { timestamp: 4, uuid: 'w', retry: [{ uuid: 'v', timestamp: 4 }], atSecond: ['t', 'u'] }
+    await s.save('c', { ...full, extra: 1 } as typeof full)()
+    expect(await fileStateStore(path).load('c')()).toEqual(E.right(full))
     const file = JSON.parse(await readFile(path, 'utf8'))
     expect(file.version).toBe(1)
     expect(file.watermarks.a.savedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/)

@@ -412,6 +412,31 @@ describe('dry runs, single transfers, uuids and since', () => {
     expect(invalid.errors).toEqual([expect.objectContaining({ _tag: 'InvalidOptions' })])
   })
 
+  test('an event saved in the second the run read the list, sorting before its position, is picked up by the next run', async () => {
+    const low = '00000000-0000-4000-8000-00000000000a'
+    const high = 'ffffffff-0000-4000-8000-00000000000b'
+    pair = await startPair('2.5', { events24: [wire24(5, { uuid: high })] })
+    const p = pair
+    const state = memoryStateStore()
+    const c = connect24to23({ from: p.c24, to: p.c23, state })
+    expect((await c.sync()())?.events.map((e) => e.outcome)).toEqual(['created'])
+    expect(state.watermarks.get(c.stateKey)).toEqual({ timestamp: T0 + 5, uuid: high })
+    // saved just after that run read the list, in the same second: MISP stamps it T0 + 5
+    p.e24.seed([wire24(5, { uuid: low })])
+    const next = await c.sync()()
+    expect(next.events.map((e) => [e.uuid, e.outcome])).toEqual([[low, 'created']])
+    expect(state.watermarks.get(c.stateKey)).toEqual({ timestamp: T0 + 5, uuid: high, atSecond: [low] })
+    expect((await c.sync()()).selected).toBe(0)
+    expect(copies(p.e23, low)).toBe(1)
+
+    // a state saved before atSecond existed: the position's second is compared once more
+    const legacy = memoryStateStore([[c.stateKey, { timestamp: T0 + 5, uuid: high }]])
+    const old = connect24to23({ from: p.c24, to: p.c23, state: legacy })
+    const again = await old.sync()()
+    expect(again.events.map((e) => [e.uuid, e.outcome])).toEqual([[low, 'unchanged']])
+    expect((await old.sync()()).selected).toBe(0)
+  })
+
   test('a source that cannot list its events is a run error, not an exception', async () => {
     pair = await startPair('2.4.199', { events24: [wire24(1)] })
     pair.e24.inject({ kind: 'status', status: 502 }, { times: 1, match: { path: /events\/index/ } })

@@ -13,6 +13,19 @@ import type { SourceRow } from './spec.js'
 /** A row's position. */
 export const rowMark = (r: SourceRow): Watermark => ({ timestamp: r.timestamp, uuid: r.uuid.toLowerCase() })
 
+/**
+ * Whether `before` already covers row `r`: at or before the position — but for an event in the
+ * position's own second that the run which saved it did not list (`atSecond`): MISP stamped it
+ * with that second after the list was read.
+ */
+export const coveredBy = (r: SourceRow, before: Watermark): boolean => {
+  const mark = rowMark(r)
+  const order = compareWatermarks(mark, before)
+  if (order > 0) return false
+  if (order === 0 || mark.timestamp !== before.timestamp) return true
+  return before.atSecond?.includes(mark.uuid) ?? false
+}
+
 /** The position and retry set of a run over `rows` (sorted by position), from `before`. */
 export class Progress {
   readonly #rows: ReadonlyArray<SourceRow>
@@ -20,9 +33,17 @@ export class Progress {
   readonly #attempted: ContiguousPrefix
   readonly #done: Array<boolean | undefined>
 
-  constructor(rows: ReadonlyArray<SourceRow>, before: Watermark | undefined) {
+  readonly #listed: ReadonlyArray<SourceRow>
+
+  /** `listed`: the rows the source listed that the run did not select (already covered) */
+  constructor(
+    rows: ReadonlyArray<SourceRow>,
+    before: Watermark | undefined,
+    listed: ReadonlyArray<SourceRow> = [],
+  ) {
     this.#rows = rows
     this.#before = before
+    this.#listed = listed
     this.#attempted = new ContiguousPrefix(rows.length)
     this.#done = new Array<boolean | undefined>(rows.length)
   }
@@ -41,6 +62,18 @@ export class Progress {
     return r !== undefined && b !== undefined && compareWatermarks(rowMark(r), b) <= 0
   }
 
+  /** The other events seen in the position's second, before it (see `Watermark.atSecond`). */
+  #atSecond(position: Watermark): ReadonlyArray<string> {
+    const seen = new Set<string>()
+    if (this.#before?.timestamp === position.timestamp)
+      for (const u of this.#before.atSecond ?? []) seen.add(u)
+    for (const r of [...this.#rows, ...this.#listed]) {
+      const m = rowMark(r)
+      if (m.timestamp === position.timestamp && m.uuid < position.uuid) seen.add(m.uuid)
+    }
+    return [...seen].sort()
+  }
+
   /** The state to save: `undefined` while neither the position nor the retry set has anything. */
   current(): Watermark | undefined {
     const n = this.#attempted.length
@@ -55,6 +88,11 @@ export class Progress {
       if (this.#done[i] !== true && compareWatermarks(rowMark(r), position) <= 0)
         retry.push({ uuid: r.uuid.toLowerCase(), timestamp: r.timestamp })
     })
-    return retry.length === 0 ? position : { ...position, retry }
+    const atSecond = this.#atSecond(position)
+    return {
+      ...position,
+      ...(retry.length === 0 ? {} : { retry }),
+      ...(atSecond.length === 0 ? {} : { atSecond }),
+    }
   }
 }

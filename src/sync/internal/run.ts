@@ -224,7 +224,8 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
       })
       if (changedTags.length > 0) {
         debug('%s: %d event(s) whose tags changed at the source', spec.name, changedTags.length)
-        selection = withRows([...(selection.rows ?? []), ...changedTags], [], selection.retrying)
+        const rest = (selection.others ?? []).filter((r) => !changedTags.includes(r))
+        selection = withRows([...(selection.rows ?? []), ...changedTags], rest, selection.retrying)
       }
     } else if (stopsTheRun(read.left)) {
       stopped = 'authentication-failed'
@@ -242,7 +243,9 @@ export const runSync = async <S extends ApiVersion, T extends ApiVersion>(
 
   // attempt, at most `concurrency` at a time, in selection order; save the state as it moves
   const progress =
-    rows === undefined || state === undefined || dryRun ? undefined : new Progress(rows, before)
+    rows === undefined || state === undefined || dryRun
+      ? undefined
+      : new Progress(rows, before, selection.others)
   let dirty = false
   let lastSave = 0
   let saving: Promise<void> = Promise.resolve()

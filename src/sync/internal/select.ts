@@ -10,7 +10,7 @@ import type { CallOptions } from '../../client/MispClientOptions.js'
 import type { MispError } from '../../client/MispError.js'
 import type { ApiVersion } from '../../client/ServerVersion.js'
 import { compareWatermarks, type Watermark } from '../StateStore.js'
-import { rowMark } from './progress.js'
+import { coveredBy, rowMark } from './progress.js'
 import type { DirectionSpec, SourceRow } from './spec.js'
 import type { TagsByEvent } from './tagMap.js'
 
@@ -61,7 +61,7 @@ export const selectChanged = async <S extends ApiVersion, T extends ApiVersion>(
     if (seen.has(k)) continue
     seen.add(k)
     if (since !== undefined && r.timestamp < since) continue
-    if (before !== undefined && compareWatermarks(rowMark(r), before) <= 0) {
+    if (before !== undefined && coveredBy(r, before)) {
       others.push(r)
       continue
     }
