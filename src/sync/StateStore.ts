@@ -67,7 +67,9 @@ export interface StateError {
 
 /**
  * Keeps watermarks by key. The connectors use the key `<direction> <source url> -> <target
- * url>`, so one store can serve several connections.
+ * url>`, so one store can serve several connections. A store keeps every field of the
+ * {@link Watermark} it is given (`retry`, `atSecond`): one that keeps only the position makes the
+ * next run miss failed events and re-check its position's second.
  *
  * @category model
  * @since 0.1.0
