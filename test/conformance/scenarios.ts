@@ -544,8 +544,8 @@ export const updateAddsSeveral = async (b: Backend): Promise<void> => {
 }
 
 /**
- * 2.5 → 2.3 with the stock "Sync user" key (tags none): a copy cut part-way, and an update that
- * adds three attributes, arrive whole. Such a key may not use `attributes/add` (a real 2.3.178
+ * 2.5 → 2.3 with the stock "Sync user" key (tags none): a copy cut part-way, one cut before its
+ * first attribute, and an update that adds three attributes, arrive whole. Such a key may not use `attributes/add` (a real 2.3.178
  * answers 401 "You do not have permission to do that."; site admin or the creator org only), but
  * may edit the copies it synced: the bridge completes a 2.3 copy with edits led by an attribute
  * the copy holds.
@@ -565,6 +565,18 @@ export const syncKeyWhole = async (b: Backend): Promise<void> => {
   expectRun(await connect().sync({ uuids: [src.uuid] })(), { updated: 1 })
   expect(writes(b.sync23.sent, mark).filter((l) => l.includes('attributes/add'))).toEqual([])
   expect(uuidsOf(await right(b.sync23Reader.get(src.uuid)))).toEqual(uuidsOf(src))
+
+  // a copy cut before its first attribute: one new attribute alone first, then edits led by it
+  const bare = event24(
+    t0,
+    Array.from({ length: 5 }, () => attr24('ip-dst', 'Network activity', ip(), t0)),
+  )
+  await created(b.s25.client.create(bare))
+  await cutCopy23(to, bare, t0, 0)
+  const mark0 = b.sync23.sent.length
+  expectRun(await connect().sync({ uuids: [bare.uuid] })(), { updated: 1 })
+  expect(writes(b.sync23.sent, mark0).filter((l) => l.includes('attributes/add'))).toEqual([])
+  expect(uuidsOf(await right(b.sync23Reader.get(bare.uuid)))).toEqual(uuidsOf(bare))
 
   // the source gains three attributes: one edit stores them all
   const t1 = await after(unix())
@@ -630,7 +642,7 @@ export const scenarios: ReadonlyArray<Scenario> = [
     run: updateAddsSeveral,
   },
   {
-    name: '2.5 → 2.3 with a "Sync user" key: a cut copy and an update adding three attributes arrive whole (edits, no adds)',
+    name: '2.5 → 2.3 with a "Sync user" key: cut copies (4 of 12, 0 of 5) and an update adding three attributes arrive whole (edits, no adds)',
     run: syncKeyWhole,
   },
 ]

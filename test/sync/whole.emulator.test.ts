@@ -193,8 +193,10 @@ describe.each(directions)('$name', (d) => {
       const p = pair
       const uuid = onlyUuid(p, d)
       const target = d.target(p)
-      // cut before any attribute: no attribute to lead an edit with, so the copy is completed by adds
+      // cut before any attribute, and the edit carrying one of them alone cut too: no attribute to
+      // lead an edit with, so the copy is completed by adds
       target.inject({ kind: 'cut-write', keep: 0 }, { match: { method: 'POST', path: CREATE } })
+      target.inject({ kind: 'cut-write', keep: 0 }, { match: { path: EDIT } })
       // lost answers after the add was stored, and plain failures: each add is sent again by uuid
       const add = { path: /^\/attributes\/add\// }
       target.inject({ kind: 'reset-after-write' }, { times: 10, match: add })
@@ -322,13 +324,39 @@ describe.each(directions)('$name', (d) => {
   )
 
   test.skipIf(d.v24 === '2.5')(
-    'a create cut before any attribute, with a key that may not add: failed (nothing to lead an edit with), never created',
+    'a create cut before any attribute, with a key that may not add: one attribute alone, then edits led by it; no adds',
     async () => {
       pair = await startPair(d.v24, { events24: [big24(2000)] })
       const p = pair
       const uuid = onlyUuid(p, d)
       const target = d.target(p)
       target.inject({ kind: 'cut-write', keep: 0 }, { match: { method: 'POST', path: CREATE } })
+      const run = await d.connect(p, { tags: 'none' }).sync()()
+      expect(run.ok).toBe(true)
+      expect(run.events[0]).toMatchObject({ outcome: 'created' })
+      expect(run.events[0]?.reason).toMatch(
+        /lacked 2000 of 2000 attributes; sent them again: the copy is whole/,
+      )
+      expect(held(target, uuid)).toBe(2000)
+      expect(lines(target).filter((l) => l.includes('/attributes/add/'))).toEqual([])
+      // the first edit after the cut create carries one attribute, alone
+      const edits = target.requests.filter((r) => r.method === 'POST' && EDIT.test(r.path))
+      expect(
+        (edits[0]?.body as { Event?: { Attribute?: Array<unknown> } } | undefined)?.Event?.Attribute,
+      ).toHaveLength(1)
+      expect((await d.connect(p, { tags: 'none' }).sync()()).events[0]?.outcome).toBe('unchanged')
+    },
+  )
+
+  test.skipIf(d.v24 === '2.5')(
+    'the same, the lone attribute not kept either: failed (adds refused), never reported done',
+    async () => {
+      pair = await startPair(d.v24, { events24: [big24(2000)] })
+      const p = pair
+      const uuid = onlyUuid(p, d)
+      const target = d.target(p)
+      target.inject({ kind: 'cut-write', keep: 0 }, { match: { method: 'POST', path: CREATE } })
+      target.inject({ kind: 'cut-write', keep: 0 }, { match: { path: EDIT } })
       const run = await d.connect(p, { tags: 'none' }).sync()()
       expect(run.events[0]).toMatchObject({
         outcome: 'failed',

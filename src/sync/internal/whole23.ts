@@ -70,8 +70,10 @@ export const complete23Copy = async <T extends ApiVersion>(
    * once an existing attribute has been saved in the edit, every new one after it is inserted
    * (seen on the real server with an admin and a "Sync user" key, 5 and 50 new attributes;
    * docs/guide.md). Unlike `attributes/add` (site admin or the event's creator org only), an edit
-   * is what a sync key may do. Pieces of `pieces.size`, one second newer each. `undefined` when
-   * the copy holds none of the event's attributes (nothing to lead with).
+   * is what a sync key may do. Pieces of `pieces.size`, one second newer each. When the copy holds
+   * none of the event's attributes (a create cut before its first), a first edit carries one new
+   * attribute alone — stored, as the last new one always is — and leads the rest. `undefined`
+   * when that one did not stay either: `attributes/add` is left.
    */
   const anchoredEdits = async (
     id: string,
@@ -79,16 +81,41 @@ export const complete23Copy = async <T extends ApiVersion>(
     copyTimestamp: number,
     missing: ReadonlySet<string>,
   ): Promise<(Stage<T> & { readonly at?: number }) | undefined> => {
-    const held = heldBy(copy)
-    const anchor = liveAttributes(w.value as Parameters<typeof liveAttributes>[0]).find((a) => {
-      const u = a.uuid?.toLowerCase()
-      return u !== undefined && held.has(u)
-    })
-    if (anchor === undefined) return undefined
+    const live = liveAttributes(w.value as Parameters<typeof liveAttributes>[0])
+    const holding = (held: ReadonlyMap<string, number>) =>
+      live.find((a) => {
+        const u = a.uuid?.toLowerCase()
+        return u !== undefined && held.has(u)
+      })
+    let held = heldBy(copy)
+    let from = copyTimestamp
+    let todo = missing
+    let anchor = holding(held)
+    if (anchor === undefined) {
+      const first = live.find((a) => a.uuid !== undefined && missing.has(a.uuid.toLowerCase()))
+      if (first?.uuid === undefined) return undefined
+      const rest = missingFrom(missing, new Map([[first.uuid.toLowerCase(), 0]]))
+      const one = await send(
+        id,
+        onlyAttributes(w.value, new Set([first.uuid.toLowerCase()])),
+        from,
+        undefined,
+        rest.size === 0 && published(w.value),
+        held.size,
+      )
+      if ('ending' in one || rest.size === 0) return one
+      held = heldBy(one.copy)
+      from = one.at ?? from + 1
+      anchor = holding(held)
+      if (anchor === undefined) return undefined
+      todo = missingFrom(rest, held)
+      if (todo.size === 0) return one
+    }
+    const lead = anchor
     return send(
       id,
-      onlyAttributes(w.value, missing),
-      copyTimestamp,
+      onlyAttributes(w.value, todo),
+      from,
       undefined,
       published(w.value),
       held.size,
@@ -96,7 +123,7 @@ export const complete23Copy = async <T extends ApiVersion>(
         ({
           ...piece,
           Attribute: [
-            { ...anchor, timestamp: String(timestamp) },
+            { ...lead, timestamp: String(timestamp) },
             ...((piece as { Attribute?: ReadonlyArray<unknown> }).Attribute ?? []),
           ],
         }) as EventOf<T>,
