@@ -554,29 +554,23 @@ export const syncKeyWhole = async (b: Backend): Promise<void> => {
   const t0 = unix() - 60
   const to = b.sync23.client
   const connect = () => connect24to23({ from: b.s25.client, to, tags: 'none' })
-  // a copy cut after 4 of 12 attributes (as the sync key would have left it)
-  const src = event24(
-    t0,
-    Array.from({ length: 12 }, () => attr24('ip-dst', 'Network activity', ip(), t0)),
-  )
-  await created(b.s25.client.create(src))
-  await cutCopy23(to, src, t0, 4)
-  const mark = b.sync23.sent.length
-  expectRun(await connect().sync({ uuids: [src.uuid] })(), { updated: 1 })
-  expect(writes(b.sync23.sent, mark).filter((l) => l.includes('attributes/add'))).toEqual([])
-  expect(uuidsOf(await right(b.sync23Reader.get(src.uuid)))).toEqual(uuidsOf(src))
-
-  // a copy cut before its first attribute: one new attribute alone first, then edits led by it
-  const bare = event24(
-    t0,
-    Array.from({ length: 5 }, () => attr24('ip-dst', 'Network activity', ip(), t0)),
-  )
-  await created(b.s25.client.create(bare))
-  await cutCopy23(to, bare, t0, 0)
-  const mark0 = b.sync23.sent.length
-  expectRun(await connect().sync({ uuids: [bare.uuid] })(), { updated: 1 })
-  expect(writes(b.sync23.sent, mark0).filter((l) => l.includes('attributes/add'))).toEqual([])
-  expect(uuidsOf(await right(b.sync23Reader.get(bare.uuid)))).toEqual(uuidsOf(bare))
+  /** a copy cut after `k` of `n` attributes (as the sync key would have left it) is completed */
+  const cutAndCompleted = async (n: number, k: number) => {
+    const src = event24(
+      t0,
+      Array.from({ length: n }, () => attr24('ip-dst', 'Network activity', ip(), t0)),
+    )
+    await created(b.s25.client.create(src))
+    await cutCopy23(to, src, t0, k)
+    const mark = b.sync23.sent.length
+    expectRun(await connect().sync({ uuids: [src.uuid] })(), { updated: 1 })
+    expect(writes(b.sync23.sent, mark).filter((l) => l.includes('attributes/add'))).toEqual([])
+    expect(uuidsOf(await right(b.sync23Reader.get(src.uuid)))).toEqual(uuidsOf(src))
+    return src
+  }
+  const src = await cutAndCompleted(12, 4)
+  // cut before its first attribute: one new attribute alone first, then edits led by it
+  await cutAndCompleted(5, 0)
 
   // the source gains three attributes: one edit stores them all
   const t1 = await after(unix())
