@@ -326,7 +326,8 @@ describe.each(directions)('$name', (d) => {
         const edits = target.requests.filter((r) => r.method === 'POST' && EDIT.test(r.path))
         const sent = (e: (typeof edits)[number] | undefined) =>
           (e?.body as { Event?: { Attribute?: Array<{ uuid: string }> } } | undefined)?.Event?.Attribute ?? []
-        const held0 = (d.source(p).event(uuid)?.['Attribute'] as Array<{ uuid: string }>)[0]?.uuid
+        const held0 = (d.source(p).event(uuid)?.['Attribute'] as Array<{ uuid: string }> | undefined)?.[0]
+          ?.uuid
         if (keep === 0) {
           expect(sent(edits[0]).map((a) => a.uuid)).toEqual([held0])
           expect(sent(edits[1])[0]?.uuid).toBe(held0)
