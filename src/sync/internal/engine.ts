@@ -8,7 +8,9 @@
  * - `write.ts` — create or update, reconciling lost answers (`recovery.ts`: the policy as data);
  * - `record.ts` — the transfer log and archive;
  * - `progress.ts` — the position and retry set the state store keeps;
- * - `run.ts` — a run: the steps above under bounded concurrency, cancellation and stops.
+ * - `run.ts` — a run: load the state → select and look up (`runSelect.ts`) → attempt under
+ *   bounded concurrency, saving the state as it moves (`runAttempts.ts`) → summary; what the run
+ *   has found so far, and how it stops once with the reason, in `runSoFar.ts`.
  *
  * @internal
  */
