@@ -55,3 +55,23 @@ export const callSignal = (budgetMs: number, signals: ReadonlyArray<AbortSignal 
     dispose,
   }
 }
+
+/** Waits `ms`, or less when `signal` aborts first (the call's signal: aborted or out of time). */
+export const pause = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    function done(): void {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
+
+/** Why a caller's signal aborted, in words, when it says. */
+export const abortReason = (signal: AbortSignal): string | undefined => {
+  const r: unknown = signal.reason
+  if (r === undefined) return undefined
+  if (r instanceof Error) return r.message === '' ? r.name : `${r.name}: ${r.message}`
+  return typeof r === 'string' ? r : undefined
+}

@@ -11,9 +11,11 @@ import type * as TE from 'fp-ts/lib/TaskEither.js'
 import ky, { HTTPError, type KyInstance, type Options as KyOptions } from 'ky'
 import type { RetryPolicy } from '../MispClientOptions.js'
 import type { MispError, RequestInfo } from '../MispError.js'
-import { type CallSignal, callSignal } from './callSignal.js'
-import { chainOf, isKyNetworkError, isTlsFailure, reasonOf, retryAfterMs } from './networkErrors.js'
-import { displayUrl, redactDeep } from './redact.js'
+import { callFailure } from './callFailure.js'
+import { type CallSignal, callSignal, pause } from './callSignal.js'
+import { chainOf, isKyNetworkError } from './networkErrors.js'
+import { displayUrl } from './redact.js'
+import { backoff, jittered, kyRetry, RETRY_STATUSES } from './retryPlan.js'
 
 export { isTlsFailure, retryAfterMs } from './networkErrors.js'
 
@@ -88,14 +90,11 @@ export interface Transport {
 /** The longest timer Node runs as asked (longer ones fire after 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647
 
-const RETRY_STATUSES: ReadonlyArray<number> = [408, 429, 500, 502, 503, 504]
-
 /**
  * A relative path the URL parser would leave unchanged after the base: URL-safe characters only,
  * no `.`/`..` segment, no query or fragment, no leading slash.
  */
 const PLAIN_PATH = /^(?!\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/
-const RETRY_AFTER_STATUSES: ReadonlyArray<number> = [429, 503]
 
 // ---------------------------------------------------------------------------------------------
 // bodies
@@ -126,19 +125,34 @@ const bodyOfData = (data: unknown, contentType: string): Body => {
   return { _tag: 'Json', value: data }
 }
 
+const contentTypeOf = (r: Response): string => r.headers.get('content-type') ?? ''
+
+/** Reads a response's body (none for HEAD); `body` is missing when the read failed (`readError`). */
+const readBody = async (
+  response: Response,
+  method: Call['method'],
+): Promise<{ readonly body?: Body; readonly readError?: unknown }> => {
+  try {
+    return { body: bodyOf(method === 'HEAD' ? '' : await response.text(), contentTypeOf(response)) }
+  } catch (e) {
+    return { readError: e }
+  }
+}
+
+const answerOf = (request: RequestInfo, response: Response, body: Body): Answer => ({
+  request,
+  status: response.status,
+  headers: response.headers,
+  contentType: contentTypeOf(response),
+  body,
+})
+
 // ---------------------------------------------------------------------------------------------
 // constructors
 // ---------------------------------------------------------------------------------------------
 
 type FetchLike = NonNullable<KyOptions['fetch']>
 type FetchDispatcher = NonNullable<RequestInit['dispatcher']>
-
-const abortReason = (signal: AbortSignal): string | undefined => {
-  const r: unknown = signal.reason
-  if (r === undefined) return undefined
-  if (r instanceof Error) return r.message === '' ? r.name : `${r.name}: ${r.message}`
-  return typeof r === 'string' ? r : undefined
-}
 
 /**
  * Creates the transport of one client.
@@ -212,30 +226,7 @@ export const makeTransport = (config: TransportConfig): Transport => {
     const signal = cs.signal
     let attempts = 0
 
-    const fail = (e: unknown): MispError => {
-      const external = cs.aborted()
-      if (external !== undefined) {
-        const reason = abortReason(external)
-        return redactDeep(
-          { _tag: 'Aborted', request, ...(reason === undefined ? {} : { reason }) } satisfies MispError,
-          redact,
-        )
-      }
-      if (cs.timedOut() || performance.now() >= deadline)
-        return { _tag: 'Timeout', request, timeoutMs: budget }
-      const chain = chainOf(e)
-      const code = chain.codes.find((c) => c !== '')
-      return redactDeep(
-        {
-          _tag: 'TransportError',
-          request,
-          reason: reasonOf(chain),
-          message: chain.messages.join(': ') || 'unknown failure',
-          ...(code === undefined ? {} : { code }),
-        } satisfies MispError,
-        redact,
-      )
-    }
+    const fail = callFailure(request, cs, deadline, budget, redact)
 
     if (cs.aborted() !== undefined) return { _tag: 'Left', left: fail(undefined) }
 
@@ -262,53 +253,14 @@ export const makeTransport = (config: TransportConfig): Transport => {
       }
     }
 
-    const longestBackoff = (n: number) => Math.min(policy.maxDelay, policy.baseDelay * 2 ** (n - 1))
     const optionsFor = (limit: number): KyOptions => ({
       method: call.method,
       signal,
       fetch: countingFetch,
       ...(call.body === undefined ? {} : { json: call.body }),
       throwHttpErrors: (status) => call.idempotent && limit > 0 && RETRY_STATUSES.includes(status),
-      retry:
-        call.idempotent && limit > 0
-          ? {
-              limit,
-              methods: ['get', 'head', 'post'],
-              statusCodes: [...RETRY_STATUSES],
-              afterStatusCodes: [...RETRY_AFTER_STATUSES],
-              maxRetryAfter: policy.maxRetryAfter,
-              backoffLimit: policy.maxDelay,
-              delay: longestBackoff,
-              jitter: policy.jitter ? (d: number) => d * (0.5 + Math.random() * 0.5) : undefined,
-              retryOnTimeout: false,
-              shouldRetry: ({ error, retryCount }) => {
-                if (isTlsFailure(error)) return false
-                const remaining = deadline - performance.now()
-                if (error instanceof HTTPError) {
-                  const after = RETRY_AFTER_STATUSES.includes(error.response.status)
-                    ? retryAfterMs(error.response.headers.get('retry-after'))
-                    : undefined
-                  // `undefined` lets ky wait for the Retry-After; `true` would replace it by the backoff
-                  if (after !== undefined)
-                    return after <= policy.maxRetryAfter && after < remaining ? undefined : false
-                }
-                return longestBackoff(retryCount) < remaining ? undefined : false
-              },
-            }
-          : 0,
+      retry: kyRetry(call.idempotent, policy, limit, deadline),
     })
-
-    /** Waits `ms` unless the call is aborted or out of time first. */
-    const pause = (ms: number): Promise<void> =>
-      new Promise((resolve) => {
-        const timer = setTimeout(done, ms)
-        function done(): void {
-          clearTimeout(timer)
-          signal.removeEventListener('abort', done)
-          resolve()
-        }
-        signal.addEventListener('abort', done, { once: true })
-      })
 
     for (;;) {
       let response: Response
@@ -317,14 +269,7 @@ export const makeTransport = (config: TransportConfig): Transport => {
         response = await api(call.path, optionsFor(policy.limit - attempts))
       } catch (e) {
         if (e instanceof HTTPError) {
-          const contentType = e.response.headers.get('content-type') ?? ''
-          const answer: Answer = {
-            request,
-            status: e.response.status,
-            headers: e.response.headers,
-            contentType,
-            body: bodyOfData(e.data, contentType),
-          }
+          const answer = answerOf(request, e.response, bodyOfData(e.data, contentTypeOf(e.response)))
           log(() =>
             redact(`${call.method} ${call.path} gave up after ${attempts} attempt(s): HTTP ${answer.status}`),
           )
@@ -335,28 +280,19 @@ export const makeTransport = (config: TransportConfig): Transport => {
           log(() => redact(`${call.method} ${call.path} failed after ${attempts} attempt(s): ${error._tag}`))
         return { _tag: 'Left', left: error }
       }
-      const contentType = response.headers.get('content-type') ?? ''
-      let text: string | undefined
-      let readError: unknown
-      try {
-        text = call.method === 'HEAD' ? '' : await response.text()
-      } catch (e) {
-        readError = e
-      }
-      const body = text === undefined ? undefined : bodyOf(text, contentType)
+      const { body, readError } = await readBody(response, call.method)
       // issue #8: a body cut short (the connection dropped mid-way, or JSON that stops) is as
       // transient as a 5xx; a read may be sent again, within the same retry and time budget
       const broken = body === undefined || body._tag === 'InvalidJson'
       if (broken && call.idempotent && attempts <= policy.limit && cs.aborted() === undefined) {
-        const base = longestBackoff(attempts)
-        const wait = policy.jitter ? base * (0.5 + Math.random() * 0.5) : base
+        const wait = jittered(policy, backoff(policy, attempts))
         if (wait < deadline - performance.now()) {
           log(() =>
             redact(
               `retry ${attempts} of ${call.method} ${pathOf(response.url || call.path)} after a ${body === undefined ? 'body cut short' : 'malformed JSON body'}`,
             ),
           )
-          await pause(wait)
+          await pause(wait, signal)
           if (!signal.aborted) continue
         }
       }
@@ -367,16 +303,7 @@ export const makeTransport = (config: TransportConfig): Transport => {
             `${call.method} ${call.path} → ${response.status} after ${attempts} attempts, ${Math.round(performance.now() - started)} ms in all`,
           ),
         )
-      return {
-        _tag: 'Right',
-        right: {
-          request,
-          status: response.status,
-          headers: response.headers,
-          contentType,
-          body,
-        },
-      }
+      return { _tag: 'Right', right: answerOf(request, response, body) }
     }
   }
 
