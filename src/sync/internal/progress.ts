@@ -2,7 +2,9 @@
  * Where a run stands, as the state store keeps it: the position moves over the contiguous prefix
  * of *attempted* events (in selection order), and the events in that prefix that did not end
  * done go into the retry set. So one failure no longer holds the position back: the next run
- * selects what changed since, plus the retry set.
+ * selects what changed since, plus the retry set. With the position go the other events listed in
+ * its own second before it (`atSecond`): one of that second the next run lists and this run did
+ * not was saved after the list was read, and is selected.
  *
  * @internal
  */
