@@ -13,7 +13,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { expect } from 'vitest'
 import { formatMispError, type MispClient, type MispError } from '../../src/client/index.js'
-import { connect23to24, connect24to23, type RunResult } from '../../src/sync/index.js'
+import { connect23to24, connect24to23, memoryStateStore, type RunResult } from '../../src/sync/index.js'
 import type * as V23 from '../../src/v23/index.js'
 import type * as V24 from '../../src/v24/index.js'
 import { type Backend, type Sent, WRONG_KEY } from './backends.js'
@@ -592,6 +592,68 @@ export const syncKeyWhole = async (b: Backend): Promise<void> => {
   expectRun(await connect().sync({ uuids: [src.uuid] })(), { unchanged: 1 })
 }
 
+/**
+ * Incremental runs (a state store, no uuids) both ways: an event the source stamps with the second
+ * of the watermark, sorting before it by uuid — as one saved just after a run read the list — is
+ * copied by the next run, and the run after that selects nothing. The events carry a timestamp a
+ * day or two ahead, random to the second, so the runs see only this scenario's events on a server
+ * that holds others.
+ */
+export const sameSecond = async (b: Backend): Promise<void> => {
+  // each leg its own second (the first leg's copies on the 2.3 server are the second leg's source)
+  const base = unix() + 86_400 + Math.floor(Math.random() * 86_400)
+  const legs = [
+    {
+      key: '2.5 → 2.3',
+      t: base,
+      create: (uuid: string, t: number) =>
+        created(
+          b.s25.client.create({ ...event24(t, [attr24('ip-dst', 'Network activity', ip(), t)]), uuid }),
+        ),
+      connect: (state: ReturnType<typeof memoryStateStore>) =>
+        connect24to23({ from: b.s25.client, to: b.s23.client, state }),
+      copy: (uuid: string) => right(b.s23.client.exists(uuid)),
+    },
+    {
+      key: '2.3 → 2.5',
+      t: base + 3600,
+      create: (uuid: string, t: number) =>
+        created(
+          b.s23.client.create({ ...event23(t, [attr23('ip-dst', 'Network activity', ip(), t)]), uuid }),
+        ),
+      connect: (state: ReturnType<typeof memoryStateStore>) =>
+        connect23to24({ from: b.s23.client, to: b.s25.client, state }),
+      copy: (uuid: string) => right(b.s25.client.exists(uuid)),
+    },
+  ]
+  for (const leg of legs) {
+    const { t } = leg
+    const [h, l] = [`ffffffff${randomUUID().slice(8)}`, `00000000${randomUUID().slice(8)}`]
+    const state = memoryStateStore()
+    const c = leg.connect(state)
+    await state.save(c.stateKey, { timestamp: t - 1, uuid: 'ffffffff' })()
+    await leg.create(h, t)
+    const first = await c.sync()()
+    expectRun(first, { created: 1 })
+    expect(
+      first.events.map((e) => e.uuid),
+      leg.key,
+    ).toEqual([h])
+    expect(state.watermarks.get(c.stateKey), leg.key).toEqual({ timestamp: t, uuid: h })
+    // saved in that second after the run read the list
+    await leg.create(l, t)
+    const second = await c.sync()()
+    expectRun(second, { created: 1 })
+    expect(
+      second.events.map((e) => e.uuid),
+      leg.key,
+    ).toEqual([l])
+    expect(state.watermarks.get(c.stateKey), leg.key).toEqual({ timestamp: t, uuid: h, atSecond: [l] })
+    expect((await c.sync()()).selected, leg.key).toBe(0)
+    for (const u of [h, l]) expect((await leg.copy(u)).exists, `${leg.key}: ${u}`).toBe(true)
+  }
+}
+
 /** One row of the scenario table. */
 export interface Scenario {
   readonly name: string
@@ -638,5 +700,9 @@ export const scenarios: ReadonlyArray<Scenario> = [
   {
     name: '2.5 → 2.3 with a "Sync user" key: cut copies (4 of 12, 0 of 5) and an update adding three attributes arrive whole (edits, no adds)',
     run: syncKeyWhole,
+  },
+  {
+    name: "incremental runs, both ways: an event stamped in the watermark's own second, sorting before it, is copied by the next run",
+    run: sameSecond,
   },
 ]
