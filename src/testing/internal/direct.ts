@@ -4,11 +4,12 @@
  *
  * @since 0.1.0
  */
+
+import { toInt } from './lenient.js'
 import { type RenderContext, renderEvent } from './render.js'
 import { allAttributes, type Ev, type Store } from './store.js'
 import { deleteAttributeRest } from './storeAttributes.js'
 import { captureTag } from './storeTags.js'
-import { toInt } from './validate.js'
 
 type Json = Record<string, unknown>
 const isRecord = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u)

@@ -6,7 +6,7 @@
  */
 import { attributeCount, numberer, type RenderContext, type RenderMode, renderOrg } from './renderBase.js'
 import type { Attr, Ev } from './store.js'
-import { nonCorrelatingTypes } from './validate.js'
+import { nonCorrelatingTypes } from './typeDefaults.js'
 
 type Json = Record<string, unknown>
 

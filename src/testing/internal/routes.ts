@@ -11,6 +11,7 @@ import type { Fault } from '../faults.js'
 import type { Profile } from '../profiles.js'
 import { makeFaultReply } from './faultReplies.js'
 import type { JsonStyle } from './json.js'
+import { toInt } from './lenient.js'
 import { loginPage } from './loginPage.js'
 import { type RenderContext, type RenderMode, renderEvent, renderSharingGroupAdded } from './render.js'
 import { jsonType, makeReplies, type Reply, texts } from './replies.js'
@@ -20,7 +21,6 @@ import { makeTagRoutes } from './routesTags.js'
 import { makeUserRoutes } from './routesUsers.js'
 import { makeSaveFailures } from './saveFailures.js'
 import { type AttributeErrors, type Ev, looksLikeUuid, type Store } from './store.js'
-import { toInt } from './validate.js'
 
 // ---------------------------------------------------------------------------------------------
 // model

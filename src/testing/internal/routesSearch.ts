@@ -7,11 +7,11 @@
  */
 import type { Profile } from '../profiles.js'
 import { type JsonStyle, phpJson } from './json.js'
+import { toBool, toInt } from './lenient.js'
 import type { RenderContext, RenderMode } from './render.js'
 import { renderIndexRow, renderMinimalRow } from './renderIndex.js'
 import type { Reply } from './replies.js'
 import type { Ev, Store } from './store.js'
-import { toBool, toInt } from './validate.js'
 
 type Json = Record<string, unknown>
 

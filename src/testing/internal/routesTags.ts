@@ -7,10 +7,10 @@
  */
 import type { Profile } from '../profiles.js'
 import type { JsonStyle } from './json.js'
+import { toInt } from './lenient.js'
 import type { Attr, Store, Tag } from './store.js'
 import { addAttributeRest, deleteAttributeRest } from './storeAttributes.js'
 import { addTagRest, attachTagRest, detachTagRest, listTags } from './storeTags.js'
-import { toInt } from './validate.js'
 
 type Json = Record<string, unknown>
 

@@ -4,19 +4,14 @@
  *
  * @internal
  */
+
+import { toBool, toInt } from './lenient.js'
 import type { Attr, Ev, Obj, Raw } from './model.js'
 import { allAttributes, asArray, isRecord, str, uuidPattern } from './model.js'
 import type { StoreCore } from './storeCore.js'
 import { tagLinks } from './storeTags.js'
-import {
-  type AttributeCandidate,
-  defaultCategory,
-  defaultToIds,
-  type FieldErrors,
-  toBool,
-  toInt,
-  validateAttribute,
-} from './validate.js'
+import { defaultCategory, defaultToIds } from './typeDefaults.js'
+import { type AttributeCandidate, type FieldErrors, validateAttribute } from './validate.js'
 
 /**
  * Reads one incoming attribute (only the fields this version knows: its whitelist). With

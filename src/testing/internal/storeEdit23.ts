@@ -20,11 +20,12 @@
  *
  * @internal
  */
+
+import { toInt } from './lenient.js'
 import type { Attr, Ev } from './model.js'
 import { asArray, isRecord, str } from './model.js'
 import { buildAttribute, mergeAttribute } from './storeAttributes.js'
 import type { StoreCore } from './storeCore.js'
-import { toInt } from './validate.js'
 
 /** Merges the edit's `Attribute` list into `ev` the way MISP 2.3.178's REST edit does. */
 export function mergeAttributes23(s: StoreCore, ev: Ev, list: unknown, now: number): void {

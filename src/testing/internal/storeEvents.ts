@@ -4,6 +4,8 @@
  *
  * @internal
  */
+
+import { toBool, toInt } from './lenient.js'
 import type { AttributeErrors, CreateResult, EditResult, Ev, Org, Raw } from './model.js'
 import { allAttributes, asArray, editReasons, isRecord, str, unwrapEvent, uuidPattern } from './model.js'
 import {
@@ -17,7 +19,7 @@ import type { StoreCore } from './storeCore.js'
 import { mergeAttributes23 } from './storeEdit23.js'
 import { captureOrg, captureSharingGroup, orgFrom } from './storeOrgs.js'
 import { restTagLinks, tagLinks } from './storeTags.js'
-import { toBool, toInt, validateEventFields } from './validate.js'
+import { validateEventFields } from './validate.js'
 
 // --- create (`EventsController.php@v2.3.178:1000-1014`, `Event.php@v2.3.178:1336-1344`) ---------------------------------------------------------------------
 

@@ -3,10 +3,11 @@
  *
  * @internal
  */
+
+import { toBool } from './lenient.js'
 import type { Org, Raw, SharingGroup, SharingGroupOrg } from './model.js'
 import { asArray, isRecord, str } from './model.js'
 import type { StoreCore } from './storeCore.js'
-import { toBool } from './validate.js'
 
 // --- organisations (`Event.php@v2.4.199:3462-3471`) ----------------------------------------------------------------------
 

@@ -3,10 +3,11 @@
  *
  * @internal
  */
+
+import { toBool } from './lenient.js'
 import type { Ev, Raw, Tag, TagLink } from './model.js'
 import { asArray, isRecord, str } from './model.js'
 import type { StoreCore } from './storeCore.js'
-import { toBool } from './validate.js'
 
 const tagColours = ['#fa4c22', '#15a7b8', '#0088cc', '#e2b93b', '#a94442', '#3c763d', '#7c4dff', '#ff6f00']
 

@@ -3,15 +3,16 @@
  *
  * Sources: `Event.php@v2.4.0:74-75` (distribution levels), `EventsController.php@v2.3.178:1000-1014` (event-level failures), `Attribute.php@v2.3.178:101-145` (2.3
  * constraints: 41 types, category/type pairs, required attribute distribution 0–3, valueIsUnique);
- * rec#24/rec#25/rec#26 for the 2.5.1 messages. MISP's full value validators are not tabulated in
- * the docs (not verified against MISP's source); the emulator checks the common formats (hashes, IP addresses, domains), which is
- * what rec#26 exercises (`ip-dst` "not-an-ip" is dropped).
+ * rec#24/rec#25/rec#26 for the 2.5.1 messages. The value formats it checks are in
+ * `valueFormats.ts`; what MISP fills in by type, in `typeDefaults.ts`.
  *
  * @since 0.1.0
  */
 import { isCategory, isType, isValidPair } from '../../v23/attributeTypes.js'
 import type { Profile } from '../profiles.js'
+import { toInt } from './lenient.js'
 import { categoryTypes25 } from './types25.js'
+import { isIp, valueFormatError } from './valueFormats.js'
 
 export type FieldErrors = Record<string, Array<string>>
 
@@ -32,150 +33,6 @@ const categoryTypeMessage = 'Options depend on the selected category.'
 /** `MispAttribute.php@v2.3.178:249`, `@v2.5.1:210` */
 const categoryOptionsMessage =
   'Options : Payload delivery, Antivirus detection, Payload installation, Files dropped ...'
-
-// ---------------------------------------------------------------------------------------------
-// utils
-// ---------------------------------------------------------------------------------------------
-
-/** Lenient integer: MISP stores ints but clients send "3" or 3. */
-export const toInt = (v: unknown): number | undefined => {
-  if (typeof v === 'number' && Number.isInteger(v)) return v
-  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v.trim())
-  return undefined
-}
-
-/** CakePHP's `boolean` rule: true/false, 1/0, "1"/"0" (and "true"/"false" from JSON clients). */
-export const toBool = (v: unknown): boolean | undefined => {
-  if (typeof v === 'boolean') return v
-  if (v === 1 || v === '1' || v === 'true') return true
-  if (v === 0 || v === '0' || v === 'false' || v === '') return false
-  return undefined
-}
-
-const hexOf = (n: number): RegExp => new RegExp(`^[0-9a-f]{${n}}$`, 'i')
-const hashLengths: Record<string, number> = {
-  md5: 32,
-  sha1: 40,
-  sha224: 56,
-  sha256: 64,
-  sha384: 96,
-  sha512: 128,
-  'sha512/224': 56,
-  'sha512/256': 64,
-  imphash: 32,
-}
-
-const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
-const isIpv6 = (s: string): boolean =>
-  /^[0-9a-f:.]+$/i.test(s) && s.includes(':') && s.split('::').length <= 2
-const isIp = (s: string): boolean => {
-  const [addr, cidr, ...rest] = s.split('/')
-  if (rest.length > 0 || addr === undefined) return false
-  if (cidr !== undefined && !/^\d{1,3}$/.test(cidr)) return false
-  return ipv4.test(addr) || isIpv6(addr)
-}
-const isDomain = (s: string): boolean => /^([-\p{L}\p{N}_]+\.)+[-\p{L}\p{N}]+$/u.test(s)
-
-const hashMessage = (n: number): string =>
-  `Checksum has an invalid length or format (expected: ${n} hexadecimal characters). Please double check the value or select type "other".`
-
-/** Value format check of the common types; `undefined` when the value is acceptable. */
-export const valueFormatError = (type: string, value: string): string | undefined => {
-  const checkHash = (t: string, v: string): string | undefined => {
-    const n = hashLengths[t]
-    if (n === undefined) return undefined
-    return hexOf(n).test(v) ? undefined : hashMessage(n)
-  }
-  if (type in hashLengths) return checkHash(type, value)
-  if (type.startsWith('filename|')) {
-    const i = value.lastIndexOf('|')
-    if (i <= 0) return 'Composite type, but value not explodable.'
-    return checkHash(type.slice('filename|'.length), value.slice(i + 1))
-  }
-  switch (type) {
-    case 'ip-src':
-    case 'ip-dst':
-      return isIp(value) ? undefined : 'IP address has an invalid format.'
-    case 'domain':
-    case 'hostname':
-      return isDomain(value)
-        ? undefined
-        : `${type === 'domain' ? 'Domain' : 'Hostname'} name has an invalid format.`
-    default:
-      return undefined
-  }
-}
-
-/** Types MISP does not correlate on (`Correlation::$nonCorrelatingTypes`, abridged). rec#29: two "test comment" comments do not correlate. */
-export const nonCorrelatingTypes: ReadonlySet<string> = new Set([
-  'comment',
-  'text',
-  'other',
-  'hex',
-  'anonymised',
-  'http-method',
-  'aba-rtn',
-  'gender',
-  'counter',
-  'float',
-  'port',
-  'nationality',
-  'cortex',
-  'boolean',
-  'pgp-private-key',
-  'pgp-public-key',
-])
-
-/** Default category of a type when an attribute omits it (2.4: `typeDefinitions[type].default_category`). */
-const defaultCategories: Record<string, string> = {
-  md5: 'Payload delivery',
-  sha1: 'Payload delivery',
-  sha256: 'Payload delivery',
-  sha512: 'Payload delivery',
-  filename: 'Payload delivery',
-  'ip-src': 'Network activity',
-  'ip-dst': 'Network activity',
-  hostname: 'Network activity',
-  domain: 'Network activity',
-  url: 'Network activity',
-  'email-src': 'Payload delivery',
-  'email-dst': 'Network activity',
-  comment: 'Other',
-  text: 'Other',
-  other: 'Other',
-  link: 'External analysis',
-  vulnerability: 'External analysis',
-}
-
-/** Types whose `to_ids` defaults to true (`typeDefinitions[type].to_ids`, abridged). */
-const idsTypes: ReadonlySet<string> = new Set([
-  'md5',
-  'sha1',
-  'sha256',
-  'sha512',
-  'filename|md5',
-  'filename|sha1',
-  'filename|sha256',
-  'ip-src',
-  'ip-dst',
-  'hostname',
-  'domain',
-  'email-src',
-  'email-dst',
-  'url',
-  'snort',
-  'yara',
-  'malware-sample',
-  'imphash',
-  'ssdeep',
-  'mutex',
-  'regkey',
-  'regkey|value',
-  'named pipe',
-])
-
-export const defaultCategory = (type: string): string | undefined => defaultCategories[type]
-export const defaultToIds = (type: string): boolean => idsTypes.has(type)
 
 // ---------------------------------------------------------------------------------------------
 // event-level
