@@ -8,7 +8,7 @@
 import * as http from 'node:http'
 import * as https from 'node:https'
 import type { Socket } from 'node:net'
-import { type FaultPlan, faultLabel } from '../faults.js'
+import { type Fault, type FaultPlan, faultLabel } from '../faults.js'
 import type { RequestRecord } from '../RequestRecord.js'
 import { cutBody } from './cut.js'
 import { htmlType, type Reply, texts } from './replies.js'
@@ -34,6 +34,49 @@ export interface Serving {
   readonly close: () => Promise<void>
 }
 
+/** Where a request goes: its method, its path (and query) below the base, whether it is under it. */
+interface Located {
+  readonly method: string
+  readonly pathname: string
+  readonly relPath: string
+  readonly inBase: boolean
+}
+
+const locate = (req: http.IncomingMessage, basePath: string): Located => {
+  const method = (req.method ?? 'GET').toUpperCase()
+  const [pathname = '/', query] = (req.url ?? '/').split(/\?(.*)/s)
+  const inBase = basePath === '' || pathname === basePath || pathname.startsWith(`${basePath}/`)
+  const relPathOnly = inBase ? pathname.slice(basePath.length) || '/' : pathname
+  return { method, pathname, relPath: query === undefined ? relPathOnly : `${relPathOnly}?${query}`, inBase }
+}
+
+const readBody = (req: http.IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Array<Buffer> = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+
+/** A request body: JSON when it parses, else the text; `undefined` when empty. */
+const bodyOf = (text: string): unknown => {
+  if (text.trim() === '') return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+/** Drops the connection without an answer: a TCP RST (a TLS socket, which cannot be reset: closed). */
+const resetConnection = (req: http.IncomingMessage): void => {
+  try {
+    req.socket.resetAndDestroy()
+  } catch {
+    req.socket.destroy()
+  }
+}
+
 /** Starts the server on 127.0.0.1 (ephemeral port). */
 export const serve = async (d: ServeOptions): Promise<Serving> => {
   const { basePath, router, faults, requests } = d
@@ -51,98 +94,81 @@ export const serve = async (d: ServeOptions): Promise<Serving> => {
     res.end(r.body)
   }
 
-  const readBody = (req: http.IncomingMessage): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const chunks: Array<Buffer> = []
-      req.on('data', (c: Buffer) => chunks.push(c))
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-      req.on('error', reject)
-    })
+  /** The router's reply (a bare 404 page outside the base; MISP's 500 when the router throws). */
+  const reply = (req: http.IncomingMessage, at: Located, body: unknown): Reply => {
+    try {
+      return at.inBase
+        ? router.route({
+            method: at.method,
+            relPath: at.relPath,
+            authorization: req.headers.authorization,
+            xMispAuth: [req.headers['x-misp-auth']].flat()[0],
+            accept: req.headers.accept,
+            body,
+          })
+        : { status: 404, body: '<h1>Not Found</h1>', type: htmlType, headers: {} }
+    } catch (e) {
+      return router.error(
+        500,
+        `${texts.internalError} ${e instanceof Error ? e.message : ''}`.trim(),
+        at.pathname,
+      )
+    }
+  }
+
+  /** Answers a request whose body was read, as its fault says (none: the router's reply). */
+  const respond = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    rec: { status: number },
+    at: Located,
+    body: unknown,
+    fault: Fault | undefined,
+  ): void => {
+    const answer = (): void => send(res, rec, reply(req, at, body))
+    if (fault === undefined) answer()
+    else if (fault.kind === 'reset-after-write') {
+      // the write is applied, the answer never leaves: "committed, answer lost"
+      reply(req, at, body)
+      resetConnection(req)
+    } else if (fault.kind === 'cut-write') {
+      // the write is applied part-way (the event and its first attributes), no answer
+      reply(req, at, cutBody(body, fault.keep))
+      resetConnection(req)
+    } else if (fault.kind === 'hang') {
+      const t = setTimeout(() => {
+        timers.delete(t)
+        answer()
+      }, fault.ms)
+      timers.add(t)
+    } else {
+      const r = router.faultReply(fault, at.relPath)
+      if (r !== undefined) send(res, rec, r)
+    }
+  }
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const at = Date.now()
-    const method = (req.method ?? 'GET').toUpperCase()
-    const [pathname = '/', query] = (req.url ?? '/').split(/\?(.*)/s)
-    const inBase = basePath === '' || pathname === basePath || pathname.startsWith(`${basePath}/`)
-    const relPathOnly = inBase ? pathname.slice(basePath.length) || '/' : pathname
-    const relPath = query === undefined ? relPathOnly : `${relPathOnly}?${query}`
+    const at = locate(req, basePath)
     const rec: { -readonly [K in keyof RequestRecord]: RequestRecord[K] } = {
-      method,
-      path: relPath,
+      method: at.method,
+      path: at.relPath,
       status: 0,
-      at,
+      at: Date.now(),
     }
     requests.push(rec)
-    // Faults come before routing and authentication (reset-after-write, cut-write: after, see below).
-    const fault = faults.next(method, relPath)
+    // Faults come before routing and authentication (reset-after-write, cut-write: after, see respond).
+    const fault = faults.next(at.method, at.relPath)
     if (fault !== undefined) rec.fault = faultLabel(fault)
-    const reset = (): void => {
-      try {
-        req.socket.resetAndDestroy() // TCP RST
-      } catch {
-        req.socket.destroy() // TLS sockets cannot be reset
-      }
-    }
     if (fault?.kind === 'reset') {
-      reset()
+      resetConnection(req)
       return
     }
     if (fault?.kind === 'hang' && fault.ms === undefined) return
     readBody(req).then(
       (text) => {
-        let body: unknown
-        if (text.trim() !== '') {
-          try {
-            body = JSON.parse(text)
-          } catch {
-            body = text
-          }
-          rec.body = body
-        }
-        const handle = (): Reply => {
-          let reply: Reply
-          try {
-            reply = inBase
-              ? router.route({
-                  method,
-                  relPath,
-                  authorization: req.headers.authorization,
-                  xMispAuth: [req.headers['x-misp-auth']].flat()[0],
-                  accept: req.headers.accept,
-                  body,
-                })
-              : { status: 404, body: '<h1>Not Found</h1>', type: htmlType, headers: {} }
-          } catch (e) {
-            reply = router.error(
-              500,
-              `${texts.internalError} ${e instanceof Error ? e.message : ''}`.trim(),
-              pathname,
-            )
-          }
-          return reply
-        }
-        const answer = (): void => send(res, rec, handle())
-        if (fault === undefined) {
-          answer()
-        } else if (fault.kind === 'reset-after-write') {
-          // the write is applied, the answer never leaves: "committed, answer lost"
-          handle()
-          reset()
-        } else if (fault.kind === 'cut-write') {
-          // the write is applied part-way (the event and its first attributes), no answer
-          body = cutBody(body, fault.keep)
-          handle()
-          reset()
-        } else if (fault.kind === 'hang') {
-          const t = setTimeout(() => {
-            timers.delete(t)
-            answer()
-          }, fault.ms)
-          timers.add(t)
-        } else {
-          const reply = router.faultReply(fault, relPath)
-          if (reply !== undefined) send(res, rec, reply)
-        }
+        const body = bodyOf(text)
+        if (body !== undefined) rec.body = body
+        respond(req, res, rec, at, body, fault)
       },
       () => req.socket.destroy(),
     )
