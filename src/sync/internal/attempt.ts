@@ -278,7 +278,11 @@ export const attempt = async <S extends ApiVersion, T extends ApiVersion>(
     if (refused !== undefined) return { ...end(w), refused }
     if (w.outcome === 'failed' || w.outcome === 'skipped') return end(w)
     const published = flag((event as { published?: unknown }).published)
-    const after = await afterWrite(a, w, written.stored, p.value, p.wantTags, known, published)
+    const after = await afterWrite(
+      a,
+      { ending: w, stored: written.stored, sent: p.value, wantTags: p.wantTags, known },
+      published,
+    )
     report.changes = after.changes
     const ended = end(after.ending)
     return after.refused === undefined ? ended : { ...ended, refused: after.refused }

@@ -17,6 +17,20 @@ import { liveAttributes, type Mirrored, mirror } from './mirror.js'
 import { type Ending, flag } from './spec.js'
 import { tagsSettled } from './tagNames.js'
 
+/** A write that went through, and what it was given. */
+export interface WriteOutcome<T extends ApiVersion> {
+  /** created, updated or unchanged */
+  readonly ending: Ending
+  /** the copy as the write's answer shows it */
+  readonly stored: EventOf<T> | undefined
+  /** what the write sent */
+  readonly sent: EventOf<T>
+  /** the tags the copy should carry (none: tags are not carried) */
+  readonly wantTags: ReadonlyArray<string> | undefined
+  /** what the target had before the write, when known */
+  readonly known: Exists | undefined
+}
+
 const noChanges: EventChanges = { tagsAttached: [], tagsDetached: [], tagsCreated: [], attributesDeleted: [] }
 
 /**
@@ -25,11 +39,7 @@ const noChanges: EventChanges = { tagsAttached: [], tagsDetached: [], tagsCreate
  */
 const mirrorStep = async <S extends ApiVersion, T extends ApiVersion>(
   a: AttemptInput<S, T>,
-  w: Ending,
-  stored: EventOf<T> | undefined,
-  sent: EventOf<T>,
-  wantTags: ReadonlyArray<string> | undefined,
-  known: Exists | undefined,
+  { ending: w, stored, sent, wantTags, known }: WriteOutcome<T>,
 ): Promise<Mirrored | undefined> => {
   const { spec, options, uuid, dryRun, call } = a
   const tagsMode = options.tags ?? 'mirror'
@@ -99,25 +109,21 @@ export interface AfterWrite {
 }
 
 /**
- * After a write that went through (`w`: created, updated or unchanged; `stored`: the copy as the
- * write's answer shows it): mirror the tags and retractions, then arrive (publish per the
+ * After a write that went through: mirror the tags and retractions, then arrive (publish per the
  * policy). `published`: the source event's published state.
  */
 export const afterWrite = async <S extends ApiVersion, T extends ApiVersion>(
   a: AttemptInput<S, T>,
-  w: Ending,
-  stored: EventOf<T> | undefined,
-  sent: EventOf<T>,
-  wantTags: ReadonlyArray<string> | undefined,
-  known: Exists | undefined,
+  written: WriteOutcome<T>,
   published: boolean | undefined,
 ): Promise<AfterWrite> => {
+  const { ending: w, stored } = written
   // what the copy's published state is now: written unpublished, or as the index showed it
   const have =
     w.outcome === 'unchanged'
       ? indexedPublished(a)
       : (flag((stored as { published?: unknown } | undefined)?.published) ?? false)
-  const mirrored = await mirrorStep(a, w, stored, sent, wantTags, known)
+  const mirrored = await mirrorStep(a, written)
   if (mirrored === undefined) return { ending: await arrive(a, w, published, have) }
   if (mirrored.refused !== undefined)
     return { ending: { outcome: 'failed', error: refusalError(mirrored.refused) }, refused: mirrored.refused }
